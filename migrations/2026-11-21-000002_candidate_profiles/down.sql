@@ -1,0 +1,2 @@
+drop table mbti_profiles;
+drop table candidate_profiles;

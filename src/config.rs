@@ -1,0 +1,179 @@
+//! Settings, from flags or the environment (flags win).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rand::TryRngCore;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "careergraph",
+    version,
+    about = "GraphQL API server for a person's career graph"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the API server (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL) to stdout; `schema.graphql` is this output.
+    ExportSchema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// PostgreSQL connection string (URL or key=value form). Without it, an embedded
+    /// PostgreSQL cluster is created and run under the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Where the embedded database and the generated JWT secret live.
+    #[arg(long, env = "CAREERGRAPH_DATA_DIR", default_value = "./.data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "CAREERGRAPH_BIND",
+        default_value = "127.0.0.1:8000",
+        global = true
+    )]
+    pub bind: SocketAddr,
+
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "CAREERGRAPH_POOL_SIZE", default_value_t = 16, global = true)]
+    pub pool_size: usize,
+
+    /// Secret that signs access tokens (at least 32 bytes). Without it, one is generated on first
+    /// start and kept in `<data dir>/jwt-secret`. Every server copy must share the same secret.
+    #[arg(long, env = "CAREERGRAPH_JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of access tokens, in seconds.
+    #[arg(
+        long,
+        env = "CAREERGRAPH_ACCESS_TOKEN_TTL",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl: u64,
+
+    /// Lifetime of refresh tokens, in seconds.
+    #[arg(long, env = "CAREERGRAPH_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600, global = true)]
+    pub refresh_token_ttl: u64,
+
+    /// Browser origins allowed to call the API (comma-separated; `*` allows any).
+    #[arg(
+        long,
+        env = "CAREERGRAPH_CORS_ORIGINS",
+        value_delimiter = ',',
+        default_value = "http://localhost:3000,http://localhost:5173,http://127.0.0.1:3000,http://127.0.0.1:5173",
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "CAREERGRAPH_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long, env = "CAREERGRAPH_MAX_BATCH", default_value_t = 10, global = true)]
+    pub max_batch: usize,
+
+    /// Deepest query nesting accepted.
+    #[arg(long, env = "CAREERGRAPH_MAX_DEPTH", default_value_t = 16, global = true)]
+    pub max_depth: usize,
+
+    /// Highest query complexity accepted (fields, with lists weighted by page size).
+    #[arg(
+        long,
+        env = "CAREERGRAPH_MAX_COMPLEXITY",
+        default_value_t = 50_000,
+        global = true
+    )]
+    pub max_complexity: usize,
+
+    /// Log filter, e.g. `info` or `info,careergraph=debug`.
+    #[arg(long, env = "CAREERGRAPH_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log line format.
+    #[arg(
+        long,
+        env = "CAREERGRAPH_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    pub fn access_ttl(&self) -> Duration {
+        Duration::from_secs(self.access_token_ttl)
+    }
+
+    pub fn refresh_ttl(&self) -> Duration {
+        Duration::from_secs(self.refresh_token_ttl)
+    }
+
+    /// The signing secret: the configured one, or the one kept in the data directory
+    /// (generated the first time, readable only by its owner).
+    pub fn jwt_secret(&self) -> Result<Vec<u8>> {
+        if let Some(secret) = &self.jwt_secret {
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "the JWT secret must be at least 32 bytes long"
+            );
+            return Ok(secret.as_bytes().to_vec());
+        }
+        secret_file(&self.data_dir.join("jwt-secret"))
+    }
+}
+
+fn secret_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    if let Ok(existing) = std::fs::read(path) {
+        anyhow::ensure!(
+            existing.len() >= 32,
+            "{} is shorter than 32 bytes",
+            path.display()
+        );
+        return Ok(existing);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut secret = [0u8; 48];
+    rand::rngs::OsRng.try_fill_bytes(&mut secret)?;
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD_NO_PAD, secret);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(encoded.as_bytes())?;
+    Ok(encoded.into_bytes())
+}

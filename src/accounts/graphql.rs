@@ -1,0 +1,178 @@
+//! GraphQL for accounts: `User`, the viewer, and the session mutations.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::store::{self, UserRole, UserRow};
+use crate::graphql::context::{act_as, services, viewer};
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::ids::NodeType;
+use crate::graphql::loaders::Relation;
+use crate::profile::graphql::CandidateProfile;
+
+/// A user is only ever visible to themself.
+pub struct UserById;
+
+impl Relation for UserById {
+    type Row = UserRow;
+
+    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<UserRow>> {
+        let keys: Vec<Uuid> = keys.iter().copied().filter(|key| *key == owner).collect();
+        store::users_by_ids(conn, &keys).await
+    }
+
+    fn key(row: &UserRow) -> Uuid {
+        row.id
+    }
+}
+
+/// Loads the viewer's account; `UNAUTHENTICATED` if it is gone or deactivated.
+pub async fn load_viewer(ctx: &Context<'_>) -> AppResult<User> {
+    let viewer = viewer(ctx)?;
+    match viewer.loaders.user.load_one(viewer.id).await? {
+        Some(row) if row.is_active => Ok(User(row)),
+        _ => Err(AppError::Unauthenticated(
+            "the account no longer exists or is deactivated",
+        )),
+    }
+}
+
+/// An account. Everything a person owns is reached from it.
+pub struct User(pub UserRow);
+
+#[Object]
+impl User {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::User.id(self.0.id)
+    }
+
+    /// Sign-in email, normalised to lower case.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// What the account is for.
+    async fn role(&self) -> UserRole {
+        self.0.role
+    }
+
+    /// Whether the email address has been confirmed.
+    async fn is_verified(&self) -> bool {
+        self.0.is_verified
+    }
+
+    /// How many times the user has signed in (sign-up counts as the first).
+    async fn login_count(&self) -> i32 {
+        self.0.login_count
+    }
+
+    /// When the user last signed in.
+    async fn last_login_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_login_at
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The candidate profile, created with the account.
+    async fn profile(&self, ctx: &Context<'_>) -> AppResult<CandidateProfile> {
+        crate::profile::graphql::profile_of(ctx, self.0.id).await
+    }
+}
+
+/// Email and password, for signing up or in.
+#[derive(InputObject)]
+pub struct CredentialsInput {
+    /// Any case; stored in lower case.
+    pub email: String,
+    /// 8 to 256 characters.
+    pub password: String,
+}
+
+/// A refresh token, as returned in an `AuthPayload`.
+#[derive(InputObject)]
+pub struct RefreshTokenInput {
+    pub refresh_token: String,
+}
+
+/// A new session.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Short-lived JWT: send it as `Authorization: Bearer <accessToken>`.
+    pub access_token: String,
+    /// Opaque, single-use token that `refreshSession` trades for a new session. Keep it secret:
+    /// using one twice revokes every session descended from the same sign-in.
+    pub refresh_token: String,
+    /// The signed-in user.
+    pub user: User,
+}
+
+/// The result of `signOut`.
+#[derive(SimpleObject)]
+pub struct SignOutPayload {
+    /// Always true: after this call the session's refresh tokens no longer work.
+    pub signed_out: bool,
+}
+
+/// The payload of a new session; the rest of the request acts as its user.
+fn signed_in(ctx: &Context<'_>, session: super::Session) -> AuthPayload {
+    act_as(ctx, session.user.id);
+    AuthPayload {
+        access_token: session.access_token,
+        refresh_token: session.refresh_token,
+        user: User(session.user),
+    }
+}
+
+#[derive(Default)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// The signed-in user. `UNAUTHENTICATED` without a valid bearer token.
+    async fn viewer(&self, ctx: &Context<'_>) -> AppResult<User> {
+        load_viewer(ctx).await
+    }
+}
+
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Creates an account (with an empty candidate profile) and signs it in.
+    /// `CONFLICT` if the email is taken in any letter case.
+    async fn sign_up(&self, ctx: &Context<'_>, input: CredentialsInput) -> AppResult<AuthPayload> {
+        let services = services(ctx);
+        let session = super::sign_up(&services.pool, &services.keys, &input.email, input.password).await?;
+        Ok(signed_in(ctx, session))
+    }
+
+    /// Signs in. A wrong email and a wrong password get the same `UNAUTHENTICATED` answer.
+    async fn sign_in(&self, ctx: &Context<'_>, input: CredentialsInput) -> AppResult<AuthPayload> {
+        let services = services(ctx);
+        let session = super::sign_in(&services.pool, &services.keys, &input.email, input.password).await?;
+        Ok(signed_in(ctx, session))
+    }
+
+    /// Trades a refresh token for a new access token and a new refresh token. The old refresh
+    /// token stops working; presenting it again revokes the whole session.
+    async fn refresh_session(&self, ctx: &Context<'_>, input: RefreshTokenInput) -> AppResult<AuthPayload> {
+        let services = services(ctx);
+        let session = super::refresh(&services.pool, &services.keys, &input.refresh_token).await?;
+        Ok(signed_in(ctx, session))
+    }
+
+    /// Ends the session the refresh token belongs to. Access tokens already issued stay valid
+    /// until they expire (minutes).
+    async fn sign_out(&self, ctx: &Context<'_>, input: RefreshTokenInput) -> AppResult<SignOutPayload> {
+        super::sign_out(&services(ctx).pool, &input.refresh_token).await?;
+        Ok(SignOutPayload { signed_out: true })
+    }
+}

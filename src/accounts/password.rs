@@ -1,0 +1,62 @@
+//! argon2id password hashing, run off the async threads (a hash takes tens of milliseconds).
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rand::TryRngCore;
+
+use crate::graphql::errors::{AppError, AppResult};
+
+pub const MIN_LENGTH: usize = 8;
+pub const MAX_LENGTH: usize = 256;
+
+pub fn check_policy(password: &str) -> AppResult<()> {
+    let length = password.chars().count();
+    if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
+        return Err(AppError::bad_input(
+            "password",
+            format!("password must be {MIN_LENGTH} to {MAX_LENGTH} characters long"),
+        ));
+    }
+    Ok(())
+}
+
+fn hash_blocking(password: &str) -> AppResult<String> {
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut salt)
+        .map_err(AppError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
+}
+
+pub async fn hash(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// Checks `password` against `stored`, or against a throwaway hash when there is no account,
+/// so that a sign-in takes as long whether or not the email exists.
+pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        static DECOY: OnceLock<Option<String>> = OnceLock::new();
+        let decoy = DECOY.get_or_init(|| hash_blocking("decoy password, never matches").ok());
+        let Some(phc) = stored.as_deref().or(decoy.as_deref()) else {
+            return false;
+        };
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return false;
+        };
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        matches && stored.is_some()
+    })
+    .await
+    .map_err(AppError::internal)
+}

@@ -1,0 +1,272 @@
+//! The HTTP surface: routes, middleware and the GraphQL transports.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::{BatchRequest, Data, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::accounts::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::db::{self, DbPool, StatementCounter};
+use crate::graphql::context::{Auth, RequestAuth, Services};
+use crate::graphql::{self, AppSchema, Limits};
+
+/// Everything the routes share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub pool: DbPool,
+    pub keys: Arc<TokenKeys>,
+    pub statements: StatementCounter,
+    pub http: HttpLimits,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpLimits {
+    pub cors_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub max_batch: usize,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, statements: StatementCounter, settings: &Settings, jwt_secret: &[u8]) -> Self {
+        let keys = Arc::new(TokenKeys::new(
+            jwt_secret,
+            settings.access_ttl(),
+            settings.refresh_ttl(),
+        ));
+        let schema = graphql::build(
+            Services {
+                pool: pool.clone(),
+                keys: keys.clone(),
+            },
+            Limits {
+                depth: settings.max_depth,
+                complexity: settings.max_complexity,
+            },
+        );
+        Self {
+            schema,
+            pool,
+            keys,
+            statements,
+            http: HttpLimits {
+                cors_origins: settings.cors_origins.clone(),
+                max_body_bytes: settings.max_body_bytes,
+                max_batch: settings.max_batch,
+            },
+        }
+    }
+
+    /// Decides who a bearer token (if any) belongs to. The token is checked here, before
+    /// execution, so that resolvers only ever see a verified user id.
+    fn authenticate(&self, authorization: Option<&str>) -> RequestAuth {
+        let auth = match authorization.map(str::trim) {
+            None | Some("") => Auth::Anonymous,
+            Some(value) => match value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+            {
+                Some(token) => match self.keys.verify_access(token.trim()) {
+                    Ok(user_id) => Auth::User(user_id),
+                    Err(error) => Auth::Refused(error),
+                },
+                None => Auth::Refused(crate::accounts::tokens::TokenError::Invalid),
+            },
+        };
+        RequestAuth::new(auth, &self.pool)
+    }
+}
+
+/// The application's router, used by the server and by the tests alike.
+pub fn app(state: AppState) -> Router {
+    let cors = cors_layer(&state.http.cors_origins);
+    let body_limit = state.http.max_body_bytes;
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql_http))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/health/live", get(|| async { "ok" }))
+        .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+                }))
+                .layer(CatchPanicLayer::new())
+                .layer(cors),
+        )
+        .with_state(state)
+}
+
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let allow_origin = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim()).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(3600))
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("careergraph")
+            .finish(),
+    )
+}
+
+/// An error response for a request that never reached the GraphQL engine.
+fn request_error(status: StatusCode, code: &str, message: String) -> Response {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    (
+        status,
+        GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])),
+    )
+        .into_response()
+}
+
+async fn graphql_http(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("the request body exceeds {} bytes", state.http.max_body_bytes),
+            );
+        }
+        Err(rejection) => return request_error(rejection.status(), "BAD_REQUEST", rejection.body_text()),
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(error) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "GRAPHQL_PARSE_FAILED",
+                format!("the body is not a GraphQL request in JSON: {error}"),
+            );
+        }
+    };
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let response = match batch {
+        BatchRequest::Single(request) => {
+            let request = request.data(state.authenticate(authorization));
+            GraphQLResponse::from(state.schema.execute(request).await)
+        }
+        BatchRequest::Batch(requests) if requests.len() > state.http.max_batch => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                format!("a batch may hold at most {} operations", state.http.max_batch),
+            );
+        }
+        BatchRequest::Batch(requests) => {
+            let requests = requests
+                .into_iter()
+                .map(|request| request.data(state.authenticate(authorization)))
+                .collect();
+            GraphQLResponse::from(state.schema.execute_batch(BatchRequest::Batch(requests)).await)
+        }
+    };
+    response.into_response()
+}
+
+/// Subscriptions over graphql-transport-ws or graphql-ws (chosen by Sec-WebSocket-Protocol).
+/// The access token travels in the `connection_init` payload; a bad one closes the connection.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let authorization = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str());
+                    let auth = state.authenticate(authorization);
+                    if let Some(message) = auth.refusal() {
+                        return Err(async_graphql::Error::new(message));
+                    }
+                    let mut data = Data::default();
+                    data.insert(auth);
+                    Ok(data)
+                })
+                .serve()
+        })
+        .into_response()
+}
+
+async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if db::is_ready(&state.pool).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable or not migrated",
+        )
+    }
+}
+
+/// Counters in the Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let pool = state.pool.status();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        format!(
+            "# HELP careergraph_sql_statements_total SQL statements sent to PostgreSQL.\n\
+             # TYPE careergraph_sql_statements_total counter\n\
+             careergraph_sql_statements_total {}\n\
+             # HELP careergraph_db_pool_connections Open database connections.\n\
+             # TYPE careergraph_db_pool_connections gauge\n\
+             careergraph_db_pool_connections {}\n",
+            state.statements.get(),
+            pool.size
+        ),
+    )
+}

@@ -1,0 +1,99 @@
+//! What a resolver knows about its request: who is asking, and the shared services.
+
+use std::sync::{Arc, RwLock};
+
+use async_graphql::Context;
+use uuid::Uuid;
+
+use crate::accounts::tokens::{TokenError, TokenKeys};
+use crate::db::DbPool;
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::loaders::Loaders;
+
+/// The services every request shares, put in the schema's data once.
+pub struct Services {
+    pub pool: DbPool,
+    pub keys: Arc<TokenKeys>,
+}
+
+/// Who sent the request, decided from its bearer token before execution.
+pub enum Auth {
+    Anonymous,
+    Refused(TokenError),
+    User(Uuid),
+}
+
+/// The authenticated user of a request, with the loaders scoped to them.
+pub struct Viewer {
+    pub id: Uuid,
+    pub loaders: Loaders,
+}
+
+/// Put in each request's data. The viewer can change within a request: after `signUp`,
+/// `signIn` or `refreshSession`, the rest of the request (the payload's `user { profile }`)
+/// is resolved as the user just signed in.
+pub struct RequestAuth {
+    refused: Option<TokenError>,
+    viewer: RwLock<Option<Arc<Viewer>>>,
+    pool: DbPool,
+}
+
+impl RequestAuth {
+    pub fn new(auth: Auth, pool: &DbPool) -> Self {
+        let (refused, viewer) = match auth {
+            Auth::Anonymous => (None, None),
+            Auth::Refused(error) => (Some(error), None),
+            Auth::User(id) => (None, Some(Viewer::new(pool, id))),
+        };
+        Self {
+            refused,
+            viewer: RwLock::new(viewer),
+            pool: pool.clone(),
+        }
+    }
+
+    fn current(&self) -> Option<Arc<Viewer>> {
+        self.viewer.read().ok().and_then(|viewer| viewer.clone())
+    }
+}
+
+impl Viewer {
+    fn new(pool: &DbPool, id: Uuid) -> Arc<Self> {
+        Arc::new(Self {
+            id,
+            loaders: Loaders::new(pool, id),
+        })
+    }
+}
+
+/// Makes `user_id` the viewer for the rest of the request (after a successful sign-in).
+pub fn act_as(ctx: &Context<'_>, user_id: Uuid) {
+    if let Some(auth) = ctx.data_opt::<RequestAuth>()
+        && let Ok(mut viewer) = auth.viewer.write()
+    {
+        *viewer = Some(Viewer::new(&auth.pool, user_id));
+    }
+}
+
+impl RequestAuth {
+    /// Why the presented token was refused, if it was.
+    pub fn refusal(&self) -> Option<&'static str> {
+        self.refused.map(TokenError::message)
+    }
+}
+
+pub fn services<'a>(ctx: &Context<'a>) -> &'a Services {
+    ctx.data_unchecked::<Services>()
+}
+
+/// The viewer, or `UNAUTHENTICATED` saying why there is none.
+pub fn viewer(ctx: &Context<'_>) -> AppResult<Arc<Viewer>> {
+    let auth = ctx.data_opt::<RequestAuth>();
+    if let Some(viewer) = auth.and_then(RequestAuth::current) {
+        return Ok(viewer);
+    }
+    Err(AppError::Unauthenticated(
+        auth.and_then(RequestAuth::refusal)
+            .unwrap_or("sign in first: send `Authorization: Bearer <accessToken>`"),
+    ))
+}

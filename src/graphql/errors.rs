@@ -1,0 +1,208 @@
+//! Every error a client sees carries `extensions.code` (the Apollo Server codes, api.md).
+//!
+//! [`AppError`] is what our code raises. It deliberately does not implement `Display`, so that
+//! its conversion into a GraphQL error is ours (with the code) and not async-graphql's blanket
+//! conversion of any displayable value (without one).
+//! [`ErrorCodes`] gives a code to the errors the GraphQL engine raises itself.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe, NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// No valid access token, or a failed sign-in.
+    Unauthenticated(&'static str),
+    /// The object does not exist or is not the viewer's: the two are never told apart.
+    NotFound(&'static str),
+    /// An input value is wrong; `field` names it as the client sent it.
+    BadInput { field: String, message: String },
+    /// The change clashes with existing data (e.g. the email is taken).
+    Conflict(String),
+    /// The database is unreachable or overloaded; retrying later may work.
+    Unavailable,
+    /// A bug or an unexpected failure: logged with the request id, never shown.
+    Internal(Arc<anyhow::Error>),
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(Arc::new(error.into()))
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict(_) => "CONFLICT",
+            Self::Unavailable => "UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(message) => (*message).to_owned(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::BadInput { message, .. } => message.clone(),
+            Self::Conflict(message) => message.clone(),
+            Self::Unavailable => "the service is temporarily unavailable; retry later".to_owned(),
+            Self::Internal(_) => "internal server error".to_owned(),
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(error: AppError) -> Self {
+        if let AppError::Internal(cause) = &error {
+            // Logged inside the request's span, so the line carries the request id.
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        let mut graphql = async_graphql::Error::new(error.message());
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", error.code());
+        if let AppError::BadInput { field, .. } = &error {
+            extensions.set("field", field.as_str());
+        }
+        graphql.extensions = Some(extensions);
+        graphql
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
+    fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        tracing::warn!(error = %error, "no database connection");
+        Self::Unavailable
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Gives `extensions.code` to the errors async-graphql raises before or around our resolvers.
+pub struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+fn has_code(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .is_some_and(|extensions| extensions.get("code").is_some())
+}
+
+fn set_code(mut error: ServerError, code: &str) -> ServerError {
+    if !has_code(&error) {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    error
+}
+
+/// What is left uncoded after parsing and validation: errors with a path come from turning an
+/// argument into its Rust type while resolving (client input); errors without one come from
+/// choosing the operation (a client mistake in the document).
+fn code_leftovers(mut response: Response) -> Response {
+    response.errors = std::mem::take(&mut response.errors)
+        .into_iter()
+        .map(|error| {
+            let code = if error.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "BAD_USER_INPUT"
+            };
+            set_code(error, code)
+        })
+        .collect();
+    response
+}
+
+/// The argument path in async-graphql's `Invalid value for argument "input.email", …`.
+fn invalid_argument(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Invalid value for argument \"")?;
+    rest.split('"').next()
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        code_leftovers(next.run(ctx).await)
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream).map(code_leftovers).boxed()
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|error| set_code(error, "GRAPHQL_PARSE_FAILED"))
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|error| {
+                    if error.message.starts_with("Query is too complex")
+                        || error.message.starts_with("Query is nested too deep")
+                    {
+                        return set_code(error, "QUERY_TOO_COMPLEX");
+                    }
+                    // A value of the wrong type or shape: the client's input, like Apollo's
+                    // variable coercion errors.
+                    if let Some(argument) = invalid_argument(&error.message) {
+                        let field = argument.strip_prefix("input.").unwrap_or(argument).to_owned();
+                        let mut error = set_code(error, "BAD_USER_INPUT");
+                        error
+                            .extensions
+                            .get_or_insert_with(Default::default)
+                            .set("field", field);
+                        return error;
+                    }
+                    set_code(error, "GRAPHQL_VALIDATION_FAILED")
+                })
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! The GraphQL schema: assembly, limits, and what every area shares (context, errors, ids,
+//! loaders, the Node interface).
+
+pub mod context;
+pub mod errors;
+pub mod ids;
+pub mod loaders;
+pub mod node;
+
+use std::time::Duration;
+
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+
+use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::profile::graphql::ProfileMutation;
+use context::Services;
+use errors::ErrorCodes;
+use node::NodeQuery;
+
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQuery, AccountsQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(AccountsMutation, ProfileMutation);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(HeartbeatSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// How much one request may ask for.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of fields.
+    pub depth: usize,
+    /// Total cost: one per field, list fields multiplied by their page size.
+    pub complexity: usize,
+}
+
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default()).extension(ErrorCodes)
+}
+
+/// The schema the server runs, with its services and limits.
+pub fn build(services: Services, limits: Limits) -> AppSchema {
+    builder()
+        .data(services)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .finish()
+}
+
+/// The SDL as committed in `schema.graphql`: fields, arguments and enum values sorted, so that
+/// reordering code does not churn the file.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}
+
+#[derive(Default)]
+pub struct HeartbeatSubscription;
+
+#[Subscription]
+impl HeartbeatSubscription {
+    /// The server's clock every `intervalSeconds` (1–300). The server sends no WebSocket pings,
+    /// so a client that wants to notice a dead connection can subscribe to this.
+    async fn heartbeat(
+        &self,
+        #[graphql(default = 15, validator(minimum = 1, maximum = 300))] interval_seconds: u32,
+    ) -> impl Stream<Item = DateTime<Utc>> + use<> {
+        let mut interval = tokio::time::interval(Duration::from_secs(interval_seconds.into()));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        futures_util::stream::unfold(interval, |mut interval| async move {
+            interval.tick().await;
+            Some((Utc::now(), interval))
+        })
+    }
+}

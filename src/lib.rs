@@ -1,0 +1,15 @@
+//! careergraph: a GraphQL API server for a person's career graph.
+//!
+//! `app(state)` is the whole HTTP application; `main.rs` serves it, and the tests drive it
+//! through the same router.
+
+pub mod accounts;
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod graphql;
+pub mod profile;
+pub mod server;
+pub mod validate;
+
+pub use app::{AppState, app};

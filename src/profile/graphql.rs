@@ -1,0 +1,408 @@
+//! GraphQL for the candidate: `CandidateProfile`, `MbtiProfile` and their mutations.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::mbti::{MbtiScores, MbtiType};
+use super::store::{self, MbtiRow, MbtiValues, ProfileChanges, ProfileRow};
+use crate::graphql::context::{services, viewer};
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::ids::NodeType;
+use crate::graphql::loaders::Relation;
+use crate::validate;
+
+pub struct ProfileOfUser;
+
+impl Relation for ProfileOfUser {
+    type Row = ProfileRow;
+
+    fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> impl Future<Output = QueryResult<Vec<ProfileRow>>> + Send {
+        store::profiles_of_users(conn, owner, keys)
+    }
+
+    fn key(row: &ProfileRow) -> Uuid {
+        row.user_id
+    }
+}
+
+pub struct MbtiOfProfile;
+
+impl Relation for MbtiOfProfile {
+    type Row = MbtiRow;
+
+    fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> impl Future<Output = QueryResult<Vec<MbtiRow>>> + Send {
+        store::mbti_of_profiles(conn, owner, keys)
+    }
+
+    fn key(row: &MbtiRow) -> Uuid {
+        row.profile_id
+    }
+}
+
+/// The profile of `user_id`, which must be the viewer.
+pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> AppResult<CandidateProfile> {
+    viewer(ctx)?
+        .loaders
+        .profile_of_user
+        .load_one(user_id)
+        .await?
+        .map(CandidateProfile)
+        .ok_or(AppError::NotFound("CandidateProfile"))
+}
+
+/// The viewer's MBTI profile if it has this id.
+pub async fn mbti_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MbtiProfile>> {
+    let me = viewer(ctx)?;
+    let profile = profile_of(ctx, me.id).await?;
+    let mbti = me.loaders.mbti_of_profile.load_one(profile.0.id).await?;
+    Ok(mbti.filter(|row| row.id == id).map(MbtiProfile))
+}
+
+/// The candidate's profile: who they are and what they are looking for (one per user).
+pub struct CandidateProfile(pub ProfileRow);
+
+fn present(values: &[Option<String>]) -> Vec<&str> {
+    values.iter().flatten().map(String::as_str).collect()
+}
+
+#[Object]
+impl CandidateProfile {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::CandidateProfile.id(self.0.id)
+    }
+    /// Display name.
+    async fn full_name(&self) -> Option<&str> {
+        self.0.full_name.as_deref()
+    }
+    /// Contact email (starts as the sign-in email; may differ from it).
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Contact phone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// City / country.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+    /// One-line professional headline.
+    async fn headline(&self) -> Option<&str> {
+        self.0.headline.as_deref()
+    }
+    /// Professional summary.
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    /// Years of professional experience, as the candidate states it.
+    async fn years_experience(&self) -> Option<i32> {
+        self.0.years_experience
+    }
+    /// LinkedIn profile (a linkedin.com URL).
+    async fn linkedin_url(&self) -> Option<&str> {
+        self.0.linkedin_url.as_deref()
+    }
+    /// GitHub profile (a github.com URL).
+    async fn github_url(&self) -> Option<&str> {
+        self.0.github_url.as_deref()
+    }
+    /// Portfolio or personal site.
+    async fn portfolio_url(&self) -> Option<&str> {
+        self.0.portfolio_url.as_deref()
+    }
+    /// Nationality.
+    async fn nationality(&self) -> Option<&str> {
+        self.0.nationality.as_deref()
+    }
+    /// Roles the candidate is aiming for, in their order of preference.
+    async fn target_roles(&self) -> Vec<&str> {
+        present(&self.0.target_roles)
+    }
+    /// Areas the candidate specialises in.
+    async fn specializations(&self) -> Vec<&str> {
+        present(&self.0.specializations)
+    }
+    /// The MBTI profile; null until set with `updateMbtiProfile`.
+    async fn mbti(&self, ctx: &Context<'_>) -> AppResult<Option<MbtiProfile>> {
+        let loaded = viewer(ctx)?.loaders.mbti_of_profile.load_one(self.0.id).await?;
+        Ok(loaded.map(MbtiProfile))
+    }
+    /// When the profile was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the profile last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The candidate's Myers–Briggs profile. Each score is the percentage (0–100) leaning towards
+/// the first letter of its pair; 50 or more picks that letter.
+pub struct MbtiProfile(pub MbtiRow);
+
+#[Object]
+impl MbtiProfile {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::MbtiProfile.id(self.0.id)
+    }
+    /// The type: derived from the scores unless `manuallyOverridden`.
+    #[graphql(name = "type")]
+    async fn mbti_type(&self) -> MbtiType {
+        self.0.mbti_type
+    }
+    /// Introversion (vs extraversion), percent.
+    async fn ie_score(&self) -> Option<i16> {
+        self.0.ie_score
+    }
+    /// Intuition (vs sensing), percent.
+    async fn ns_score(&self) -> Option<i16> {
+        self.0.ns_score
+    }
+    /// Thinking (vs feeling), percent.
+    async fn tf_score(&self) -> Option<i16> {
+        self.0.tf_score
+    }
+    /// Judging (vs perceiving), percent.
+    async fn jp_score(&self) -> Option<i16> {
+        self.0.jp_score
+    }
+    /// True when the type was set directly rather than derived from the scores.
+    async fn manually_overridden(&self) -> bool {
+        self.0.manually_overridden
+    }
+    /// When the MBTI profile last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Fields of the profile to change. Leave a field out to keep it, send null to clear it.
+#[derive(InputObject, Default)]
+pub struct UpdateProfileInput {
+    /// Up to 200 characters.
+    pub full_name: MaybeUndefined<String>,
+    /// A valid email address.
+    pub email: MaybeUndefined<String>,
+    /// Digits with optional +, spaces, dots, dashes, parentheses; 5 to 20 digits.
+    pub phone: MaybeUndefined<String>,
+    /// Up to 200 characters.
+    pub location: MaybeUndefined<String>,
+    /// Up to 200 characters.
+    pub headline: MaybeUndefined<String>,
+    /// Up to 5,000 characters.
+    pub summary: MaybeUndefined<String>,
+    /// 0 to 80.
+    pub years_experience: MaybeUndefined<i32>,
+    /// An http(s) URL on linkedin.com.
+    pub linkedin_url: MaybeUndefined<String>,
+    /// An http(s) URL on github.com.
+    pub github_url: MaybeUndefined<String>,
+    /// Any http(s) URL.
+    pub portfolio_url: MaybeUndefined<String>,
+    /// Up to 100 characters.
+    pub nationality: MaybeUndefined<String>,
+    /// Up to 20 roles of up to 100 characters; duplicates are dropped. Null clears the list.
+    pub target_roles: MaybeUndefined<Vec<String>>,
+    /// Up to 30 entries of up to 100 characters; duplicates are dropped. Null clears the list.
+    pub specializations: MaybeUndefined<Vec<String>>,
+}
+
+/// Validates a nullable field: absent stays absent, null clears, a value is checked.
+fn field<T, U>(
+    value: MaybeUndefined<T>,
+    check: impl FnOnce(T) -> AppResult<U>,
+) -> AppResult<Option<Option<U>>> {
+    match value {
+        MaybeUndefined::Undefined => Ok(None),
+        MaybeUndefined::Null => Ok(Some(None)),
+        MaybeUndefined::Value(value) => check(value).map(|checked| Some(Some(checked))),
+    }
+}
+
+fn list(value: MaybeUndefined<Vec<String>>, name: &str, max_items: usize) -> AppResult<Option<Vec<String>>> {
+    Ok(field(value, |items| validate::labels(name, &items, max_items, 100))?.map(Option::unwrap_or_default))
+}
+
+impl UpdateProfileInput {
+    fn into_changes(self) -> AppResult<ProfileChanges> {
+        let text = |name: &'static str, max: usize| move |value: String| validate::text(name, &value, max);
+        let url = |name: &'static str, hosts: &'static [&'static str]| {
+            move |value: String| validate::url(name, &value, hosts)
+        };
+        Ok(ProfileChanges {
+            full_name: field(self.full_name, text("fullName", 200))?,
+            email: field(self.email, |v| validate::email("email", &v))?,
+            phone: field(self.phone, |v| validate::phone("phone", &v))?,
+            location: field(self.location, text("location", 200))?,
+            headline: field(self.headline, text("headline", 200))?,
+            summary: field(self.summary, text("summary", 5000))?,
+            years_experience: field(self.years_experience, |v| {
+                validate::int_in("yearsExperience", v, 0..=80)
+            })?,
+            linkedin_url: field(self.linkedin_url, url("linkedinUrl", &["linkedin.com"]))?,
+            github_url: field(self.github_url, url("githubUrl", &["github.com"]))?,
+            portfolio_url: field(self.portfolio_url, url("portfolioUrl", &[]))?,
+            nationality: field(self.nationality, text("nationality", 100))?,
+            target_roles: list(self.target_roles, "targetRoles", 20)?,
+            specializations: list(self.specializations, "specializations", 30)?,
+        })
+    }
+}
+
+impl ProfileChanges {
+    fn is_empty(&self) -> bool {
+        self.full_name.is_none()
+            && self.email.is_none()
+            && self.phone.is_none()
+            && self.location.is_none()
+            && self.headline.is_none()
+            && self.summary.is_none()
+            && self.years_experience.is_none()
+            && self.linkedin_url.is_none()
+            && self.github_url.is_none()
+            && self.portfolio_url.is_none()
+            && self.nationality.is_none()
+            && self.target_roles.is_none()
+            && self.specializations.is_none()
+    }
+}
+
+/// The result of `updateProfile`.
+#[derive(SimpleObject)]
+pub struct UpdateProfilePayload {
+    /// The profile after the change.
+    pub profile: CandidateProfile,
+}
+
+/// Sets the MBTI profile. Scores without a type: the type is derived from the scores (all four
+/// needed, counting ones already stored) and `manuallyOverridden` becomes false. A type: it is
+/// kept as given and `manuallyOverridden` becomes true.
+#[derive(InputObject)]
+pub struct UpdateMbtiProfileInput {
+    /// 0–100, percent introversion.
+    pub ie_score: Option<i16>,
+    /// 0–100, percent intuition.
+    pub ns_score: Option<i16>,
+    /// 0–100, percent thinking.
+    pub tf_score: Option<i16>,
+    /// 0–100, percent judging.
+    pub jp_score: Option<i16>,
+    /// Sets the type directly, overriding the scores.
+    #[graphql(name = "type")]
+    pub mbti_type: Option<MbtiType>,
+}
+
+/// The result of `updateMbtiProfile`.
+#[derive(SimpleObject)]
+pub struct UpdateMbtiProfilePayload {
+    /// The MBTI profile after the change.
+    pub mbti: MbtiProfile,
+}
+
+impl UpdateMbtiProfileInput {
+    /// The row to store, given what is stored now.
+    fn resolve(&self, current: Option<&MbtiRow>) -> AppResult<MbtiValues> {
+        let score = |name: &str, given: Option<i16>, stored: Option<i16>| -> AppResult<Option<i16>> {
+            match given {
+                Some(value) => validate::int_in(name, value.into(), 0..=100).map(|_| Some(value)),
+                None => Ok(stored),
+            }
+        };
+        let ie = score("ieScore", self.ie_score, current.and_then(|c| c.ie_score))?;
+        let ns = score("nsScore", self.ns_score, current.and_then(|c| c.ns_score))?;
+        let tf = score("tfScore", self.tf_score, current.and_then(|c| c.tf_score))?;
+        let jp = score("jpScore", self.jp_score, current.and_then(|c| c.jp_score))?;
+        let scores_given = [self.ie_score, self.ns_score, self.tf_score, self.jp_score]
+            .iter()
+            .any(Option::is_some);
+        let (mbti_type, manually_overridden) = match (self.mbti_type, current) {
+            (Some(mbti_type), _) => (mbti_type, true),
+            // Nothing asked to change: keep the row as it is.
+            (None, Some(current)) if !scores_given => (current.mbti_type, current.manually_overridden),
+            (None, _) => match (ie, ns, tf, jp) {
+                (Some(ie), Some(ns), Some(tf), Some(jp)) => {
+                    (MbtiScores { ie, ns, tf, jp }.derive_type(), false)
+                }
+                _ => {
+                    let missing = [("ieScore", ie), ("nsScore", ns), ("tfScore", tf), ("jpScore", jp)]
+                        .iter()
+                        .find(|(_, value)| value.is_none())
+                        .map_or("type", |(name, _)| *name);
+                    return Err(AppError::bad_input(
+                        missing,
+                        "give all four scores to derive the type, or give the type",
+                    ));
+                }
+            },
+        };
+        Ok(MbtiValues {
+            mbti_type,
+            ie_score: ie,
+            ns_score: ns,
+            tf_score: tf,
+            jp_score: jp,
+            manually_overridden,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct ProfileMutation;
+
+#[Object]
+impl ProfileMutation {
+    /// Changes any subset of the viewer's profile fields. Every given field is validated
+    /// first; on any error nothing changes.
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProfileInput,
+    ) -> AppResult<UpdateProfilePayload> {
+        let owner = viewer(ctx)?.id;
+        let changes = input.into_changes()?;
+        let mut conn = services(ctx).pool.get().await?;
+        let row = if changes.is_empty() {
+            store::profile_of(&mut conn, owner).await?
+        } else {
+            store::update_profile(&mut conn, owner, &changes).await?
+        };
+        Ok(UpdateProfilePayload {
+            profile: CandidateProfile(row),
+        })
+    }
+
+    /// Sets the viewer's MBTI scores and/or type (see the input's description for the rules).
+    async fn update_mbti_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMbtiProfileInput,
+    ) -> AppResult<UpdateMbtiProfilePayload> {
+        let owner = viewer(ctx)?.id;
+        let mut conn = services(ctx).pool.get().await?;
+        let row = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let profile = store::profile_of(conn, owner).await?;
+                let current = store::lock_mbti(conn, owner).await?;
+                let values = input.resolve(current.as_ref())?;
+                Ok(store::save_mbti(conn, owner, profile.id, &values).await?)
+            })
+            .await?;
+        Ok(UpdateMbtiProfilePayload {
+            mbti: MbtiProfile(row),
+        })
+    }
+}

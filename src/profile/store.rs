@@ -1,0 +1,167 @@
+//! SQL for candidate profiles and MBTI profiles. Every query is filtered by the owner.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{candidate_profiles, mbti_profiles};
+use crate::profile::mbti::MbtiType;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = candidate_profiles)]
+pub struct ProfileRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub location: Option<String>,
+    pub headline: Option<String>,
+    pub summary: Option<String>,
+    pub years_experience: Option<i32>,
+    pub linkedin_url: Option<String>,
+    pub github_url: Option<String>,
+    pub portfolio_url: Option<String>,
+    pub nationality: Option<String>,
+    pub target_roles: Vec<Option<String>>,
+    pub specializations: Vec<Option<String>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A partial update: `None` leaves a column alone, `Some(None)` clears it.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = candidate_profiles)]
+pub struct ProfileChanges {
+    pub full_name: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub location: Option<Option<String>>,
+    pub headline: Option<Option<String>>,
+    pub summary: Option<Option<String>>,
+    pub years_experience: Option<Option<i32>>,
+    pub linkedin_url: Option<Option<String>>,
+    pub github_url: Option<Option<String>>,
+    pub portfolio_url: Option<Option<String>>,
+    pub nationality: Option<Option<String>>,
+    pub target_roles: Option<Vec<String>>,
+    pub specializations: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = mbti_profiles)]
+pub struct MbtiRow {
+    pub id: Uuid,
+    pub profile_id: Uuid,
+    pub mbti_type: MbtiType,
+    pub ie_score: Option<i16>,
+    pub ns_score: Option<i16>,
+    pub tf_score: Option<i16>,
+    pub jp_score: Option<i16>,
+    pub manually_overridden: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The MBTI columns as written; the row is created or replaced whole.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = mbti_profiles, treat_none_as_null = true)]
+pub struct MbtiValues {
+    pub mbti_type: MbtiType,
+    pub ie_score: Option<i16>,
+    pub ns_score: Option<i16>,
+    pub tf_score: Option<i16>,
+    pub jp_score: Option<i16>,
+    pub manually_overridden: bool,
+}
+
+pub async fn insert_profile(conn: &mut AsyncPgConnection, user_id: Uuid, email: &str) -> QueryResult<()> {
+    diesel::insert_into(candidate_profiles::table)
+        .values((
+            candidate_profiles::id.eq(Uuid::now_v7()),
+            candidate_profiles::user_id.eq(user_id),
+            candidate_profiles::email.eq(email),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn profiles_of_users(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    user_ids: &[Uuid],
+) -> QueryResult<Vec<ProfileRow>> {
+    candidate_profiles::table
+        .filter(candidate_profiles::user_id.eq(owner))
+        .filter(candidate_profiles::user_id.eq_any(user_ids))
+        .select(ProfileRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn mbti_of_profiles(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    profile_ids: &[Uuid],
+) -> QueryResult<Vec<MbtiRow>> {
+    mbti_profiles::table
+        .filter(mbti_profiles::user_id.eq(owner))
+        .filter(mbti_profiles::profile_id.eq_any(profile_ids))
+        .select(MbtiRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn update_profile(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    changes: &ProfileChanges,
+) -> QueryResult<ProfileRow> {
+    diesel::update(candidate_profiles::table.filter(candidate_profiles::user_id.eq(owner)))
+        .set(changes)
+        .returning(ProfileRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn profile_of(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult<ProfileRow> {
+    candidate_profiles::table
+        .filter(candidate_profiles::user_id.eq(owner))
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .await
+}
+
+/// The owner's MBTI row, locked for the rest of the transaction (None if there is none yet).
+pub async fn lock_mbti(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult<Option<MbtiRow>> {
+    mbti_profiles::table
+        .filter(mbti_profiles::user_id.eq(owner))
+        .select(MbtiRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn save_mbti(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    profile_id: Uuid,
+    values: &MbtiValues,
+) -> QueryResult<MbtiRow> {
+    diesel::insert_into(mbti_profiles::table)
+        .values((
+            mbti_profiles::id.eq(Uuid::now_v7()),
+            mbti_profiles::user_id.eq(owner),
+            mbti_profiles::profile_id.eq(profile_id),
+            values,
+        ))
+        .on_conflict(mbti_profiles::profile_id)
+        .do_update()
+        .set(values)
+        .returning(MbtiRow::as_returning())
+        .get_result(conn)
+        .await
+}

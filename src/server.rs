@@ -1,0 +1,87 @@
+//! Running the server: logging, the database (given or embedded), migrations, serving and a
+//! graceful shutdown.
+
+use anyhow::{Context, Result};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{LogFormat, Settings};
+use crate::db::embedded::{Durability, EmbeddedPostgres};
+use crate::db::{self, StatementCounter};
+use crate::{AppState, app};
+
+pub fn init_logging(settings: &Settings) {
+    let filter = EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
+    }
+}
+
+/// Runs `work` against the configured database, or against the embedded cluster, which is
+/// started first and stopped after `work` ends however it ends.
+async fn with_database<F, Fut>(settings: &Settings, work: F) -> Result<()>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    if let Some(url) = &settings.database_url {
+        return work(url.clone()).await;
+    }
+    tracing::info!(data_dir = %settings.data_dir.display(), "starting the embedded PostgreSQL");
+    let cluster = EmbeddedPostgres::start(&settings.data_dir, Durability::Durable).await?;
+    let outcome = work(cluster.app_database_url()).await;
+    tracing::info!("stopping the embedded PostgreSQL");
+    let stopped = cluster.stop().await;
+    outcome.and(stopped)
+}
+
+pub async fn migrate_only(settings: &Settings) -> Result<()> {
+    with_database(settings, async |url| {
+        let applied = db::migrate(&url).await?;
+        tracing::info!(count = applied.len(), ?applied, "migrations applied");
+        Ok(())
+    })
+    .await
+}
+
+pub async fn serve(settings: &Settings) -> Result<()> {
+    let jwt_secret = settings.jwt_secret()?;
+    with_database(settings, async |url| {
+        let applied = db::migrate(&url).await?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "migrations applied");
+        }
+        let statements = StatementCounter::default();
+        let pool = db::pool(&url, settings.pool_size, statements.clone())?;
+        let state = AppState::new(pool, statements, settings, &jwt_secret);
+        let listener = tokio::net::TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        tracing::info!(address = %listener.local_addr()?, "listening; GraphiQL at /graphql");
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the HTTP server failed")?;
+        tracing::info!("HTTP server stopped; in-flight requests finished");
+        Ok(())
+    })
+    .await
+}
+
+/// Resolves on SIGINT or SIGTERM: axum then stops accepting and lets in-flight requests finish.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) =
+        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    else {
+        tracing::error!("cannot listen for shutdown signals; stop the server with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => tracing::info!("SIGINT received; shutting down"),
+        _ = terminate.recv() => tracing::info!("SIGTERM received; shutting down"),
+    }
+}

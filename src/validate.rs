@@ -1,0 +1,172 @@
+//! Input validation shared by every area. Each check names the input field it judges, so the
+//! client gets `BAD_USER_INPUT` with `extensions.field` pointing at what to fix.
+
+use crate::graphql::errors::{AppError, AppResult};
+
+/// Trims `value` and requires 1..=`max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must not be blank (send null to clear it)"),
+        ));
+    }
+    let length = trimmed.chars().count();
+    if length > max {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} is {length} characters long; at most {max} are allowed"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A normalised email address: trimmed, lower case, one `@`, a dotted domain, no spaces.
+pub fn email(field: &str, value: &str) -> AppResult<String> {
+    let normalised = value.trim().to_lowercase();
+    let invalid = || AppError::bad_input(field, format!("`{}` is not a valid email address", value.trim()));
+    if normalised.len() > 254 || normalised.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
+    }
+    let (local, domain) = normalised.split_once('@').ok_or_else(invalid)?;
+    let labels_ok = domain.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    });
+    if local.is_empty() || local.len() > 64 || !domain.contains('.') || !labels_ok {
+        return Err(invalid());
+    }
+    Ok(normalised)
+}
+
+/// An absolute http(s) URL of at most 2,048 characters. With `hosts`, its host must be one of
+/// them or a subdomain of one (a LinkedIn URL on linkedin.com).
+pub fn url(field: &str, value: &str, hosts: &[&str]) -> AppResult<String> {
+    let trimmed = value.trim();
+    let invalid = |why: &str| AppError::bad_input(field, format!("`{trimmed}` is not a valid URL: {why}"));
+    if trimmed.len() > 2048 {
+        return Err(invalid("longer than 2048 characters"));
+    }
+    let parsed = url::Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("only http and https URLs are accepted"));
+    }
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| invalid("it has no host"))?
+        .to_lowercase();
+    let host_allowed = hosts.is_empty()
+        || hosts
+            .iter()
+            .any(|allowed| host == *allowed || host.ends_with(&format!(".{allowed}")));
+    if !host_allowed {
+        return Err(invalid(&format!("expected a link on {}", hosts.join(" or "))));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A phone number as people write it: digits with optional `+`, spaces, dots, dashes and
+/// parentheses; 5 to 20 digits.
+pub fn phone(field: &str, value: &str) -> AppResult<String> {
+    let trimmed = value.trim();
+    let digits = trimmed.chars().filter(char::is_ascii_digit).count();
+    let allowed = trimmed
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0));
+    if !allowed || !(5..=20).contains(&digits) {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{trimmed}` is not a valid phone number"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// An integer within `range`.
+pub fn int_in(field: &str, value: i32, range: std::ops::RangeInclusive<i32>) -> AppResult<i32> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::bad_input(
+            field,
+            format!(
+                "{field} must be between {} and {}, got {value}",
+                range.start(),
+                range.end()
+            ),
+        ))
+    }
+}
+
+/// A list of short labels: each trimmed and checked like [`text`], duplicates (ignoring case)
+/// dropped, at most `max_items`.
+pub fn labels(field: &str, values: &[String], max_items: usize, max_len: usize) -> AppResult<Vec<String>> {
+    if values.len() > max_items {
+        return Err(AppError::bad_input(
+            field,
+            format!(
+                "{field} has {} entries; at most {max_items} are allowed",
+                values.len()
+            ),
+        ));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let label = text(field, value, max_len)?;
+        if !out.iter().any(|seen| seen.eq_ignore_ascii_case(&label)) {
+            out.push(label);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email("e", "  Ann@Example.COM ").ok().as_deref(),
+            Some("ann@example.com")
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a nn@example.com",
+            "ann@-x.com",
+            "a@b..com",
+        ] {
+            assert!(email("e", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls() {
+        assert!(url("u", "https://www.linkedin.com/in/ann", &["linkedin.com"]).is_ok());
+        assert!(url("u", "https://evil.com/linkedin.com", &["linkedin.com"]).is_err());
+        assert!(url("u", "https://notlinkedin.com/in/ann", &["linkedin.com"]).is_err());
+        assert!(url("u", "ftp://example.com", &[]).is_err());
+        assert!(url("u", "javascript:alert(1)", &[]).is_err());
+        assert!(url("u", "example.com", &[]).is_err());
+    }
+
+    #[test]
+    fn phones_and_labels() {
+        assert!(phone("p", "+44 (20) 7946-0958").is_ok());
+        assert!(phone("p", "12-34").is_err());
+        assert!(phone("p", "call me").is_err());
+        assert!(phone("p", "44+2079460958").is_err());
+        let got = labels("l", &["Rust ".into(), "rust".into(), "Go".into()], 5, 10).ok();
+        assert_eq!(got, Some(vec!["Rust".to_owned(), "Go".to_owned()]));
+        assert!(labels("l", &["".into()], 5, 10).is_err());
+        assert!(labels("l", &vec!["a".into(); 6], 5, 10).is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests: the real router, a real PostgreSQL. One binary (each file in tests/
+//! would be linked separately, which costs minutes on two cores).
+
+mod accounts;
+mod http;
+mod migrations;
+mod profile;
+mod schema;
+mod serve;
+mod subscriptions;
+mod support;

@@ -5,11 +5,13 @@
 
 pub mod accounts;
 pub mod app;
+pub mod career;
 pub mod config;
 pub mod db;
 pub mod graphql;
 pub mod profile;
 pub mod server;
+pub mod skills;
 pub mod validate;
 
 pub use app::{AppState, app};

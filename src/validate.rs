@@ -1,10 +1,12 @@
 //! Input validation shared by every area. Each check names the input field it judges, so the
 //! client gets `BAD_USER_INPUT` with `extensions.field` pointing at what to fix.
 
+use async_graphql::MaybeUndefined;
+
 use crate::graphql::errors::{AppError, AppResult};
 
 /// Trims `value` and requires 1..=`max` characters.
-pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
+pub fn text_of(field: &str, value: &str, max: usize) -> AppResult<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(AppError::bad_input(
@@ -44,7 +46,7 @@ pub fn email(field: &str, value: &str) -> AppResult<String> {
 
 /// An absolute http(s) URL of at most 2,048 characters. With `hosts`, its host must be one of
 /// them or a subdomain of one (a LinkedIn URL on linkedin.com).
-pub fn url(field: &str, value: &str, hosts: &[&str]) -> AppResult<String> {
+pub fn url_of(field: &str, value: &str, hosts: &[&str]) -> AppResult<String> {
     let trimmed = value.trim();
     let invalid = |why: &str| AppError::bad_input(field, format!("`{trimmed}` is not a valid URL: {why}"));
     if trimmed.len() > 2048 {
@@ -102,7 +104,7 @@ pub fn int_in(field: &str, value: i32, range: std::ops::RangeInclusive<i32>) -> 
     }
 }
 
-/// A list of short labels: each trimmed and checked like [`text`], duplicates (ignoring case)
+/// A list of short labels: each trimmed and checked like [`text_of`], duplicates (ignoring case)
 /// dropped, at most `max_items`.
 pub fn labels(field: &str, values: &[String], max_items: usize, max_len: usize) -> AppResult<Vec<String>> {
     if values.len() > max_items {
@@ -116,12 +118,44 @@ pub fn labels(field: &str, values: &[String], max_items: usize, max_len: usize) 
     }
     let mut out: Vec<String> = Vec::with_capacity(values.len());
     for value in values {
-        let label = text(field, value, max_len)?;
+        let label = text_of(field, value, max_len)?;
         if !out.iter().any(|seen| seen.eq_ignore_ascii_case(&label)) {
             out.push(label);
         }
     }
     Ok(out)
+}
+
+/// Validates a field of an update input: absent stays absent (`None`), null clears
+/// (`Some(None)`), a value is checked (`Some(Some(v))`).
+pub fn field<T, U>(
+    value: MaybeUndefined<T>,
+    check: impl FnOnce(T) -> AppResult<U>,
+) -> AppResult<Option<Option<U>>> {
+    match value {
+        MaybeUndefined::Undefined => Ok(None),
+        MaybeUndefined::Null => Ok(Some(None)),
+        MaybeUndefined::Value(value) => check(value).map(|checked| Some(Some(checked))),
+    }
+}
+
+/// Like [`field`] for a list of labels, where null means the empty list.
+pub fn labels_field(
+    value: MaybeUndefined<Vec<String>>,
+    name: &str,
+    max_items: usize,
+) -> AppResult<Option<Vec<String>>> {
+    Ok(field(value, |items| labels(name, &items, max_items, 100))?.map(Option::unwrap_or_default))
+}
+
+/// A checker for [`field`]: trimmed text of 1..=`max` characters.
+pub fn text(name: &'static str, max: usize) -> impl Fn(String) -> AppResult<String> {
+    move |value| text_of(name, &value, max)
+}
+
+/// A checker for [`field`]: an http(s) URL, on one of `hosts` if any are given.
+pub fn url(name: &'static str, hosts: &'static [&'static str]) -> impl Fn(String) -> AppResult<String> {
+    move |value| url_of(name, &value, hosts)
 }
 
 #[cfg(test)]
@@ -150,12 +184,12 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert!(url("u", "https://www.linkedin.com/in/ann", &["linkedin.com"]).is_ok());
-        assert!(url("u", "https://evil.com/linkedin.com", &["linkedin.com"]).is_err());
-        assert!(url("u", "https://notlinkedin.com/in/ann", &["linkedin.com"]).is_err());
-        assert!(url("u", "ftp://example.com", &[]).is_err());
-        assert!(url("u", "javascript:alert(1)", &[]).is_err());
-        assert!(url("u", "example.com", &[]).is_err());
+        assert!(url_of("u", "https://www.linkedin.com/in/ann", &["linkedin.com"]).is_ok());
+        assert!(url_of("u", "https://evil.com/linkedin.com", &["linkedin.com"]).is_err());
+        assert!(url_of("u", "https://notlinkedin.com/in/ann", &["linkedin.com"]).is_err());
+        assert!(url_of("u", "ftp://example.com", &[]).is_err());
+        assert!(url_of("u", "javascript:alert(1)", &[]).is_err());
+        assert!(url_of("u", "example.com", &[]).is_err());
     }
 
     #[test]

@@ -7,11 +7,15 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::store::{self, UserRole, UserRow};
+use crate::career::graphql as career;
+use crate::career::model::{Education, Project, Strength};
+use crate::graphql::connection::{Conn, PageArgs, cost};
 use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
 use crate::profile::graphql::CandidateProfile;
+use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
 
 /// A user is only ever visible to themself.
 pub struct UserById;
@@ -32,7 +36,7 @@ impl Relation for UserById {
 /// Loads the viewer's account; `UNAUTHENTICATED` if it is gone or deactivated.
 pub async fn load_viewer(ctx: &Context<'_>) -> AppResult<User> {
     let viewer = viewer(ctx)?;
-    match viewer.loaders.user.load_one(viewer.id).await? {
+    match viewer.loaders.one::<UserById>(viewer.id).await? {
         Some(row) if row.is_active => Ok(User(row)),
         _ => Err(AppError::Unauthenticated(
             "the account no longer exists or is deactivated",
@@ -83,6 +87,65 @@ impl User {
     /// The candidate profile, created with the account.
     async fn profile(&self, ctx: &Context<'_>) -> AppResult<CandidateProfile> {
         crate::profile::graphql::profile_of(ctx, self.0.id).await
+    }
+
+    /// Degrees and courses: current first, then by most recent end.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn education(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Education>> {
+        career::education_of(ctx, self.0.id, PageArgs::new(first, after, last, before)?).await
+    }
+
+    /// Strengths that are not hard skills, oldest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn strengths(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Strength>> {
+        career::strengths_of(ctx, self.0.id, PageArgs::new(first, after, last, before)?).await
+    }
+
+    /// Every project, most recent first; `personalOnly` keeps those outside any experience.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] personal_only: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Project>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        career::projects_of(ctx, self.0.id, personal_only, args).await
+    }
+
+    /// The skills the candidate claims, strongest first by default.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: CandidateSkillFilter,
+        #[graphql(default)] order_by: CandidateSkillOrder,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<CandidateSkill>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        candidate_skills(ctx, self.0.id, args, filter, order_by).await
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod embedded;
 mod instrument;
+pub mod owned;
 pub mod schema;
 mod text_enum;
 

@@ -1,6 +1,37 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    bullet_versions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        bullet_id -> Uuid,
+        text -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bullets (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        experience_id -> Uuid,
+        engagement_id -> Nullable<Uuid>,
+        text -> Text,
+        tags -> Array<Nullable<Text>>,
+        bullet_type -> Nullable<Text>,
+        seniority_level -> Nullable<Text>,
+        importance -> Nullable<Text>,
+        star_notes -> Nullable<Text>,
+        usage_count -> Int4,
+        last_used_at -> Nullable<Timestamptz>,
+        retired -> Bool,
+        sort_order -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     candidate_profiles (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -23,6 +54,88 @@ diesel::table! {
 }
 
 diesel::table! {
+    candidate_skills (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        skill_id -> Uuid,
+        proficiency -> Text,
+        years_experience -> Nullable<Int4>,
+        is_featured -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    education (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        institution_name -> Text,
+        degree -> Nullable<Text>,
+        field_of_study -> Nullable<Text>,
+        minor -> Nullable<Text>,
+        gpa -> Nullable<Float8>,
+        location -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        is_current -> Bool,
+        details -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    engagements (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        experience_id -> Uuid,
+        client -> Nullable<Text>,
+        project_name -> Nullable<Text>,
+        project_type -> Nullable<Text>,
+        date_range_label -> Nullable<Text>,
+        domain_tags -> Array<Nullable<Text>>,
+        tech_tags -> Array<Nullable<Text>>,
+        sort_order -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    experience_skills (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        experience_id -> Uuid,
+        skill_id -> Uuid,
+        proficiency_demonstrated -> Nullable<Text>,
+        prominence -> Text,
+        usage_notes -> Nullable<Text>,
+        extraction_method -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    experiences (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        company_name -> Text,
+        job_title -> Text,
+        employment_type -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        location -> Nullable<Text>,
+        company_description -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        sort_order -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     mbti_profiles (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -33,6 +146,35 @@ diesel::table! {
         tf_score -> Nullable<Int2>,
         jp_score -> Nullable<Int2>,
         manually_overridden -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    project_skills (project_id, skill_id) {
+        project_id -> Uuid,
+        skill_id -> Uuid,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        experience_id -> Nullable<Uuid>,
+        name -> Text,
+        description -> Nullable<Text>,
+        role -> Nullable<Text>,
+        category -> Nullable<Text>,
+        impact_metric -> Nullable<Text>,
+        github_url -> Nullable<Text>,
+        live_url -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        sort_order -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -53,6 +195,46 @@ diesel::table! {
 }
 
 diesel::table! {
+    skills (id) {
+        id -> Uuid,
+        name -> Text,
+        normalized_name -> Text,
+        category -> Text,
+        aliases -> Array<Nullable<Text>>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    star_stories (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        experience_id -> Uuid,
+        title -> Nullable<Text>,
+        situation -> Text,
+        task -> Text,
+        action -> Text,
+        result -> Text,
+        tags -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    strengths (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -67,9 +249,43 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(bullet_versions -> bullets (bullet_id));
+diesel::joinable!(bullet_versions -> users (user_id));
+diesel::joinable!(bullets -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
+diesel::joinable!(candidate_skills -> skills (skill_id));
+diesel::joinable!(candidate_skills -> users (user_id));
+diesel::joinable!(education -> users (user_id));
+diesel::joinable!(engagements -> users (user_id));
+diesel::joinable!(experience_skills -> skills (skill_id));
+diesel::joinable!(experience_skills -> users (user_id));
+diesel::joinable!(experiences -> users (user_id));
 diesel::joinable!(mbti_profiles -> candidate_profiles (profile_id));
 diesel::joinable!(mbti_profiles -> users (user_id));
+diesel::joinable!(project_skills -> projects (project_id));
+diesel::joinable!(project_skills -> skills (skill_id));
+diesel::joinable!(project_skills -> users (user_id));
+diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(skills -> users (created_by));
+diesel::joinable!(star_stories -> users (user_id));
+diesel::joinable!(strengths -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(candidate_profiles, mbti_profiles, refresh_tokens, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    bullet_versions,
+    bullets,
+    candidate_profiles,
+    candidate_skills,
+    education,
+    engagements,
+    experience_skills,
+    experiences,
+    mbti_profiles,
+    project_skills,
+    projects,
+    refresh_tokens,
+    skills,
+    star_stories,
+    strengths,
+    users,
+);

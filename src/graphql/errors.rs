@@ -85,7 +85,19 @@ impl From<AppError> for async_graphql::Error {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
-        Self::internal(error)
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            // The database's own checks back up the validation in Rust (e.g. under a race);
+            // what they refuse is still the client's input.
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Self::bad_input(
+                info.constraint_name().unwrap_or("input"),
+                "the change breaks a rule of the data; check the values given",
+            ),
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Self::NotFound("referenced object")
+            }
+            _ => Self::internal(error),
+        }
     }
 }
 

@@ -14,16 +14,51 @@ pub enum NodeType {
     User,
     CandidateProfile,
     MbtiProfile,
+    Experience,
+    Engagement,
+    Project,
+    StarStory,
+    Bullet,
+    Education,
+    Strength,
+    Skill,
+    CandidateSkill,
+    ExperienceSkill,
 }
 
 impl NodeType {
-    const ALL: &'static [Self] = &[Self::User, Self::CandidateProfile, Self::MbtiProfile];
+    const ALL: &'static [Self] = &[
+        Self::User,
+        Self::CandidateProfile,
+        Self::MbtiProfile,
+        Self::Experience,
+        Self::Engagement,
+        Self::Project,
+        Self::StarStory,
+        Self::Bullet,
+        Self::Education,
+        Self::Strength,
+        Self::Skill,
+        Self::CandidateSkill,
+        Self::ExperienceSkill,
+    ];
 
-    fn name(self) -> &'static str {
+    /// The GraphQL type name.
+    pub fn name(self) -> &'static str {
         match self {
             Self::User => "User",
             Self::CandidateProfile => "CandidateProfile",
             Self::MbtiProfile => "MbtiProfile",
+            Self::Experience => "Experience",
+            Self::Engagement => "Engagement",
+            Self::Project => "Project",
+            Self::StarStory => "StarStory",
+            Self::Bullet => "Bullet",
+            Self::Education => "Education",
+            Self::Strength => "Strength",
+            Self::Skill => "Skill",
+            Self::CandidateSkill => "CandidateSkill",
+            Self::ExperienceSkill => "ExperienceSkill",
         }
     }
 

@@ -1,11 +1,13 @@
 //! The GraphQL schema: assembly, limits, and what every area shares (context, errors, ids,
 //! loaders, the Node interface).
 
+pub mod connection;
 pub mod context;
 pub mod errors;
 pub mod ids;
 pub mod loaders;
 pub mod node;
+pub mod scalars;
 
 use std::time::Duration;
 
@@ -14,16 +16,18 @@ use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::career::mutations::CareerMutation;
 use crate::profile::graphql::ProfileMutation;
+use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use context::Services;
 use errors::ErrorCodes;
 use node::NodeQuery;
 
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, AccountsQuery);
+pub struct Query(NodeQuery, AccountsQuery, SkillsQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountsMutation, ProfileMutation);
+pub struct Mutation(AccountsMutation, ProfileMutation, CareerMutation, SkillsMutation);
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(HeartbeatSubscription);

@@ -3,35 +3,69 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use crate::accounts::graphql::{User, load_viewer};
+use crate::career::model::{Bullet, Education, Engagement, Experience, Project, StarStory, Strength};
+use crate::career::store::{
+    BulletById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById, StrengthById,
+};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_of};
+use crate::skills::graphql::{
+    CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
+};
 
 /// An object with a global id, which `node(id:)` fetches again.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one short-lived value per node(id:) answer; boxing would cost more than it saves"
-)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
 pub enum Node {
     User(User),
     CandidateProfile(CandidateProfile),
     MbtiProfile(MbtiProfile),
+    Experience(Experience),
+    Engagement(Engagement),
+    Project(Project),
+    StarStory(StarStory),
+    Bullet(Bullet),
+    Education(Education),
+    Strength(Strength),
+    Skill(Skill),
+    CandidateSkill(CandidateSkill),
+    ExperienceSkill(ExperienceSkill),
 }
 
-/// The viewer's object with this id, or None when there is none (or it is someone else's).
+/// The viewer's object with this id (or a catalog skill), or None when there is none (or it is
+/// someone else's).
 async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
     let (node_type, uuid) = ids::decode(id, "id")?;
-    let me = viewer(ctx)?.id;
+    let me = viewer(ctx)?;
+    let loaders = &me.loaders;
     Ok(match node_type {
-        NodeType::User if uuid == me => Some(Node::User(load_viewer(ctx).await?)),
+        NodeType::User if uuid == me.id => Some(Node::User(load_viewer(ctx).await?)),
         NodeType::User => None,
-        NodeType::CandidateProfile => Some(profile_of(ctx, me).await?)
+        NodeType::CandidateProfile => Some(profile_of(ctx, me.id).await?)
             .filter(|profile| profile.0.id == uuid)
             .map(Node::CandidateProfile),
         NodeType::MbtiProfile => mbti_by_id(ctx, uuid).await?.map(Node::MbtiProfile),
+        NodeType::Experience => loaders.one::<ExperienceById>(uuid).await?.map(Node::Experience),
+        NodeType::Engagement => loaders.one::<EngagementById>(uuid).await?.map(Node::Engagement),
+        NodeType::Project => loaders.one::<ProjectById>(uuid).await?.map(Node::Project),
+        NodeType::StarStory => loaders.one::<StarStoryById>(uuid).await?.map(Node::StarStory),
+        NodeType::Bullet => loaders.one::<BulletById>(uuid).await?.map(Node::Bullet),
+        NodeType::Education => loaders.one::<EducationById>(uuid).await?.map(Node::Education),
+        NodeType::Strength => loaders.one::<StrengthById>(uuid).await?.map(Node::Strength),
+        NodeType::Skill => loaders
+            .one::<SkillById>(uuid)
+            .await?
+            .map(|row| Node::Skill(Skill(row))),
+        NodeType::CandidateSkill => loaders
+            .one::<CandidateSkillById>(uuid)
+            .await?
+            .map(|row| Node::CandidateSkill(row.into())),
+        NodeType::ExperienceSkill => loaders
+            .one::<ExperienceSkillById>(uuid)
+            .await?
+            .map(|row| Node::ExperienceSkill(row.into())),
     })
 }
 
@@ -40,9 +74,9 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Fetches any of the viewer's objects by its global id. `NOT_FOUND` when no object of
-    /// the viewer's has it (someone else's object is never revealed); `BAD_USER_INPUT` when the
-    /// id is malformed.
+    /// Fetches any of the viewer's objects (or a catalog skill) by its global id. `NOT_FOUND`
+    /// when no object of the viewer's has it (someone else's object is never revealed);
+    /// `BAD_USER_INPUT` when the id is malformed.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
         find(ctx, &id).await?.map(Some).ok_or(AppError::NotFound("node"))
     }

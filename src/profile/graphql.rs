@@ -8,11 +8,12 @@ use uuid::Uuid;
 
 use super::mbti::{MbtiScores, MbtiType};
 use super::store::{self, MbtiRow, MbtiValues, ProfileChanges, ProfileRow};
+use crate::career::graphql::TechnicalReview;
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
-use crate::validate;
+use crate::validate::{self, field, labels_field as list, text, url};
 
 pub struct ProfileOfUser;
 
@@ -54,8 +55,7 @@ impl Relation for MbtiOfProfile {
 pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> AppResult<CandidateProfile> {
     viewer(ctx)?
         .loaders
-        .profile_of_user
-        .load_one(user_id)
+        .one::<ProfileOfUser>(user_id)
         .await?
         .map(CandidateProfile)
         .ok_or(AppError::NotFound("CandidateProfile"))
@@ -65,7 +65,7 @@ pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> AppResult<Candidate
 pub async fn mbti_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MbtiProfile>> {
     let me = viewer(ctx)?;
     let profile = profile_of(ctx, me.id).await?;
-    let mbti = me.loaders.mbti_of_profile.load_one(profile.0.id).await?;
+    let mbti = me.loaders.one::<MbtiOfProfile>(profile.0.id).await?;
     Ok(mbti.filter(|row| row.id == id).map(MbtiProfile))
 }
 
@@ -134,9 +134,15 @@ impl CandidateProfile {
     async fn specializations(&self) -> Vec<&str> {
         present(&self.0.specializations)
     }
+    /// The candidate's experiences and the skill matrix computed from them.
+    async fn technical_review(&self) -> TechnicalReview {
+        TechnicalReview {
+            user_id: self.0.user_id,
+        }
+    }
     /// The MBTI profile; null until set with `updateMbtiProfile`.
     async fn mbti(&self, ctx: &Context<'_>) -> AppResult<Option<MbtiProfile>> {
-        let loaded = viewer(ctx)?.loaders.mbti_of_profile.load_one(self.0.id).await?;
+        let loaded = viewer(ctx)?.loaders.one::<MbtiOfProfile>(self.0.id).await?;
         Ok(loaded.map(MbtiProfile))
     }
     /// When the profile was created.
@@ -221,28 +227,8 @@ pub struct UpdateProfileInput {
     pub specializations: MaybeUndefined<Vec<String>>,
 }
 
-/// Validates a nullable field: absent stays absent, null clears, a value is checked.
-fn field<T, U>(
-    value: MaybeUndefined<T>,
-    check: impl FnOnce(T) -> AppResult<U>,
-) -> AppResult<Option<Option<U>>> {
-    match value {
-        MaybeUndefined::Undefined => Ok(None),
-        MaybeUndefined::Null => Ok(Some(None)),
-        MaybeUndefined::Value(value) => check(value).map(|checked| Some(Some(checked))),
-    }
-}
-
-fn list(value: MaybeUndefined<Vec<String>>, name: &str, max_items: usize) -> AppResult<Option<Vec<String>>> {
-    Ok(field(value, |items| validate::labels(name, &items, max_items, 100))?.map(Option::unwrap_or_default))
-}
-
 impl UpdateProfileInput {
     fn into_changes(self) -> AppResult<ProfileChanges> {
-        let text = |name: &'static str, max: usize| move |value: String| validate::text(name, &value, max);
-        let url = |name: &'static str, hosts: &'static [&'static str]| {
-            move |value: String| validate::url(name, &value, hosts)
-        };
         Ok(ProfileChanges {
             full_name: field(self.full_name, text("fullName", 200))?,
             email: field(self.email, |v| validate::email("email", &v))?,

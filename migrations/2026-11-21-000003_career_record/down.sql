@@ -1,0 +1,12 @@
+drop table strengths;
+drop table candidate_skills;
+drop table education;
+drop table bullet_versions;
+drop table bullets;
+drop table star_stories;
+drop table project_skills;
+drop table projects;
+drop table engagements;
+drop table experience_skills;
+drop table skills;
+drop table experiences;

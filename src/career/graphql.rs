@@ -1,0 +1,505 @@
+//! GraphQL for the career record: relations of each type, the connections, and reads from
+//! the viewer. Mutations are in `mutations.rs`.
+
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object};
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Bool, Nullable, Text};
+use uuid::Uuid;
+
+use super::enums::{EmploymentType, Importance, StarTag};
+use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
+use super::store::{ExperienceById, VersionsOfBullet};
+use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
+use crate::graphql::context::viewer;
+use crate::graphql::errors::AppResult;
+use crate::graphql::ids::NodeType;
+use crate::skills::graphql::{
+    ExperienceSkill, Skill, SkillEvidence, experience_skills, project_skills, skill_matrix,
+};
+
+fn present<T: Clone>(values: &[Option<T>]) -> Vec<T> {
+    values.iter().flatten().cloned().collect()
+}
+
+/// Loads one page of listing `L` under `parent` and turns it into a connection.
+async fn connection<L, N>(
+    ctx: &Context<'_>,
+    parent: Uuid,
+    args: PageArgs,
+    filter: L::Filter,
+    id: impl Fn(&L::Row) -> Uuid,
+    node: impl Fn(L::Row) -> N,
+) -> AppResult<Conn<N>>
+where
+    L: Listing,
+    N: async_graphql::OutputType,
+{
+    let page = viewer(ctx)?
+        .loaders
+        .page::<L>(PageKey { parent, args, filter })
+        .await?;
+    Ok(page.into_connection(id, node))
+}
+
+/// Filters for experiences.
+#[derive(InputObject, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ExperienceFilter {
+    /// Only current (true) or only past (false) experiences.
+    pub current: Option<bool>,
+    /// Only experiences of this employment type.
+    pub employment_type: Option<EmploymentType>,
+}
+
+/// How to order experiences.
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ExperienceOrder {
+    /// The candidate's own order (`reorderExperiences`).
+    #[default]
+    SortOrder,
+    /// Most recent start first.
+    StartDateDesc,
+    /// Earliest start first.
+    StartDateAsc,
+}
+
+pub struct Experiences;
+
+impl Listing for Experiences {
+    type Row = Experience;
+    type Filter = (ExperienceFilter, ExperienceOrder);
+    const FROM: &'static str = "experiences t";
+    const PARENT: &'static str = "t.user_id";
+    const WHERE: &'static str = "and ($7::bool is null or (t.end_date is null) = $7)
+        and ($8::text is null or t.employment_type = $8)";
+
+    fn order_by((_, order): &Self::Filter) -> &'static str {
+        match order {
+            ExperienceOrder::SortOrder => "t.sort_order, t.start_date desc",
+            ExperienceOrder::StartDateDesc => "t.start_date desc",
+            ExperienceOrder::StartDateAsc => "t.start_date",
+        }
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        (filter, _): &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query
+            .bind::<Nullable<Bool>, _>(filter.current)
+            .bind::<Nullable<Text>, _>(filter.employment_type.map(EmploymentType::as_str))
+    }
+}
+
+pub struct EngagementsOfExperience;
+
+impl Listing for EngagementsOfExperience {
+    type Row = Engagement;
+    type Filter = ();
+    const FROM: &'static str = "engagements t";
+    const PARENT: &'static str = "t.experience_id";
+
+    fn order_by(_: &()) -> &'static str {
+        "t.sort_order"
+    }
+}
+
+pub struct ProjectsOfExperience;
+
+impl Listing for ProjectsOfExperience {
+    type Row = Project;
+    type Filter = ();
+    const FROM: &'static str = "projects t";
+    const PARENT: &'static str = "t.experience_id";
+
+    fn order_by(_: &()) -> &'static str {
+        "t.sort_order"
+    }
+}
+
+/// Every project of the candidate; with `personalOnly`, those outside any experience.
+pub struct ProjectsOfUser;
+
+impl Listing for ProjectsOfUser {
+    type Row = Project;
+    type Filter = bool;
+    const FROM: &'static str = "projects t";
+    const PARENT: &'static str = "t.user_id";
+    const WHERE: &'static str = "and (not $7 or t.experience_id is null)";
+
+    fn order_by(_: &bool) -> &'static str {
+        "t.start_date desc nulls last, t.created_at desc"
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        personal_only: &bool,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query.bind::<Bool, _>(*personal_only)
+    }
+}
+
+pub struct StarStoriesOfExperience;
+
+impl Listing for StarStoriesOfExperience {
+    type Row = StarStory;
+    type Filter = Option<StarTag>;
+    const FROM: &'static str = "star_stories t";
+    const PARENT: &'static str = "t.experience_id";
+    const WHERE: &'static str = "and ($7::text is null or $7 = any(t.tags))";
+
+    fn order_by(_: &Option<StarTag>) -> &'static str {
+        "t.created_at"
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        tag: &Option<StarTag>,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query.bind::<Nullable<Text>, _>(tag.map(StarTag::as_str))
+    }
+}
+
+/// Filters for bullets.
+#[derive(InputObject, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BulletFilter {
+    /// Include retired bullets (hidden by default).
+    #[graphql(default)]
+    pub include_retired: bool,
+    /// Only bullets of this importance.
+    pub importance: Option<Importance>,
+}
+
+/// How to order bullets.
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum BulletOrder {
+    /// The candidate's own order (`reorderBullets`).
+    #[default]
+    SortOrder,
+    /// High importance first, then the candidate's order.
+    Importance,
+}
+
+pub struct BulletsOfExperience;
+
+impl Listing for BulletsOfExperience {
+    type Row = Bullet;
+    type Filter = (BulletFilter, BulletOrder);
+    const FROM: &'static str = "bullets t";
+    const PARENT: &'static str = "t.experience_id";
+    const WHERE: &'static str = "and ($7 or not t.retired) and ($8::text is null or t.importance = $8)";
+
+    fn order_by((_, order): &Self::Filter) -> &'static str {
+        match order {
+            BulletOrder::SortOrder => "t.sort_order",
+            BulletOrder::Importance => {
+                "coalesce(array_position(array['high', 'medium', 'low'], t.importance), 4), t.sort_order"
+            }
+        }
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        (filter, _): &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query
+            .bind::<Bool, _>(filter.include_retired)
+            .bind::<Nullable<Text>, _>(filter.importance.map(Importance::as_str))
+    }
+}
+
+/// An engagement's bullets: the same filters and order as an experience's.
+pub struct BulletsOfEngagement;
+
+impl Listing for BulletsOfEngagement {
+    type Row = Bullet;
+    type Filter = (BulletFilter, BulletOrder);
+    const FROM: &'static str = BulletsOfExperience::FROM;
+    const PARENT: &'static str = "t.engagement_id";
+    const WHERE: &'static str = BulletsOfExperience::WHERE;
+
+    fn order_by(filter: &Self::Filter) -> &'static str {
+        BulletsOfExperience::order_by(filter)
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        filter: &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        BulletsOfExperience::bind(query, filter)
+    }
+}
+
+pub struct EducationOfUser;
+
+impl Listing for EducationOfUser {
+    type Row = Education;
+    type Filter = ();
+    const FROM: &'static str = "education t";
+    const PARENT: &'static str = "t.user_id";
+
+    fn order_by(_: &()) -> &'static str {
+        "t.is_current desc, t.end_date desc nulls first, t.start_date desc nulls last"
+    }
+}
+
+pub struct StrengthsOfUser;
+
+impl Listing for StrengthsOfUser {
+    type Row = Strength;
+    type Filter = ();
+    const FROM: &'static str = "strengths t";
+    const PARENT: &'static str = "t.user_id";
+
+    fn order_by(_: &()) -> &'static str {
+        "t.created_at"
+    }
+}
+
+#[ComplexObject]
+impl Experience {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Experience.id(self.id)
+    }
+    /// Client engagements (independent consulting only), in the candidate's order.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn engagements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Engagement>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<EngagementsOfExperience, _>(ctx, self.id, args, (), |r| r.id, |r| r).await
+    }
+    /// Projects done in this role, in the candidate's order.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Project>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<ProjectsOfExperience, _>(ctx, self.id, args, (), |r| r.id, |r| r).await
+    }
+    /// STAR stories from this role, oldest first; `tag` keeps those with the tag.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn star_stories(
+        &self,
+        ctx: &Context<'_>,
+        tag: Option<StarTag>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<StarStory>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<StarStoriesOfExperience, _>(ctx, self.id, args, tag, |r| r.id, |r| r).await
+    }
+    /// Bullets of this role (engagement bullets included); retired ones only when asked for.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn bullets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: BulletFilter,
+        #[graphql(default)] order_by: BulletOrder,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Bullet>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<BulletsOfExperience, _>(ctx, self.id, args, (filter, order_by), |r| r.id, |r| r).await
+    }
+    /// Skills the role used, primary ones first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<ExperienceSkill>> {
+        experience_skills(ctx, self.id, PageArgs::new(first, after, last, before)?).await
+    }
+}
+
+#[ComplexObject]
+impl Engagement {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Engagement.id(self.id)
+    }
+    /// Domain categories, e.g. "banking".
+    async fn domain_tags(&self) -> Vec<String> {
+        present(&self.domain_tags)
+    }
+    /// Technologies used.
+    async fn tech_tags(&self) -> Vec<String> {
+        present(&self.tech_tags)
+    }
+    /// The consulting experience it belongs to.
+    async fn experience(&self, ctx: &Context<'_>) -> AppResult<Option<Experience>> {
+        viewer(ctx)?
+            .loaders
+            .one::<ExperienceById>(self.experience_id)
+            .await
+    }
+    /// Bullets about this engagement.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn bullets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: BulletFilter,
+        #[graphql(default)] order_by: BulletOrder,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Bullet>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<BulletsOfEngagement, _>(ctx, self.id, args, (filter, order_by), |r| r.id, |r| r).await
+    }
+}
+
+#[ComplexObject]
+impl Project {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Project.id(self.id)
+    }
+    /// The experience it belongs to; null for a personal project.
+    async fn experience(&self, ctx: &Context<'_>) -> AppResult<Option<Experience>> {
+        match self.experience_id {
+            Some(id) => viewer(ctx)?.loaders.one::<ExperienceById>(id).await,
+            None => Ok(None),
+        }
+    }
+    /// The tech stack, by name.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn tech_stack(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Skill>> {
+        project_skills(ctx, self.id, PageArgs::new(first, after, last, before)?).await
+    }
+}
+
+#[ComplexObject]
+impl StarStory {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::StarStory.id(self.id)
+    }
+    /// Categories from the fixed set.
+    async fn tags(&self) -> Vec<StarTag> {
+        present(&self.tags)
+    }
+    /// The experience it comes from.
+    async fn experience(&self, ctx: &Context<'_>) -> AppResult<Option<Experience>> {
+        viewer(ctx)?
+            .loaders
+            .one::<ExperienceById>(self.experience_id)
+            .await
+    }
+}
+
+#[ComplexObject]
+impl Bullet {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Bullet.id(self.id)
+    }
+    /// Skill and topic tags.
+    async fn tags(&self) -> Vec<String> {
+        present(&self.tags)
+    }
+    /// The engagement it is about, if any.
+    async fn engagement_id(&self) -> Option<ID> {
+        self.engagement_id.map(|id| NodeType::Engagement.id(id))
+    }
+    /// Earlier texts, newest first (one per edit of `text`).
+    async fn versions(&self, ctx: &Context<'_>) -> AppResult<Vec<BulletVersion>> {
+        viewer(ctx)?.loaders.many::<VersionsOfBullet>(self.id).await
+    }
+}
+
+#[ComplexObject]
+impl Education {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Education.id(self.id)
+    }
+}
+
+#[ComplexObject]
+impl Strength {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Strength.id(self.id)
+    }
+}
+
+/// The candidate's technical record: their experiences and what they show.
+pub struct TechnicalReview {
+    pub user_id: Uuid,
+}
+
+#[Object]
+impl TechnicalReview {
+    /// The candidate's experiences.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn experiences(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: ExperienceFilter,
+        #[graphql(default)] order_by: ExperienceOrder,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Experience>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<Experiences, _>(ctx, self.user_id, args, (filter, order_by), |r| r.id, |r| r).await
+    }
+
+    /// Per skill with evidence (experiences using it, projects listing it): months of use,
+    /// last use and how much evidence there is. Longest used first.
+    async fn skill_matrix(&self, ctx: &Context<'_>) -> AppResult<Vec<SkillEvidence>> {
+        skill_matrix(ctx, self.user_id).await
+    }
+}
+
+/// `User.education`.
+pub async fn education_of(ctx: &Context<'_>, user_id: Uuid, args: PageArgs) -> AppResult<Conn<Education>> {
+    connection::<EducationOfUser, _>(ctx, user_id, args, (), |r| r.id, |r| r).await
+}
+
+/// `User.strengths`.
+pub async fn strengths_of(ctx: &Context<'_>, user_id: Uuid, args: PageArgs) -> AppResult<Conn<Strength>> {
+    connection::<StrengthsOfUser, _>(ctx, user_id, args, (), |r| r.id, |r| r).await
+}
+
+/// `User.projects`.
+pub async fn projects_of(
+    ctx: &Context<'_>,
+    user_id: Uuid,
+    personal_only: bool,
+    args: PageArgs,
+) -> AppResult<Conn<Project>> {
+    connection::<ProjectsOfUser, _>(ctx, user_id, args, personal_only, |r| r.id, |r| r).await
+}

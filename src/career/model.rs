@@ -1,0 +1,210 @@
+//! The career record's rows, which are also its GraphQL types: plain fields are exposed as
+//! they are; ids, owners and relations are resolved in `graphql.rs`.
+
+use async_graphql::SimpleObject;
+use chrono::{DateTime, Utc};
+use diesel::{Queryable, QueryableByName, Selectable};
+use uuid::Uuid;
+
+use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
+use crate::db::schema::{
+    bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths,
+};
+use crate::graphql::scalars::Date;
+
+/// A role the candidate held: the spine of the career record.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = experiences)]
+#[graphql(complex)]
+pub struct Experience {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    /// Employer name.
+    pub company_name: String,
+    /// Role title.
+    pub job_title: String,
+    pub employment_type: EmploymentType,
+    /// First day (or month) in the role.
+    pub start_date: Date,
+    /// Last day in the role; null while current.
+    pub end_date: Option<Date>,
+    /// Office location.
+    pub location: Option<String>,
+    /// Context about the company.
+    pub company_description: Option<String>,
+    /// Narrative summary of the role.
+    pub summary: Option<String>,
+    /// Position among the candidate's experiences (0 first).
+    pub sort_order: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A client engagement inside an independent-consulting experience.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = engagements)]
+#[graphql(complex)]
+pub struct Engagement {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    #[graphql(skip)]
+    pub experience_id: Uuid,
+    /// Client name; null for internal work.
+    pub client: Option<String>,
+    pub project_name: Option<String>,
+    pub project_type: Option<ProjectType>,
+    /// How the dates are shown, e.g. "2023" or "Q1 2024".
+    pub date_range_label: Option<String>,
+    #[graphql(skip)]
+    pub domain_tags: Vec<Option<String>>,
+    #[graphql(skip)]
+    pub tech_tags: Vec<Option<String>>,
+    /// Position within the experience (0 first).
+    pub sort_order: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Something the candidate built, inside an experience or on their own.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = projects)]
+#[graphql(complex)]
+pub struct Project {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    #[graphql(skip)]
+    pub experience_id: Option<Uuid>,
+    pub name: String,
+    /// What was built or done.
+    pub description: Option<String>,
+    /// The candidate's role in it.
+    pub role: Option<String>,
+    pub category: Option<String>,
+    /// The quantified result.
+    pub impact_metric: Option<String>,
+    pub github_url: Option<String>,
+    pub live_url: Option<String>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    /// Position within its experience (0 first).
+    pub sort_order: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A Situation–Task–Action–Result story from an experience, for interviews.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = star_stories)]
+#[graphql(complex)]
+pub struct StarStory {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    #[graphql(skip)]
+    pub experience_id: Uuid,
+    /// A short name for the story.
+    pub title: Option<String>,
+    pub situation: String,
+    pub task: String,
+    pub action: String,
+    pub result: String,
+    #[graphql(skip)]
+    pub tags: Vec<Option<StarTag>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of evidence about an experience (or one of its engagements).
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = bullets)]
+#[graphql(complex)]
+pub struct Bullet {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    #[graphql(skip)]
+    pub experience_id: Uuid,
+    #[graphql(skip)]
+    pub engagement_id: Option<Uuid>,
+    /// The current text; earlier texts are in `versions`.
+    pub text: String,
+    #[graphql(skip)]
+    pub tags: Vec<Option<String>>,
+    pub bullet_type: Option<BulletType>,
+    /// Seniority the bullet speaks to, e.g. "director" or "senior_ic".
+    pub seniority_level: Option<String>,
+    pub importance: Option<Importance>,
+    /// Notes in STAR form behind the bullet.
+    pub star_notes: Option<String>,
+    /// How many applications used it.
+    pub usage_count: i32,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Retired bullets are kept but hidden unless asked for.
+    pub retired: bool,
+    /// Position within its experience (0 first).
+    pub sort_order: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An earlier text of a bullet.
+#[derive(Clone, Debug, Queryable, Selectable, SimpleObject)]
+#[diesel(table_name = bullet_versions)]
+pub struct BulletVersion {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub bullet_id: Uuid,
+    /// The text as it was.
+    pub text: String,
+    /// When it was replaced.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A degree, diploma or course of study.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = education)]
+#[graphql(complex)]
+pub struct Education {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    pub institution_name: String,
+    pub degree: Option<String>,
+    pub field_of_study: Option<String>,
+    pub minor: Option<String>,
+    /// Grade point average, 0 to 10 (scales differ by country).
+    pub gpa: Option<f64>,
+    pub location: Option<String>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    /// Still studying there.
+    pub is_current: bool,
+    pub details: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A strength that is not a hard skill.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = strengths)]
+#[graphql(complex)]
+pub struct Strength {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}

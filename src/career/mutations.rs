@@ -1,0 +1,884 @@
+//! Mutations of the career record: create, update, delete and reorder. Every input is checked
+//! before anything is written; on any error nothing changes.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
+use super::model::{Bullet, Education, Engagement, Experience, Project, StarStory, Strength};
+use super::store::{self, *};
+use crate::db::DbConn;
+use crate::db::owned::{self, Owned};
+use crate::graphql::context::{services, viewer};
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::scalars::Date;
+use crate::validate::{self, field, labels_field, text, url};
+
+/// The viewer and a connection: what every mutation starts from.
+async fn begin(ctx: &Context<'_>) -> AppResult<(Uuid, DbConn)> {
+    let owner = viewer(ctx)?.id;
+    Ok((owner, services(ctx).pool.get().await?))
+}
+
+/// Checks an optional text input of a create mutation.
+fn optional(name: &'static str, value: Option<String>, max: usize) -> AppResult<Option<String>> {
+    value.map(text(name, max)).transpose()
+}
+
+fn ordered_dates(start: Option<Date>, end: Option<Date>) -> AppResult<()> {
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => Err(AppError::bad_input(
+            "endDate",
+            format!("endDate ({}) is before startDate ({})", end.0, start.0),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The value after an update: the new one if given, else the current one.
+fn after_update<T: Copy>(change: Option<Option<T>>, current: Option<T>) -> Option<T> {
+    change.unwrap_or(current)
+}
+
+fn tags(name: &'static str, values: Vec<String>) -> AppResult<Vec<String>> {
+    validate::labels(name, &values, 30, 100)
+}
+
+async fn experience(conn: &mut DbConn, owner: Uuid, id: &ID, field: &str) -> AppResult<Experience> {
+    let id = decode_as(id, NodeType::Experience, field)?;
+    store::experience_of(conn, owner, id)
+        .await?
+        .ok_or(AppError::NotFound("Experience"))
+}
+
+/// An engagement can only sit inside an independent-consulting experience.
+fn require_consulting(experience: &Experience) -> AppResult<()> {
+    if experience.employment_type == EmploymentType::IndependentConsulting {
+        Ok(())
+    } else {
+        Err(AppError::bad_input(
+            "experienceId",
+            "engagements belong only to INDEPENDENT_CONSULTING experiences",
+        ))
+    }
+}
+
+/// A bullet's engagement must belong to the bullet's experience.
+async fn engagement_in(conn: &mut DbConn, owner: Uuid, id: &ID, experience_id: Uuid) -> AppResult<Uuid> {
+    let id = decode_as(id, NodeType::Engagement, "engagementId")?;
+    match store::engagement_of(conn, owner, id).await? {
+        Some(engagement) if engagement.experience_id == experience_id => Ok(id),
+        Some(_) => Err(AppError::bad_input(
+            "engagementId",
+            "the engagement belongs to another experience",
+        )),
+        None => Err(AppError::NotFound("Engagement")),
+    }
+}
+
+/// The id of a deleted object.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    pub deleted_id: ID,
+}
+
+/// The new order.
+#[derive(SimpleObject)]
+pub struct ReorderPayload {
+    /// The ids, in their new order.
+    pub ordered_ids: Vec<ID>,
+}
+
+/// Names one object to delete, retire or restore.
+#[derive(InputObject)]
+pub struct IdInput {
+    pub id: ID,
+}
+
+/// Every child of a parent, in the order wanted.
+#[derive(InputObject)]
+pub struct ReorderInput {
+    /// The parent (an experience); omitted when reordering experiences.
+    pub parent_id: Option<ID>,
+    /// Each child's id exactly once.
+    pub ids: Vec<ID>,
+}
+
+async fn delete(ctx: &Context<'_>, table: Owned, node: NodeType, id: ID) -> AppResult<DeletePayload> {
+    let (owner, mut conn) = begin(ctx).await?;
+    let uuid = decode_as(&id, node, "id")?;
+    if !owned::delete(&mut conn, table, owner, uuid).await? {
+        return Err(AppError::NotFound(node.name()));
+    }
+    Ok(DeletePayload { deleted_id: id })
+}
+
+/// Reorders the children of an experience (or, for experiences, of the viewer).
+async fn reorder(
+    ctx: &Context<'_>,
+    table: Owned,
+    node: NodeType,
+    input: ReorderInput,
+) -> AppResult<ReorderPayload> {
+    let (owner, mut conn) = begin(ctx).await?;
+    let (parent_column, parent) = match (&input.parent_id, table) {
+        (None, Owned::Experiences) => ("user_id", owner),
+        (Some(id), _) => (
+            "experience_id",
+            experience(&mut conn, owner, id, "parentId").await?.id,
+        ),
+        (None, _) => {
+            return Err(AppError::bad_input(
+                "parentId",
+                "name the experience whose children to reorder",
+            ));
+        }
+    };
+    let ids = input
+        .ids
+        .iter()
+        .map(|id| decode_as(id, node, "ids"))
+        .collect::<AppResult<Vec<_>>>()?;
+    if !owned::reorder(&mut conn, table, parent_column, owner, parent, &ids).await? {
+        return Err(AppError::bad_input(
+            "ids",
+            format!("ids must name every {} of the parent exactly once", node.name()),
+        ));
+    }
+    Ok(ReorderPayload {
+        ordered_ids: input.ids,
+    })
+}
+
+#[derive(InputObject)]
+pub struct CreateExperienceInput {
+    /// 1 to 200 characters.
+    pub company_name: String,
+    /// 1 to 200 characters.
+    pub job_title: String,
+    pub employment_type: EmploymentType,
+    pub start_date: Date,
+    /// Null or absent while current; not before startDate.
+    pub end_date: Option<Date>,
+    /// Up to 200 characters.
+    pub location: Option<String>,
+    /// Up to 2,000 characters.
+    pub company_description: Option<String>,
+    /// Up to 5,000 characters.
+    pub summary: Option<String>,
+}
+
+/// Leave a field out to keep it; send null to clear an optional one.
+#[derive(InputObject)]
+pub struct UpdateExperienceInput {
+    pub id: ID,
+    pub company_name: Option<String>,
+    pub job_title: Option<String>,
+    /// Cannot move away from INDEPENDENT_CONSULTING while the experience has engagements.
+    pub employment_type: Option<EmploymentType>,
+    pub start_date: Option<Date>,
+    pub end_date: MaybeUndefined<Date>,
+    pub location: MaybeUndefined<String>,
+    pub company_description: MaybeUndefined<String>,
+    pub summary: MaybeUndefined<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ExperiencePayload {
+    pub experience: Experience,
+}
+
+#[derive(InputObject)]
+pub struct CreateEngagementInput {
+    /// An INDEPENDENT_CONSULTING experience.
+    pub experience_id: ID,
+    /// Up to 200 characters.
+    pub client: Option<String>,
+    /// Up to 500 characters.
+    pub project_name: Option<String>,
+    pub project_type: Option<ProjectType>,
+    /// Up to 100 characters, e.g. "Q1 2024".
+    pub date_range_label: Option<String>,
+    /// Up to 30 tags of up to 100 characters.
+    #[graphql(default)]
+    pub domain_tags: Vec<String>,
+    /// Up to 30 tags of up to 100 characters.
+    #[graphql(default)]
+    pub tech_tags: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateEngagementInput {
+    pub id: ID,
+    pub client: MaybeUndefined<String>,
+    pub project_name: MaybeUndefined<String>,
+    pub project_type: MaybeUndefined<ProjectType>,
+    pub date_range_label: MaybeUndefined<String>,
+    pub domain_tags: MaybeUndefined<Vec<String>>,
+    pub tech_tags: MaybeUndefined<Vec<String>>,
+}
+
+#[derive(SimpleObject)]
+pub struct EngagementPayload {
+    pub engagement: Engagement,
+}
+
+#[derive(InputObject)]
+pub struct CreateProjectInput {
+    /// The experience it belongs to; omit for a personal project.
+    pub experience_id: Option<ID>,
+    /// 1 to 200 characters.
+    pub name: String,
+    /// Up to 5,000 characters.
+    pub description: Option<String>,
+    /// Up to 200 characters.
+    pub role: Option<String>,
+    /// Up to 100 characters.
+    pub category: Option<String>,
+    /// Up to 500 characters.
+    pub impact_metric: Option<String>,
+    /// A github.com URL.
+    pub github_url: Option<String>,
+    /// Any http(s) URL.
+    pub live_url: Option<String>,
+    pub start_date: Option<Date>,
+    /// Not before startDate.
+    pub end_date: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateProjectInput {
+    pub id: ID,
+    /// Moves the project to another of the viewer's experiences; null makes it personal.
+    pub experience_id: MaybeUndefined<ID>,
+    pub name: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub role: MaybeUndefined<String>,
+    pub category: MaybeUndefined<String>,
+    pub impact_metric: MaybeUndefined<String>,
+    pub github_url: MaybeUndefined<String>,
+    pub live_url: MaybeUndefined<String>,
+    pub start_date: MaybeUndefined<Date>,
+    pub end_date: MaybeUndefined<Date>,
+}
+
+#[derive(SimpleObject)]
+pub struct ProjectPayload {
+    pub project: Project,
+}
+
+#[derive(InputObject)]
+pub struct CreateStarStoryInput {
+    pub experience_id: ID,
+    /// Up to 200 characters.
+    pub title: Option<String>,
+    /// 1 to 5,000 characters.
+    pub situation: String,
+    /// 1 to 5,000 characters.
+    pub task: String,
+    /// 1 to 5,000 characters.
+    pub action: String,
+    /// 1 to 5,000 characters.
+    pub result: String,
+    /// From the fixed set; duplicates are dropped.
+    #[graphql(default)]
+    pub tags: Vec<StarTag>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateStarStoryInput {
+    pub id: ID,
+    pub title: MaybeUndefined<String>,
+    pub situation: Option<String>,
+    pub task: Option<String>,
+    pub action: Option<String>,
+    pub result: Option<String>,
+    pub tags: Option<Vec<StarTag>>,
+}
+
+#[derive(SimpleObject)]
+pub struct StarStoryPayload {
+    pub star_story: StarStory,
+}
+
+#[derive(InputObject)]
+pub struct CreateBulletInput {
+    pub experience_id: ID,
+    /// One of the experience's engagements.
+    pub engagement_id: Option<ID>,
+    /// 1 to 1,000 characters.
+    pub text: String,
+    /// Up to 30 tags of up to 100 characters.
+    #[graphql(default)]
+    pub tags: Vec<String>,
+    pub bullet_type: Option<BulletType>,
+    /// Up to 50 characters, e.g. "director".
+    pub seniority_level: Option<String>,
+    pub importance: Option<Importance>,
+    /// Up to 5,000 characters.
+    pub star_notes: Option<String>,
+}
+
+/// A new `text` keeps the previous one in `versions`.
+#[derive(InputObject)]
+pub struct UpdateBulletInput {
+    pub id: ID,
+    pub text: Option<String>,
+    pub engagement_id: MaybeUndefined<ID>,
+    pub tags: MaybeUndefined<Vec<String>>,
+    pub bullet_type: MaybeUndefined<BulletType>,
+    pub seniority_level: MaybeUndefined<String>,
+    pub importance: MaybeUndefined<Importance>,
+    pub star_notes: MaybeUndefined<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct BulletPayload {
+    pub bullet: Bullet,
+}
+
+#[derive(InputObject)]
+pub struct CreateEducationInput {
+    /// 1 to 200 characters.
+    pub institution_name: String,
+    /// Up to 200 characters.
+    pub degree: Option<String>,
+    /// Up to 200 characters.
+    pub field_of_study: Option<String>,
+    /// Up to 200 characters.
+    pub minor: Option<String>,
+    /// 0 to 10.
+    pub gpa: Option<f64>,
+    /// Up to 200 characters.
+    pub location: Option<String>,
+    pub start_date: Option<Date>,
+    /// Not before startDate.
+    pub end_date: Option<Date>,
+    #[graphql(default)]
+    pub is_current: bool,
+    /// Up to 5,000 characters.
+    pub details: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateEducationInput {
+    pub id: ID,
+    pub institution_name: Option<String>,
+    pub degree: MaybeUndefined<String>,
+    pub field_of_study: MaybeUndefined<String>,
+    pub minor: MaybeUndefined<String>,
+    pub gpa: MaybeUndefined<f64>,
+    pub location: MaybeUndefined<String>,
+    pub start_date: MaybeUndefined<Date>,
+    pub end_date: MaybeUndefined<Date>,
+    pub is_current: Option<bool>,
+    pub details: MaybeUndefined<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct EducationPayload {
+    pub education: Education,
+}
+
+#[derive(InputObject)]
+pub struct CreateStrengthInput {
+    /// 1 to 100 characters.
+    pub name: String,
+    /// Up to 2,000 characters.
+    pub description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateStrengthInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub description: MaybeUndefined<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct StrengthPayload {
+    pub strength: Strength,
+}
+
+fn gpa(value: f64) -> AppResult<f64> {
+    if (0.0..=10.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::bad_input(
+            "gpa",
+            format!("gpa must be between 0 and 10, got {value}"),
+        ))
+    }
+}
+
+fn star_tags(values: Vec<StarTag>) -> Vec<StarTag> {
+    let mut unique = Vec::with_capacity(values.len());
+    for tag in values {
+        if !unique.contains(&tag) {
+            unique.push(tag);
+        }
+    }
+    unique
+}
+
+#[derive(Default)]
+pub struct CareerMutation;
+
+#[Object]
+impl CareerMutation {
+    /// Adds an experience, last in the candidate's order.
+    async fn create_experience(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateExperienceInput,
+    ) -> AppResult<ExperiencePayload> {
+        let new = NewExperience {
+            company_name: validate::text_of("companyName", &input.company_name, 200)?,
+            job_title: validate::text_of("jobTitle", &input.job_title, 200)?,
+            employment_type: input.employment_type,
+            start_date: input.start_date,
+            end_date: input.end_date,
+            location: optional("location", input.location, 200)?,
+            company_description: optional("companyDescription", input.company_description, 2000)?,
+            summary: optional("summary", input.summary, 5000)?,
+        };
+        ordered_dates(Some(new.start_date), new.end_date)?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let experience = store::insert_experience(&mut conn, owner, &new).await?;
+        Ok(ExperiencePayload { experience })
+    }
+
+    /// Changes an experience.
+    async fn update_experience(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateExperienceInput,
+    ) -> AppResult<ExperiencePayload> {
+        let changes = ExperienceChanges {
+            company_name: input.company_name.map(text("companyName", 200)).transpose()?,
+            job_title: input.job_title.map(text("jobTitle", 200)).transpose()?,
+            employment_type: input.employment_type,
+            start_date: input.start_date,
+            end_date: field(input.end_date, Ok)?,
+            location: field(input.location, text("location", 200))?,
+            company_description: field(input.company_description, text("companyDescription", 2000))?,
+            summary: field(input.summary, text("summary", 5000))?,
+        };
+        let (owner, mut conn) = begin(ctx).await?;
+        let current = experience(&mut conn, owner, &input.id, "id").await?;
+        ordered_dates(
+            Some(changes.start_date.unwrap_or(current.start_date)),
+            after_update(changes.end_date, current.end_date),
+        )?;
+        let leaves_consulting = current.employment_type == EmploymentType::IndependentConsulting
+            && changes
+                .employment_type
+                .is_some_and(|t| t != EmploymentType::IndependentConsulting);
+        if leaves_consulting && store::has_engagements(&mut conn, owner, current.id).await? {
+            return Err(AppError::bad_input(
+                "employmentType",
+                "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
+            ));
+        }
+        let experience = store::update_experience(&mut conn, owner, current.id, &changes)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))?;
+        Ok(ExperiencePayload { experience })
+    }
+
+    /// Deletes an experience with everything under it (engagements, projects, STAR stories,
+    /// bullets, skill links).
+    async fn delete_experience(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::Experiences, NodeType::Experience, input.id).await
+    }
+
+    /// Puts the candidate's experiences in the given order (every experience, once).
+    async fn reorder_experiences(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+        reorder(ctx, Owned::Experiences, NodeType::Experience, input).await
+    }
+
+    /// Adds a client engagement to an independent-consulting experience.
+    async fn create_engagement(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEngagementInput,
+    ) -> AppResult<EngagementPayload> {
+        let client = optional("client", input.client, 200)?;
+        let project_name = optional("projectName", input.project_name, 500)?;
+        let date_range_label = optional("dateRangeLabel", input.date_range_label, 100)?;
+        let domain_tags = tags("domainTags", input.domain_tags)?;
+        let tech_tags = tags("techTags", input.tech_tags)?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let parent = experience(&mut conn, owner, &input.experience_id, "experienceId").await?;
+        require_consulting(&parent)?;
+        let new = NewEngagement {
+            experience_id: parent.id,
+            client,
+            project_name,
+            project_type: input.project_type,
+            date_range_label,
+            domain_tags,
+            tech_tags,
+        };
+        let engagement = store::insert_engagement(&mut conn, owner, &new).await?;
+        Ok(EngagementPayload { engagement })
+    }
+
+    /// Changes an engagement.
+    async fn update_engagement(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEngagementInput,
+    ) -> AppResult<EngagementPayload> {
+        let changes = EngagementChanges {
+            client: field(input.client, text("client", 200))?,
+            project_name: field(input.project_name, text("projectName", 500))?,
+            project_type: field(input.project_type, Ok)?,
+            date_range_label: field(input.date_range_label, text("dateRangeLabel", 100))?,
+            domain_tags: labels_field(input.domain_tags, "domainTags", 30)?,
+            tech_tags: labels_field(input.tech_tags, "techTags", 30)?,
+        };
+        let id = decode_as(&input.id, NodeType::Engagement, "id")?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let engagement = store::update_engagement(&mut conn, owner, id, &changes)
+            .await?
+            .ok_or(AppError::NotFound("Engagement"))?;
+        Ok(EngagementPayload { engagement })
+    }
+
+    /// Deletes an engagement and its bullets.
+    async fn delete_engagement(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::Engagements, NodeType::Engagement, input.id).await
+    }
+
+    /// Puts an experience's engagements in the given order.
+    async fn reorder_engagements(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+        reorder(ctx, Owned::Engagements, NodeType::Engagement, input).await
+    }
+
+    /// Adds a project, to an experience or as a personal project.
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProjectInput,
+    ) -> AppResult<ProjectPayload> {
+        let mut new = NewProject {
+            experience_id: None,
+            name: validate::text_of("name", &input.name, 200)?,
+            description: optional("description", input.description, 5000)?,
+            role: optional("role", input.role, 200)?,
+            category: optional("category", input.category, 100)?,
+            impact_metric: optional("impactMetric", input.impact_metric, 500)?,
+            github_url: input
+                .github_url
+                .map(url("githubUrl", &["github.com"]))
+                .transpose()?,
+            live_url: input.live_url.map(url("liveUrl", &[])).transpose()?,
+            start_date: input.start_date,
+            end_date: input.end_date,
+        };
+        ordered_dates(new.start_date, new.end_date)?;
+        let (owner, mut conn) = begin(ctx).await?;
+        if let Some(id) = &input.experience_id {
+            new.experience_id = Some(experience(&mut conn, owner, id, "experienceId").await?.id);
+        }
+        let project = store::insert_project(&mut conn, owner, &new).await?;
+        Ok(ProjectPayload { project })
+    }
+
+    /// Changes a project, or moves it to another experience.
+    async fn update_project(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProjectInput,
+    ) -> AppResult<ProjectPayload> {
+        let mut changes = ProjectChanges {
+            experience_id: None,
+            name: input.name.map(text("name", 200)).transpose()?,
+            description: field(input.description, text("description", 5000))?,
+            role: field(input.role, text("role", 200))?,
+            category: field(input.category, text("category", 100))?,
+            impact_metric: field(input.impact_metric, text("impactMetric", 500))?,
+            github_url: field(input.github_url, url("githubUrl", &["github.com"]))?,
+            live_url: field(input.live_url, url("liveUrl", &[]))?,
+            start_date: field(input.start_date, Ok)?,
+            end_date: field(input.end_date, Ok)?,
+        };
+        let id = decode_as(&input.id, NodeType::Project, "id")?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let current = store::project_of(&mut conn, owner, id)
+            .await?
+            .ok_or(AppError::NotFound("Project"))?;
+        ordered_dates(
+            after_update(changes.start_date, current.start_date),
+            after_update(changes.end_date, current.end_date),
+        )?;
+        changes.experience_id = match input.experience_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(id) => {
+                Some(Some(experience(&mut conn, owner, &id, "experienceId").await?.id))
+            }
+        };
+        let project = store::update_project(&mut conn, owner, id, &changes)
+            .await?
+            .ok_or(AppError::NotFound("Project"))?;
+        Ok(ProjectPayload { project })
+    }
+
+    /// Deletes a project.
+    async fn delete_project(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::Projects, NodeType::Project, input.id).await
+    }
+
+    /// Puts an experience's projects in the given order.
+    async fn reorder_projects(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+        reorder(ctx, Owned::Projects, NodeType::Project, input).await
+    }
+
+    /// Adds a STAR story to an experience.
+    async fn create_star_story(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateStarStoryInput,
+    ) -> AppResult<StarStoryPayload> {
+        let (owner, mut conn) = begin(ctx).await?;
+        let new = NewStarStory {
+            experience_id: experience(&mut conn, owner, &input.experience_id, "experienceId")
+                .await?
+                .id,
+            title: optional("title", input.title, 200)?,
+            situation: validate::text_of("situation", &input.situation, 5000)?,
+            task: validate::text_of("task", &input.task, 5000)?,
+            action: validate::text_of("action", &input.action, 5000)?,
+            result: validate::text_of("result", &input.result, 5000)?,
+            tags: star_tags(input.tags),
+        };
+        let star_story = store::insert_star_story(&mut conn, owner, &new).await?;
+        Ok(StarStoryPayload { star_story })
+    }
+
+    /// Changes a STAR story.
+    async fn update_star_story(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateStarStoryInput,
+    ) -> AppResult<StarStoryPayload> {
+        let changes = StarStoryChanges {
+            title: field(input.title, text("title", 200))?,
+            situation: input.situation.map(text("situation", 5000)).transpose()?,
+            task: input.task.map(text("task", 5000)).transpose()?,
+            action: input.action.map(text("action", 5000)).transpose()?,
+            result: input.result.map(text("result", 5000)).transpose()?,
+            tags: input.tags.map(star_tags),
+        };
+        let id = decode_as(&input.id, NodeType::StarStory, "id")?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let star_story = store::update_star_story(&mut conn, owner, id, &changes)
+            .await?
+            .ok_or(AppError::NotFound("StarStory"))?;
+        Ok(StarStoryPayload { star_story })
+    }
+
+    /// Deletes a STAR story.
+    async fn delete_star_story(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::StarStories, NodeType::StarStory, input.id).await
+    }
+
+    /// Adds a bullet to an experience (optionally about one of its engagements), last in order.
+    async fn create_bullet(&self, ctx: &Context<'_>, input: CreateBulletInput) -> AppResult<BulletPayload> {
+        let text_value = validate::text_of("text", &input.text, 1000)?;
+        let tag_values = tags("tags", input.tags)?;
+        let seniority_level = optional("seniorityLevel", input.seniority_level, 50)?;
+        let star_notes = optional("starNotes", input.star_notes, 5000)?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let parent = experience(&mut conn, owner, &input.experience_id, "experienceId").await?;
+        let engagement_id = match &input.engagement_id {
+            Some(id) => Some(engagement_in(&mut conn, owner, id, parent.id).await?),
+            None => None,
+        };
+        let new = NewBullet {
+            experience_id: parent.id,
+            engagement_id,
+            text: text_value,
+            tags: tag_values,
+            bullet_type: input.bullet_type,
+            seniority_level,
+            importance: input.importance,
+            star_notes,
+        };
+        let bullet = store::insert_bullet(&mut conn, owner, &new).await?;
+        Ok(BulletPayload { bullet })
+    }
+
+    /// Changes a bullet. A new text keeps the previous one in `versions`.
+    async fn update_bullet(&self, ctx: &Context<'_>, input: UpdateBulletInput) -> AppResult<BulletPayload> {
+        let new_text = input.text.map(text("text", 1000)).transpose()?;
+        let mut changes = BulletChanges {
+            engagement_id: None,
+            tags: labels_field(input.tags, "tags", 30)?,
+            bullet_type: field(input.bullet_type, Ok)?,
+            seniority_level: field(input.seniority_level, text("seniorityLevel", 50))?,
+            importance: field(input.importance, Ok)?,
+            star_notes: field(input.star_notes, text("starNotes", 5000))?,
+            retired: None,
+        };
+        let id = decode_as(&input.id, NodeType::Bullet, "id")?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let current = store::bullet_of(&mut conn, owner, id)
+            .await?
+            .ok_or(AppError::NotFound("Bullet"))?;
+        changes.engagement_id = match &input.engagement_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(engagement) => Some(Some(
+                engagement_in(&mut conn, owner, engagement, current.experience_id).await?,
+            )),
+        };
+        let bullet = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                Ok(store::update_bullet(conn, owner, id, new_text.as_deref(), &changes).await?)
+            })
+            .await?
+            .ok_or(AppError::NotFound("Bullet"))?;
+        Ok(BulletPayload { bullet })
+    }
+
+    /// Retires a bullet: kept, with its history, but hidden unless asked for.
+    async fn retire_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<BulletPayload> {
+        set_retired(ctx, &input.id, true).await
+    }
+
+    /// Brings a retired bullet back.
+    async fn restore_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<BulletPayload> {
+        set_retired(ctx, &input.id, false).await
+    }
+
+    /// Deletes a bullet and its versions for good (see `retireBullet` to hide it instead).
+    async fn delete_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::Bullets, NodeType::Bullet, input.id).await
+    }
+
+    /// Puts an experience's bullets (retired ones included) in the given order.
+    async fn reorder_bullets(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+        reorder(ctx, Owned::Bullets, NodeType::Bullet, input).await
+    }
+
+    /// Adds an education entry.
+    async fn create_education(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEducationInput,
+    ) -> AppResult<EducationPayload> {
+        let new = NewEducation {
+            institution_name: validate::text_of("institutionName", &input.institution_name, 200)?,
+            degree: optional("degree", input.degree, 200)?,
+            field_of_study: optional("fieldOfStudy", input.field_of_study, 200)?,
+            minor: optional("minor", input.minor, 200)?,
+            gpa: input.gpa.map(gpa).transpose()?,
+            location: optional("location", input.location, 200)?,
+            start_date: input.start_date,
+            end_date: input.end_date,
+            is_current: input.is_current,
+            details: optional("details", input.details, 5000)?,
+        };
+        ordered_dates(new.start_date, new.end_date)?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let education = store::insert_education(&mut conn, owner, &new).await?;
+        Ok(EducationPayload { education })
+    }
+
+    /// Changes an education entry.
+    async fn update_education(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEducationInput,
+    ) -> AppResult<EducationPayload> {
+        let changes = EducationChanges {
+            institution_name: input
+                .institution_name
+                .map(text("institutionName", 200))
+                .transpose()?,
+            degree: field(input.degree, text("degree", 200))?,
+            field_of_study: field(input.field_of_study, text("fieldOfStudy", 200))?,
+            minor: field(input.minor, text("minor", 200))?,
+            gpa: field(input.gpa, gpa)?,
+            location: field(input.location, text("location", 200))?,
+            start_date: field(input.start_date, Ok)?,
+            end_date: field(input.end_date, Ok)?,
+            is_current: input.is_current,
+            details: field(input.details, text("details", 5000))?,
+        };
+        let id = decode_as(&input.id, NodeType::Education, "id")?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let current = store::education_of(&mut conn, owner, id)
+            .await?
+            .ok_or(AppError::NotFound("Education"))?;
+        ordered_dates(
+            after_update(changes.start_date, current.start_date),
+            after_update(changes.end_date, current.end_date),
+        )?;
+        let education = store::update_education(&mut conn, owner, id, &changes)
+            .await?
+            .ok_or(AppError::NotFound("Education"))?;
+        Ok(EducationPayload { education })
+    }
+
+    /// Deletes an education entry.
+    async fn delete_education(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::Education, NodeType::Education, input.id).await
+    }
+
+    /// Adds a strength.
+    async fn create_strength(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateStrengthInput,
+    ) -> AppResult<StrengthPayload> {
+        let new = NewStrength {
+            name: validate::text_of("name", &input.name, 100)?,
+            description: optional("description", input.description, 2000)?,
+        };
+        let (owner, mut conn) = begin(ctx).await?;
+        let strength = store::insert_strength(&mut conn, owner, &new).await?;
+        Ok(StrengthPayload { strength })
+    }
+
+    /// Changes a strength.
+    async fn update_strength(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateStrengthInput,
+    ) -> AppResult<StrengthPayload> {
+        let changes = StrengthChanges {
+            name: input.name.map(text("name", 100)).transpose()?,
+            description: field(input.description, text("description", 2000))?,
+        };
+        let id = decode_as(&input.id, NodeType::Strength, "id")?;
+        let (owner, mut conn) = begin(ctx).await?;
+        let strength = store::update_strength(&mut conn, owner, id, &changes)
+            .await?
+            .ok_or(AppError::NotFound("Strength"))?;
+        Ok(StrengthPayload { strength })
+    }
+
+    /// Deletes a strength.
+    async fn delete_strength(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        delete(ctx, Owned::Strengths, NodeType::Strength, input.id).await
+    }
+}
+
+async fn set_retired(ctx: &Context<'_>, id: &ID, retired: bool) -> AppResult<BulletPayload> {
+    let id = decode_as(id, NodeType::Bullet, "id")?;
+    let (owner, mut conn) = begin(ctx).await?;
+    let changes = BulletChanges {
+        retired: Some(retired),
+        ..BulletChanges::default()
+    };
+    let bullet = store::update_bullet_fields(&mut conn, owner, id, &changes)
+        .await?
+        .ok_or(AppError::NotFound("Bullet"))?;
+    Ok(BulletPayload { bullet })
+}

@@ -1,0 +1,474 @@
+//! SQL for the career record. Every statement is filtered by the owner.
+
+use diesel::prelude::*;
+use diesel::result::EmptyChangeset;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
+use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
+use crate::db::schema::{
+    bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths,
+};
+use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::Date;
+
+/// For each owned table: a by-id relation (for `node(id:)` and the loaders), a lookup of one
+/// row, and a partial update that answers the row as it is when there is nothing to change.
+macro_rules! owned_rows {
+    ($($relation:ident, $lookup:ident, $update:ident: $table:ident => $row:ty, $changes:ty;)+) => {$(
+        pub struct $relation;
+
+        impl Relation for $relation {
+            type Row = $row;
+
+            async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<$row>> {
+                $table::table
+                    .filter($table::user_id.eq(owner))
+                    .filter($table::id.eq_any(keys))
+                    .select(<$row>::as_select())
+                    .load(conn)
+                    .await
+            }
+
+            fn key(row: &$row) -> Uuid {
+                row.id
+            }
+        }
+
+        pub async fn $lookup(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<Option<$row>> {
+            $table::table
+                .filter($table::user_id.eq(owner))
+                .filter($table::id.eq(id))
+                .select(<$row>::as_select())
+                .first(conn)
+                .await
+                .optional()
+        }
+
+        /// None when the owner has no such row.
+        pub async fn $update(
+            conn: &mut AsyncPgConnection,
+            owner: Uuid,
+            id: Uuid,
+            changes: &$changes,
+        ) -> QueryResult<Option<$row>> {
+            let updated = diesel::update($table::table.filter($table::user_id.eq(owner)).filter($table::id.eq(id)))
+                .set(changes)
+                .returning(<$row>::as_returning())
+                .get_result(conn)
+                .await
+                .optional();
+            match updated {
+                Err(diesel::result::Error::QueryBuilderError(error)) if error.is::<EmptyChangeset>() => {
+                    $lookup(conn, owner, id).await
+                }
+                other => other,
+            }
+        }
+    )+};
+}
+
+owned_rows! {
+    ExperienceById, experience_of, update_experience: experiences => Experience, ExperienceChanges;
+    EngagementById, engagement_of, update_engagement: engagements => Engagement, EngagementChanges;
+    ProjectById, project_of, update_project: projects => Project, ProjectChanges;
+    StarStoryById, star_story_of, update_star_story: star_stories => StarStory, StarStoryChanges;
+    BulletById, bullet_of, update_bullet_fields: bullets => Bullet, BulletChanges;
+    EducationById, education_of, update_education: education => Education, EducationChanges;
+    StrengthById, strength_of, update_strength: strengths => Strength, StrengthChanges;
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = experiences)]
+pub struct NewExperience {
+    pub company_name: String,
+    pub job_title: String,
+    pub employment_type: EmploymentType,
+    pub start_date: Date,
+    pub end_date: Option<Date>,
+    pub location: Option<String>,
+    pub company_description: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = experiences)]
+pub struct ExperienceChanges {
+    pub company_name: Option<String>,
+    pub job_title: Option<String>,
+    pub employment_type: Option<EmploymentType>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Option<Date>>,
+    pub location: Option<Option<String>>,
+    pub company_description: Option<Option<String>>,
+    pub summary: Option<Option<String>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = engagements)]
+pub struct NewEngagement {
+    pub experience_id: Uuid,
+    pub client: Option<String>,
+    pub project_name: Option<String>,
+    pub project_type: Option<ProjectType>,
+    pub date_range_label: Option<String>,
+    pub domain_tags: Vec<String>,
+    pub tech_tags: Vec<String>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = engagements)]
+pub struct EngagementChanges {
+    pub client: Option<Option<String>>,
+    pub project_name: Option<Option<String>>,
+    pub project_type: Option<Option<ProjectType>>,
+    pub date_range_label: Option<Option<String>>,
+    pub domain_tags: Option<Vec<String>>,
+    pub tech_tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = projects)]
+pub struct NewProject {
+    pub experience_id: Option<Uuid>,
+    pub name: String,
+    pub description: Option<String>,
+    pub role: Option<String>,
+    pub category: Option<String>,
+    pub impact_metric: Option<String>,
+    pub github_url: Option<String>,
+    pub live_url: Option<String>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = projects)]
+pub struct ProjectChanges {
+    pub experience_id: Option<Option<Uuid>>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub role: Option<Option<String>>,
+    pub category: Option<Option<String>>,
+    pub impact_metric: Option<Option<String>>,
+    pub github_url: Option<Option<String>>,
+    pub live_url: Option<Option<String>>,
+    pub start_date: Option<Option<Date>>,
+    pub end_date: Option<Option<Date>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = star_stories)]
+pub struct NewStarStory {
+    pub experience_id: Uuid,
+    pub title: Option<String>,
+    pub situation: String,
+    pub task: String,
+    pub action: String,
+    pub result: String,
+    pub tags: Vec<StarTag>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = star_stories)]
+pub struct StarStoryChanges {
+    pub title: Option<Option<String>>,
+    pub situation: Option<String>,
+    pub task: Option<String>,
+    pub action: Option<String>,
+    pub result: Option<String>,
+    pub tags: Option<Vec<StarTag>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = bullets)]
+pub struct NewBullet {
+    pub experience_id: Uuid,
+    pub engagement_id: Option<Uuid>,
+    pub text: String,
+    pub tags: Vec<String>,
+    pub bullet_type: Option<BulletType>,
+    pub seniority_level: Option<String>,
+    pub importance: Option<Importance>,
+    pub star_notes: Option<String>,
+}
+
+/// Everything about a bullet but its text, which changes through [`update_bullet`].
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = bullets)]
+pub struct BulletChanges {
+    pub engagement_id: Option<Option<Uuid>>,
+    pub tags: Option<Vec<String>>,
+    pub bullet_type: Option<Option<BulletType>>,
+    pub seniority_level: Option<Option<String>>,
+    pub importance: Option<Option<Importance>>,
+    pub star_notes: Option<Option<String>>,
+    pub retired: Option<bool>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = education)]
+pub struct NewEducation {
+    pub institution_name: String,
+    pub degree: Option<String>,
+    pub field_of_study: Option<String>,
+    pub minor: Option<String>,
+    pub gpa: Option<f64>,
+    pub location: Option<String>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub is_current: bool,
+    pub details: Option<String>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = education)]
+pub struct EducationChanges {
+    pub institution_name: Option<String>,
+    pub degree: Option<Option<String>>,
+    pub field_of_study: Option<Option<String>>,
+    pub minor: Option<Option<String>>,
+    pub gpa: Option<Option<f64>>,
+    pub location: Option<Option<String>>,
+    pub start_date: Option<Option<Date>>,
+    pub end_date: Option<Option<Date>>,
+    pub is_current: Option<bool>,
+    pub details: Option<Option<String>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = strengths)]
+pub struct NewStrength {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = strengths)]
+pub struct StrengthChanges {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+}
+
+/// The next sort position among a parent's children: new items go last.
+async fn next_position(
+    conn: &mut AsyncPgConnection,
+    table: &'static str,
+    parent_column: &'static str,
+    owner: Uuid,
+    parent: Uuid,
+) -> QueryResult<i32> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        next: i32,
+    }
+    let row: Next = diesel::sql_query(format!(
+        "select coalesce(max(sort_order) + 1, 0) as next from {table} where user_id = $1 and {parent_column} = $2"
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(owner)
+    .bind::<diesel::sql_types::Uuid, _>(parent)
+    .get_result(conn)
+    .await?;
+    Ok(row.next)
+}
+
+pub async fn insert_experience(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewExperience,
+) -> QueryResult<Experience> {
+    let position = next_position(conn, "experiences", "user_id", owner, owner).await?;
+    diesel::insert_into(experiences::table)
+        .values((
+            experiences::id.eq(Uuid::now_v7()),
+            experiences::user_id.eq(owner),
+            experiences::sort_order.eq(position),
+            new,
+        ))
+        .returning(Experience::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_engagement(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewEngagement,
+) -> QueryResult<Engagement> {
+    let position = next_position(conn, "engagements", "experience_id", owner, new.experience_id).await?;
+    diesel::insert_into(engagements::table)
+        .values((
+            engagements::id.eq(Uuid::now_v7()),
+            engagements::user_id.eq(owner),
+            engagements::sort_order.eq(position),
+            new,
+        ))
+        .returning(Engagement::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_project(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewProject,
+) -> QueryResult<Project> {
+    let position = match new.experience_id {
+        Some(experience_id) => next_position(conn, "projects", "experience_id", owner, experience_id).await?,
+        None => 0,
+    };
+    diesel::insert_into(projects::table)
+        .values((
+            projects::id.eq(Uuid::now_v7()),
+            projects::user_id.eq(owner),
+            projects::sort_order.eq(position),
+            new,
+        ))
+        .returning(Project::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_star_story(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewStarStory,
+) -> QueryResult<StarStory> {
+    diesel::insert_into(star_stories::table)
+        .values((
+            star_stories::id.eq(Uuid::now_v7()),
+            star_stories::user_id.eq(owner),
+            new,
+        ))
+        .returning(StarStory::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_bullet(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewBullet,
+) -> QueryResult<Bullet> {
+    let position = next_position(conn, "bullets", "experience_id", owner, new.experience_id).await?;
+    diesel::insert_into(bullets::table)
+        .values((
+            bullets::id.eq(Uuid::now_v7()),
+            bullets::user_id.eq(owner),
+            bullets::sort_order.eq(position),
+            new,
+        ))
+        .returning(Bullet::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_education(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewEducation,
+) -> QueryResult<Education> {
+    diesel::insert_into(education::table)
+        .values((
+            education::id.eq(Uuid::now_v7()),
+            education::user_id.eq(owner),
+            new,
+        ))
+        .returning(Education::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_strength(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewStrength,
+) -> QueryResult<Strength> {
+    diesel::insert_into(strengths::table)
+        .values((
+            strengths::id.eq(Uuid::now_v7()),
+            strengths::user_id.eq(owner),
+            new,
+        ))
+        .returning(Strength::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Changes a bullet; a new text keeps the old one as a version. Call inside a transaction.
+pub async fn update_bullet(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: Uuid,
+    text: Option<&str>,
+    changes: &BulletChanges,
+) -> QueryResult<Option<Bullet>> {
+    let Some(current) = bullets::table
+        .filter(bullets::user_id.eq(owner))
+        .filter(bullets::id.eq(id))
+        .select(Bullet::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if let Some(text) = text.filter(|text| *text != current.text) {
+        diesel::insert_into(bullet_versions::table)
+            .values((
+                bullet_versions::id.eq(Uuid::now_v7()),
+                bullet_versions::user_id.eq(owner),
+                bullet_versions::bullet_id.eq(id),
+                bullet_versions::text.eq(&current.text),
+            ))
+            .execute(conn)
+            .await?;
+        diesel::update(bullets::table.find(id))
+            .set(bullets::text.eq(text))
+            .execute(conn)
+            .await?;
+    }
+    update_bullet_fields(conn, owner, id, changes).await
+}
+
+/// Earlier texts of the owner's bullets, newest first.
+pub struct VersionsOfBullet;
+
+impl Relation for VersionsOfBullet {
+    type Row = BulletVersion;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<BulletVersion>> {
+        bullet_versions::table
+            .filter(bullet_versions::user_id.eq(owner))
+            .filter(bullet_versions::bullet_id.eq_any(keys))
+            .order((bullet_versions::created_at.desc(), bullet_versions::id.desc()))
+            .select(BulletVersion::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &BulletVersion) -> Uuid {
+        row.bullet_id
+    }
+}
+
+pub async fn has_engagements(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    experience_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        engagements::table
+            .filter(engagements::user_id.eq(owner))
+            .filter(engagements::experience_id.eq(experience_id)),
+    ))
+    .get_result(conn)
+    .await
+}

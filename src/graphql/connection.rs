@@ -1,0 +1,308 @@
+//! Relay connections, paged per parent in one statement.
+//!
+//! A nested connection (each experience's bullets) is loaded for every parent of a level at
+//! once: rows are numbered per parent with `row_number() over (partition by parent …)`, the
+//! cursors bound the numbers, and `first`/`last` cut the page, all in SQL. A cursor names an
+//! item (its id), not a position, so it stays valid when other items are added or removed; the
+//! cursor of an item that is gone starts the list from its beginning.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use async_graphql::SimpleObject;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::dataloader::Loader;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use diesel::QueryableByName;
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::row::NamedRow;
+use diesel::sql_types::{Array, BigInt, Bool, Nullable};
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+use crate::db::DbPool;
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::loaders::{Scope, Scoped};
+
+pub const DEFAULT_PAGE_SIZE: i64 = 50;
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// The extra field every connection has.
+#[derive(SimpleObject)]
+pub struct TotalCount {
+    /// How many items the list holds across all pages, with its filter applied.
+    pub total_count: i64,
+}
+
+pub type Conn<N> = Connection<String, N, TotalCount>;
+
+/// `first`/`after`/`last`/`before`, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    pub first: Option<i64>,
+    pub after: Option<Uuid>,
+    pub last: Option<i64>,
+    pub before: Option<Uuid>,
+}
+
+pub fn cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("cursor:{id}"))
+}
+
+fn decode_cursor(field: &str, value: &str) -> AppResult<Uuid> {
+    URL_SAFE_NO_PAD
+        .decode(value)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| {
+            text.strip_prefix("cursor:")
+                .and_then(|id| Uuid::parse_str(id).ok())
+        })
+        .ok_or_else(|| AppError::bad_input(field, format!("`{value}` is not a cursor")))
+}
+
+fn page_size(field: &str, value: Option<i32>) -> AppResult<Option<i64>> {
+    match value {
+        Some(n) if !(0..=MAX_PAGE_SIZE as i32).contains(&n) => Err(AppError::bad_input(
+            field,
+            format!("{field} must be between 0 and {MAX_PAGE_SIZE}, got {n}"),
+        )),
+        other => Ok(other.map(i64::from)),
+    }
+}
+
+impl PageArgs {
+    /// Without `first` or `last`, the first 50 items.
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Self> {
+        let mut args = Self {
+            first: page_size("first", first)?,
+            after: after.map(|c| decode_cursor("after", &c)).transpose()?,
+            last: page_size("last", last)?,
+            before: before.map(|c| decode_cursor("before", &c)).transpose()?,
+        };
+        if args.first.is_none() && args.last.is_none() {
+            args.first = Some(DEFAULT_PAGE_SIZE);
+        }
+        Ok(args)
+    }
+}
+
+/// The query cost of a connection field: its page size times what each node asks for.
+pub fn cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let size = first
+        .or(last)
+        .map_or(DEFAULT_PAGE_SIZE, i64::from)
+        .clamp(0, MAX_PAGE_SIZE) as usize;
+    1 + size * child
+}
+
+/// A list paged per parent. The listed table is aliased `t` in [`Listing::FROM`] and has `id`
+/// and `user_id` columns; `$1` is the viewer, `$2` the parents, `$3`..`$6` the page bounds, and
+/// [`Listing::WHERE`] may use `$7` onwards, bound by [`Listing::bind`].
+pub trait Listing: Send + Sync + 'static {
+    type Row: QueryableByName<Pg> + Clone + Send + Sync + 'static;
+    type Filter: Clone + Hash + Eq + Send + Sync + 'static;
+
+    const FROM: &'static str;
+    const SELECT: &'static str = "t.*";
+    /// The column that names each row's parent.
+    const PARENT: &'static str;
+    const WHERE: &'static str = "";
+
+    fn order_by(filter: &Self::Filter) -> &'static str;
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        _filter: &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey<F> {
+    pub parent: Uuid,
+    pub args: PageArgs,
+    pub filter: F,
+}
+
+/// One parent's page.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            total: 0,
+            has_previous: false,
+            has_next: false,
+        }
+    }
+}
+
+impl<T> Page<T> {
+    pub fn into_connection<N, F>(self, id: impl Fn(&T) -> Uuid, node: F) -> Conn<N>
+    where
+        N: async_graphql::OutputType,
+        F: Fn(T) -> N,
+    {
+        let mut connection = Connection::with_additional_fields(
+            self.has_previous,
+            self.has_next,
+            TotalCount {
+                total_count: self.total,
+            },
+        );
+        connection.edges = self
+            .rows
+            .into_iter()
+            .map(|row| Edge::new(cursor(id(&row)), node(row)))
+            .collect();
+        connection
+    }
+}
+
+/// A listed row with its place in its parent's list.
+struct Ranked<T> {
+    row: T,
+    parent_key: Uuid,
+    rn: i64,
+    total: i64,
+    in_page: bool,
+}
+
+// Written by hand: the derive does not handle an embedded generic row.
+impl<T: QueryableByName<Pg>> QueryableByName<Pg> for Ranked<T> {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> diesel::deserialize::Result<Self> {
+        Ok(Self {
+            row: T::build(row)?,
+            parent_key: NamedRow::get::<diesel::sql_types::Uuid, _>(row, "parent_key")?,
+            rn: NamedRow::get::<BigInt, _>(row, "rn")?,
+            total: NamedRow::get::<BigInt, _>(row, "total")?,
+            in_page: NamedRow::get::<Bool, _>(row, "in_page")?,
+        })
+    }
+}
+
+fn page_sql<L: Listing>(filter: &L::Filter) -> String {
+    let (select, from, parent, condition, order) =
+        (L::SELECT, L::FROM, L::PARENT, L::WHERE, L::order_by(filter));
+    // `ranked` numbers every matching row per parent; `cursors` finds the numbers of the
+    // `after`/`before` items; `ranged` keeps what lies between and numbers it from both ends so
+    // `first` and `last` can cut it. Each parent's first row also comes back (flagged not in
+    // the page) so that its total is known even when the page is empty.
+    format!(
+        "with ranked as (
+           select {select}, {parent} as parent_key,
+                  row_number() over (partition by {parent} order by {order}, t.id) as rn,
+                  count(*) over (partition by {parent}) as total
+           from {from}
+           where t.user_id = $1 and {parent} = any($2) {condition}
+         ), cursors as (
+           select parent_key,
+                  coalesce(max(rn) filter (where id = $3), 0) as lo,
+                  coalesce(max(rn) filter (where id = $4), max(total) + 1) as hi
+           from ranked group by parent_key
+         ), ranged as (
+           select r.*,
+                  row_number() over (partition by r.parent_key order by r.rn) as forward,
+                  row_number() over (partition by r.parent_key order by r.rn desc) as backward
+           from ranked r join cursors c using (parent_key)
+           where r.rn > c.lo and r.rn < c.hi
+         )
+         select *, true as in_page from ranged where forward <= $5 and backward <= $6
+         union all
+         select r.*, 0::int8, 0::int8, false from ranked r where r.rn = 1
+         order by parent_key, rn"
+    )
+}
+
+pub struct Paged<L>(Scope<L>);
+
+impl<L: Listing> Scoped for Paged<L> {
+    fn new(pool: &DbPool, owner: Uuid) -> Self {
+        Self(Scope::new(pool, owner))
+    }
+}
+
+impl<L: Listing> Paged<L> {
+    async fn fetch(
+        &self,
+        parents: &[Uuid],
+        args: &PageArgs,
+        filter: &L::Filter,
+    ) -> AppResult<Vec<Ranked<L::Row>>> {
+        let sql = page_sql::<L>(filter);
+        let query = diesel::sql_query(sql)
+            .into_boxed::<Pg>()
+            .bind::<diesel::sql_types::Uuid, _>(self.0.owner)
+            .bind::<Array<diesel::sql_types::Uuid>, _>(parents.to_vec())
+            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.after)
+            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.before)
+            .bind::<BigInt, _>(args.first.unwrap_or(i64::MAX))
+            .bind::<BigInt, _>(args.last.unwrap_or(i64::MAX));
+        let query = L::bind(query, filter);
+        Ok(query.load(&mut *self.0.conn().await?).await?)
+    }
+}
+
+impl<L: Listing> Loader<PageKey<L::Filter>> for Paged<L> {
+    type Value = Page<L::Row>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[PageKey<L::Filter>],
+    ) -> Result<HashMap<PageKey<L::Filter>, Page<L::Row>>, AppError> {
+        // Parents asked for with the same arguments share one statement (normally all of them).
+        let mut groups: HashMap<(&PageArgs, &L::Filter), Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((&key.args, &key.filter))
+                .or_default()
+                .push(key.parent);
+        }
+        let mut pages = HashMap::with_capacity(keys.len());
+        for ((args, filter), parents) in groups {
+            let mut by_parent: HashMap<Uuid, Page<L::Row>> = HashMap::new();
+            for ranked in self.fetch(&parents, args, filter).await? {
+                let page = by_parent.entry(ranked.parent_key).or_default();
+                page.total = ranked.total;
+                if ranked.in_page {
+                    page.has_previous |= ranked.rn > 1 && page.rows.is_empty();
+                    page.has_next = ranked.rn < ranked.total;
+                    page.rows.push(ranked.row);
+                }
+            }
+            for parent in parents {
+                let mut page = by_parent.remove(&parent).unwrap_or_default();
+                if page.rows.is_empty() && page.total > 0 {
+                    page.has_previous = args.after.is_some();
+                    page.has_next = args.before.is_some();
+                }
+                pages.insert(
+                    PageKey {
+                        parent,
+                        args: args.clone(),
+                        filter: filter.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(pages)
+    }
+}

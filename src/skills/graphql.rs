@@ -1,0 +1,697 @@
+//! GraphQL for skills: the shared catalog, the skills linked to experiences, projects and the
+//! candidate, and the skill matrix.
+
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
+use diesel::QueryResult;
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Bool, Nullable, Text};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::enums::{ExtractionMethod, Proficiency, Prominence, SkillCategory};
+use super::store::{
+    self, CandidateSkillRow, CandidateSkillValues, ExperienceSkillRow, ExperienceSkillValues,
+    SkillEvidenceRow, SkillRow,
+};
+use crate::career::store as career_store;
+use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
+use crate::graphql::context::{services, viewer};
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::Date;
+use crate::validate;
+
+fn present(values: &[Option<String>]) -> Vec<String> {
+    values.iter().flatten().cloned().collect()
+}
+
+/// A skill of the shared catalog.
+#[derive(Clone, Debug)]
+pub struct Skill(pub SkillRow);
+
+#[Object]
+impl Skill {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Skill.id(self.0.id)
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// What kind of skill it is.
+    async fn category(&self) -> SkillCategory {
+        self.0.category
+    }
+    /// Other names it goes by (normalised: lower case), e.g. `k8s` for Kubernetes.
+    async fn aliases(&self) -> Vec<String> {
+        present(&self.0.aliases)
+    }
+    /// True for skills users added (not part of the seeded catalog).
+    async fn user_added(&self) -> bool {
+        self.0.created_by.is_some()
+    }
+}
+
+/// Catalog skills by id. The catalog is shared, so this is the one relation not filtered by
+/// owner.
+pub struct SkillById;
+
+impl Relation for SkillById {
+    type Row = SkillRow;
+
+    fn fetch(
+        conn: &mut AsyncPgConnection,
+        _owner: Uuid,
+        keys: &[Uuid],
+    ) -> impl Future<Output = QueryResult<Vec<SkillRow>>> + Send {
+        store::skills_by_ids(conn, keys)
+    }
+
+    fn key(row: &SkillRow) -> Uuid {
+        row.id
+    }
+}
+
+async fn load_skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
+    viewer(ctx)?
+        .loaders
+        .one::<SkillById>(id)
+        .await?
+        .map(Skill)
+        .ok_or(AppError::NotFound("Skill"))
+}
+
+/// A skill as an experience uses it.
+#[derive(Clone, Debug, SimpleObject)]
+#[graphql(complex, name = "ExperienceSkill")]
+pub struct ExperienceSkill {
+    #[graphql(skip)]
+    pub row: ExperienceSkillRow,
+    /// How central the skill was to the experience.
+    pub prominence: Prominence,
+    /// The proficiency the experience shows.
+    pub proficiency_demonstrated: Option<Proficiency>,
+    /// How the skill was used.
+    pub usage_notes: Option<String>,
+    /// Whether a person or the server linked it.
+    pub extraction_method: ExtractionMethod,
+}
+
+impl From<ExperienceSkillRow> for ExperienceSkill {
+    fn from(row: ExperienceSkillRow) -> Self {
+        Self {
+            prominence: row.prominence,
+            proficiency_demonstrated: row.proficiency_demonstrated,
+            usage_notes: row.usage_notes.clone(),
+            extraction_method: row.extraction_method,
+            row,
+        }
+    }
+}
+
+#[ComplexObject]
+impl ExperienceSkill {
+    /// Opaque global id of the link.
+    pub async fn id(&self) -> ID {
+        NodeType::ExperienceSkill.id(self.row.id)
+    }
+    /// The skill.
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        load_skill(ctx, self.row.skill_id).await
+    }
+}
+
+/// A skill the candidate claims, with how well they know it.
+#[derive(Clone, Debug, SimpleObject)]
+#[graphql(complex, name = "CandidateSkill")]
+pub struct CandidateSkill {
+    #[graphql(skip)]
+    pub row: CandidateSkillRow,
+    /// Self-assessed proficiency.
+    pub proficiency: Proficiency,
+    /// Years of use, as the candidate states it.
+    pub years_experience: Option<i32>,
+    /// Shown first on the candidate's materials.
+    pub is_featured: bool,
+}
+
+impl From<CandidateSkillRow> for CandidateSkill {
+    fn from(row: CandidateSkillRow) -> Self {
+        Self {
+            proficiency: row.proficiency,
+            years_experience: row.years_experience,
+            is_featured: row.is_featured,
+            row,
+        }
+    }
+}
+
+#[ComplexObject]
+impl CandidateSkill {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::CandidateSkill.id(self.row.id)
+    }
+    /// The skill.
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        load_skill(ctx, self.row.skill_id).await
+    }
+}
+
+pub struct CandidateSkillById;
+
+impl Relation for CandidateSkillById {
+    type Row = CandidateSkillRow;
+
+    fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> impl Future<Output = QueryResult<Vec<CandidateSkillRow>>> + Send {
+        store::candidate_skills_by_ids(conn, owner, keys)
+    }
+
+    fn key(row: &CandidateSkillRow) -> Uuid {
+        row.id
+    }
+}
+
+pub struct ExperienceSkillById;
+
+impl Relation for ExperienceSkillById {
+    type Row = ExperienceSkillRow;
+
+    fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> impl Future<Output = QueryResult<Vec<ExperienceSkillRow>>> + Send {
+        store::experience_skills_by_ids(conn, owner, keys)
+    }
+
+    fn key(row: &ExperienceSkillRow) -> Uuid {
+        row.id
+    }
+}
+
+/// Prominence first (primary, secondary, mentioned), then name.
+pub struct ExperienceSkills;
+
+impl Listing for ExperienceSkills {
+    type Row = ExperienceSkillRow;
+    type Filter = ();
+    const FROM: &'static str = "experience_skills t join skills s on s.id = t.skill_id";
+    const PARENT: &'static str = "t.experience_id";
+
+    fn order_by(_: &()) -> &'static str {
+        "array_position(array['primary', 'secondary', 'mentioned'], t.prominence), s.normalized_name"
+    }
+}
+
+/// A project's tech stack, by name.
+pub struct ProjectSkills;
+
+impl Listing for ProjectSkills {
+    type Row = SkillRow;
+    type Filter = ();
+    const FROM: &'static str = "project_skills t join skills s on s.id = t.skill_id";
+    const SELECT: &'static str = "s.*";
+    const PARENT: &'static str = "t.project_id";
+
+    fn order_by(_: &()) -> &'static str {
+        "s.normalized_name"
+    }
+}
+
+/// How to filter the candidate's skills.
+#[derive(InputObject, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CandidateSkillFilter {
+    /// Only skills of this category.
+    pub category: Option<SkillCategory>,
+    /// Only skills at this proficiency.
+    pub proficiency: Option<Proficiency>,
+    /// Only featured (true) or unfeatured (false) skills.
+    pub is_featured: Option<bool>,
+}
+
+/// How to order the candidate's skills.
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CandidateSkillOrder {
+    /// Strongest first (expert to beginner), then by name.
+    #[default]
+    Proficiency,
+    /// Alphabetically.
+    Name,
+}
+
+pub struct CandidateSkills;
+
+impl Listing for CandidateSkills {
+    type Row = CandidateSkillRow;
+    type Filter = (CandidateSkillFilter, CandidateSkillOrder);
+    const FROM: &'static str = "candidate_skills t join skills s on s.id = t.skill_id";
+    const SELECT: &'static str = "t.*";
+    const PARENT: &'static str = "t.user_id";
+    const WHERE: &'static str = "and ($7::text is null or s.category = $7)
+        and ($8::text is null or t.proficiency = $8)
+        and ($9::bool is null or t.is_featured = $9)";
+
+    fn order_by((_, order): &Self::Filter) -> &'static str {
+        match order {
+            CandidateSkillOrder::Proficiency => {
+                "array_position(array['expert', 'advanced', 'intermediate', 'beginner'], t.proficiency), s.normalized_name"
+            }
+            CandidateSkillOrder::Name => "s.normalized_name",
+        }
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        (filter, _): &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query
+            .bind::<Nullable<Text>, _>(filter.category.map(SkillCategory::as_str))
+            .bind::<Nullable<Text>, _>(filter.proficiency.map(Proficiency::as_str))
+            .bind::<Nullable<Bool>, _>(filter.is_featured)
+    }
+}
+
+/// The candidate's skills (a connection) for `User.skills`.
+pub async fn candidate_skills(
+    ctx: &Context<'_>,
+    user_id: Uuid,
+    args: PageArgs,
+    filter: CandidateSkillFilter,
+    order: CandidateSkillOrder,
+) -> AppResult<Conn<CandidateSkill>> {
+    let key = PageKey {
+        parent: user_id,
+        args,
+        filter: (filter, order),
+    };
+    let page = viewer(ctx)?.loaders.page::<CandidateSkills>(key).await?;
+    Ok(page.into_connection(|row| row.id, CandidateSkill::from))
+}
+
+pub async fn experience_skills(
+    ctx: &Context<'_>,
+    experience_id: Uuid,
+    args: PageArgs,
+) -> AppResult<Conn<ExperienceSkill>> {
+    let key = PageKey {
+        parent: experience_id,
+        args,
+        filter: (),
+    };
+    let page = viewer(ctx)?.loaders.page::<ExperienceSkills>(key).await?;
+    Ok(page.into_connection(|row| row.id, ExperienceSkill::from))
+}
+
+pub async fn project_skills(ctx: &Context<'_>, project_id: Uuid, args: PageArgs) -> AppResult<Conn<Skill>> {
+    let key = PageKey {
+        parent: project_id,
+        args,
+        filter: (),
+    };
+    let page: Page<SkillRow> = viewer(ctx)?.loaders.page::<ProjectSkills>(key).await?;
+    Ok(page.into_connection(|row| row.id, Skill))
+}
+
+/// One skill the candidate has evidence for, as the skill matrix reports it.
+#[derive(Clone, Debug)]
+pub struct SkillEvidence(pub SkillEvidenceRow);
+
+#[Object]
+impl SkillEvidence {
+    /// The skill.
+    async fn skill(&self) -> Skill {
+        Skill(self.0.skill.clone())
+    }
+    /// Months covered by the experiences that use the skill; overlapping experiences are not
+    /// counted twice, and a current experience counts up to today.
+    async fn months_used(&self) -> i32 {
+        self.0.months_used
+    }
+    /// The latest date the skill was in use (today when an experience using it is current).
+    async fn last_used(&self) -> Option<Date> {
+        self.0.last_used
+    }
+    /// Whether an experience that uses the skill is current.
+    async fn currently_used(&self) -> bool {
+        self.0.currently_used
+    }
+    /// How many experiences use the skill.
+    async fn experience_count(&self) -> i64 {
+        self.0.experience_count
+    }
+    /// How many projects list it in their tech stack.
+    async fn project_count(&self) -> i64 {
+        self.0.project_count
+    }
+    /// How many STAR stories belong to experiences that use it.
+    async fn star_story_count(&self) -> i64 {
+        self.0.star_story_count
+    }
+}
+
+pub struct SkillMatrixOfUser;
+
+impl Relation for SkillMatrixOfUser {
+    type Row = SkillEvidenceRow;
+
+    fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> impl Future<Output = QueryResult<Vec<SkillEvidenceRow>>> + Send {
+        store::skill_matrix(conn, owner, keys)
+    }
+
+    fn key(row: &SkillEvidenceRow) -> Uuid {
+        row.user_id
+    }
+}
+
+pub async fn skill_matrix(ctx: &Context<'_>, user_id: Uuid) -> AppResult<Vec<SkillEvidence>> {
+    let rows = viewer(ctx)?.loaders.many::<SkillMatrixOfUser>(user_id).await?;
+    Ok(rows.into_iter().map(SkillEvidence).collect())
+}
+
+#[derive(Default)]
+pub struct SkillsQuery;
+
+#[Object]
+impl SkillsQuery {
+    /// The shared skill catalog, by name. `search` matches the start of a name or of an alias,
+    /// ignoring case ("post" finds PostgreSQL, "k8" finds Kubernetes).
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        category: Option<SkillCategory>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Conn<Skill>> {
+        viewer(ctx)?;
+        let args = PageArgs::new(first, after, None, None)?;
+        let limit = args.first.unwrap_or_default();
+        let mut conn = services(ctx).pool.get().await?;
+        let mut hits = store::search(&mut conn, search.as_deref(), category, args.after, limit + 1).await?;
+        let has_next = hits.len() as i64 > limit;
+        hits.truncate(limit as usize);
+        let page = Page {
+            total: hits.first().map_or(0, |hit| hit.total),
+            has_previous: args.after.is_some(),
+            has_next,
+            rows: hits.into_iter().map(|hit| hit.skill).collect(),
+        };
+        Ok(page.into_connection(|row| row.id, Skill))
+    }
+}
+
+/// Names a catalog skill by id, or by name or alias (any case; created if missing).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct SkillRefInput {
+    /// A catalog skill's id.
+    pub skill_id: Option<ID>,
+    /// A skill name or alias; a name the catalog lacks is added to it (category `OTHER`).
+    pub skill_name: Option<String>,
+}
+
+/// The catalog skill an input names.
+async fn resolve_skill(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    skill: &SkillRefInput,
+) -> AppResult<SkillRow> {
+    match (&skill.skill_id, &skill.skill_name) {
+        (Some(id), None) => {
+            let id = decode_as(id, NodeType::Skill, "skillId")?;
+            store::skills_by_ids(conn, &[id])
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound("Skill"))
+        }
+        (None, Some(name)) => {
+            let name = validate::text_of("skillName", name, 100)?;
+            match store::skill_named(conn, &name).await? {
+                Some(row) => Ok(row),
+                None => Ok(store::add_skill(conn, &name, SkillCategory::Other, &[], owner)
+                    .await?
+                    .0),
+            }
+        }
+        _ => Err(AppError::bad_input(
+            "skillId",
+            "give exactly one of skillId and skillName",
+        )),
+    }
+}
+
+/// A skill to add to the catalog.
+#[derive(InputObject)]
+pub struct AddSkillInput {
+    /// Up to 100 characters.
+    pub name: String,
+    pub category: SkillCategory,
+    /// Other names for it; at most 10.
+    #[graphql(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct AddSkillPayload {
+    /// The skill: new, or the existing one with that name.
+    pub skill: Skill,
+    /// False when a skill of that name (in any case and spacing) already existed.
+    pub created: bool,
+}
+
+/// Links a skill to one of the viewer's experiences (or updates the link).
+#[derive(InputObject)]
+pub struct SetExperienceSkillInput {
+    pub experience_id: ID,
+    #[graphql(flatten)]
+    pub skill: SkillRefInput,
+    /// Defaults to SECONDARY.
+    pub prominence: Option<Prominence>,
+    pub proficiency_demonstrated: Option<Proficiency>,
+    /// Up to 1,000 characters.
+    pub usage_notes: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetExperienceSkillPayload {
+    pub experience_skill: ExperienceSkill,
+}
+
+/// Unlinks a skill from an experience.
+#[derive(InputObject)]
+pub struct RemoveExperienceSkillInput {
+    pub experience_id: ID,
+    pub skill_id: ID,
+}
+
+/// Adds a skill to a project's tech stack.
+#[derive(InputObject)]
+pub struct ProjectSkillInput {
+    pub project_id: ID,
+    #[graphql(flatten)]
+    pub skill: SkillRefInput,
+}
+
+/// Removes a skill from a project's tech stack.
+#[derive(InputObject)]
+pub struct RemoveProjectSkillInput {
+    pub project_id: ID,
+    pub skill_id: ID,
+}
+
+/// Says which skill was unlinked.
+#[derive(SimpleObject)]
+pub struct RemoveSkillPayload {
+    /// The id of the skill that is no longer linked.
+    pub removed_skill_id: ID,
+}
+
+/// Claims a skill for the candidate (or updates the claim).
+#[derive(InputObject)]
+pub struct SetCandidateSkillInput {
+    #[graphql(flatten)]
+    pub skill: SkillRefInput,
+    /// Defaults to INTERMEDIATE.
+    pub proficiency: Option<Proficiency>,
+    /// 0 to 80.
+    pub years_experience: Option<i32>,
+    #[graphql(default)]
+    pub is_featured: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct SetCandidateSkillPayload {
+    pub candidate_skill: CandidateSkill,
+}
+
+#[derive(InputObject)]
+pub struct RemoveCandidateSkillInput {
+    pub skill_id: ID,
+}
+
+#[derive(Default)]
+pub struct SkillsMutation;
+
+#[Object]
+impl SkillsMutation {
+    /// Adds a skill to the shared catalog. Adding a name that exists (in any case or spacing)
+    /// returns the existing skill.
+    async fn add_skill(&self, ctx: &Context<'_>, input: AddSkillInput) -> AppResult<AddSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let name = validate::text_of("name", &input.name, 100)?;
+        let aliases = validate::labels("aliases", &input.aliases, 10, 100)?;
+        let mut conn = services(ctx).pool.get().await?;
+        let (row, created) = store::add_skill(&mut conn, &name, input.category, &aliases, owner).await?;
+        Ok(AddSkillPayload {
+            skill: Skill(row),
+            created,
+        })
+    }
+
+    /// Links a skill to an experience with its prominence; linking it again updates the link.
+    async fn set_experience_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: SetExperienceSkillInput,
+    ) -> AppResult<SetExperienceSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
+        let usage_notes = input
+            .usage_notes
+            .map(|notes| validate::text_of("usageNotes", &notes, 1000))
+            .transpose()?;
+        let mut conn = services(ctx).pool.get().await?;
+        career_store::experience_of(&mut conn, owner, experience_id)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))?;
+        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
+        let values = ExperienceSkillValues {
+            proficiency_demonstrated: input.proficiency_demonstrated,
+            prominence: input.prominence.unwrap_or(Prominence::Secondary),
+            usage_notes,
+            extraction_method: ExtractionMethod::Manual,
+        };
+        let row = store::upsert_experience_skill(&mut conn, owner, experience_id, skill.id, &values).await?;
+        Ok(SetExperienceSkillPayload {
+            experience_skill: row.into(),
+        })
+    }
+
+    /// Unlinks a skill from an experience. `NOT_FOUND` if it was not linked.
+    async fn remove_experience_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveExperienceSkillInput,
+    ) -> AppResult<RemoveSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
+        let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        if !store::remove_experience_skill(&mut conn, owner, experience_id, skill_id).await? {
+            return Err(AppError::NotFound("ExperienceSkill"));
+        }
+        Ok(RemoveSkillPayload {
+            removed_skill_id: input.skill_id,
+        })
+    }
+
+    /// Adds a skill to a project's tech stack (adding it twice changes nothing).
+    async fn add_project_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: ProjectSkillInput,
+    ) -> AppResult<ProjectSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let project_id = decode_as(&input.project_id, NodeType::Project, "projectId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let project = career_store::project_of(&mut conn, owner, project_id)
+            .await?
+            .ok_or(AppError::NotFound("Project"))?;
+        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
+        store::add_project_skill(&mut conn, owner, project_id, skill.id).await?;
+        Ok(ProjectSkillPayload {
+            project,
+            skill: Skill(skill),
+        })
+    }
+
+    /// Removes a skill from a project's tech stack. `NOT_FOUND` if it was not there.
+    async fn remove_project_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveProjectSkillInput,
+    ) -> AppResult<RemoveSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let project_id = decode_as(&input.project_id, NodeType::Project, "projectId")?;
+        let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        if !store::remove_project_skill(&mut conn, owner, project_id, skill_id).await? {
+            return Err(AppError::NotFound("ProjectSkill"));
+        }
+        Ok(RemoveSkillPayload {
+            removed_skill_id: input.skill_id,
+        })
+    }
+
+    /// Claims a skill for the candidate with a proficiency; claiming it again updates it.
+    async fn set_candidate_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCandidateSkillInput,
+    ) -> AppResult<SetCandidateSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let years_experience = input
+            .years_experience
+            .map(|years| validate::int_in("yearsExperience", years, 0..=80))
+            .transpose()?;
+        let mut conn = services(ctx).pool.get().await?;
+        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
+        let values = CandidateSkillValues {
+            proficiency: input.proficiency.unwrap_or(Proficiency::Intermediate),
+            years_experience,
+            is_featured: input.is_featured,
+        };
+        let row = store::upsert_candidate_skill(&mut conn, owner, skill.id, &values).await?;
+        Ok(SetCandidateSkillPayload {
+            candidate_skill: row.into(),
+        })
+    }
+
+    /// Withdraws a skill claim. `NOT_FOUND` if the candidate had not claimed it.
+    async fn remove_candidate_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveCandidateSkillInput,
+    ) -> AppResult<RemoveSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        if !store::remove_candidate_skill(&mut conn, owner, skill_id).await? {
+            return Err(AppError::NotFound("CandidateSkill"));
+        }
+        Ok(RemoveSkillPayload {
+            removed_skill_id: input.skill_id,
+        })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ProjectSkillPayload {
+    /// The project.
+    pub project: crate::career::model::Project,
+    /// The skill added.
+    pub skill: Skill,
+}

@@ -23,6 +23,7 @@ use crate::accounts::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::graphql::context::{Auth, RequestAuth, Services};
+use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql::{self, AppSchema, Limits};
 
 /// Everything the routes share. Cheap to clone.
@@ -74,7 +75,7 @@ impl AppState {
 
     /// Decides who a bearer token (if any) belongs to. The token is checked here, before
     /// execution, so that resolvers only ever see a verified user id.
-    fn authenticate(&self, authorization: Option<&str>) -> RequestAuth {
+    fn authenticate(&self, authorization: Option<&str>, spawner: BatchSpawner) -> RequestAuth {
         let auth = match authorization.map(str::trim) {
             None | Some("") => Auth::Anonymous,
             Some(value) => match value
@@ -88,7 +89,7 @@ impl AppState {
                 None => Auth::Refused(crate::accounts::tokens::TokenError::Invalid),
             },
         };
-        RequestAuth::new(auth, &self.pool)
+        RequestAuth::new(auth, &self.pool, spawner)
     }
 }
 
@@ -189,10 +190,11 @@ async fn graphql_http(
         }
     };
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let (spawner, batches) = request_batches();
     let response = match batch {
         BatchRequest::Single(request) => {
-            let request = request.data(state.authenticate(authorization));
-            GraphQLResponse::from(state.schema.execute(request).await)
+            let request = request.data(state.authenticate(authorization, spawner));
+            GraphQLResponse::from(batches.drive(state.schema.execute(request)).await)
         }
         BatchRequest::Batch(requests) if requests.len() > state.http.max_batch => {
             return request_error(
@@ -204,9 +206,10 @@ async fn graphql_http(
         BatchRequest::Batch(requests) => {
             let requests = requests
                 .into_iter()
-                .map(|request| request.data(state.authenticate(authorization)))
+                .map(|request| request.data(state.authenticate(authorization, spawner.clone())))
                 .collect();
-            GraphQLResponse::from(state.schema.execute_batch(BatchRequest::Batch(requests)).await)
+            let executed = state.schema.execute_batch(BatchRequest::Batch(requests));
+            GraphQLResponse::from(batches.drive(executed).await)
         }
     };
     response.into_response()
@@ -229,7 +232,7 @@ async fn graphql_ws(
                         .get("Authorization")
                         .or_else(|| payload.get("authorization"))
                         .and_then(|v| v.as_str());
-                    let auth = state.authenticate(authorization);
+                    let auth = state.authenticate(authorization, BatchSpawner::Tokio);
                     if let Some(message) = auth.refusal() {
                         return Err(async_graphql::Error::new(message));
                     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::accounts::tokens::{TokenError, TokenKeys};
 use crate::db::DbPool;
 use crate::graphql::errors::{AppError, AppResult};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::loaders::{BatchSpawner, Loaders};
 
 /// The services every request shares, put in the schema's data once.
 pub struct Services {
@@ -36,19 +36,21 @@ pub struct RequestAuth {
     refused: Option<TokenError>,
     viewer: RwLock<Option<Arc<Viewer>>>,
     pool: DbPool,
+    spawner: BatchSpawner,
 }
 
 impl RequestAuth {
-    pub fn new(auth: Auth, pool: &DbPool) -> Self {
+    pub fn new(auth: Auth, pool: &DbPool, spawner: BatchSpawner) -> Self {
         let (refused, viewer) = match auth {
             Auth::Anonymous => (None, None),
             Auth::Refused(error) => (Some(error), None),
-            Auth::User(id) => (None, Some(Viewer::new(pool, id))),
+            Auth::User(id) => (None, Some(Viewer::new(pool, id, &spawner))),
         };
         Self {
             refused,
             viewer: RwLock::new(viewer),
             pool: pool.clone(),
+            spawner,
         }
     }
 
@@ -58,10 +60,10 @@ impl RequestAuth {
 }
 
 impl Viewer {
-    fn new(pool: &DbPool, id: Uuid) -> Arc<Self> {
+    fn new(pool: &DbPool, id: Uuid, spawner: &BatchSpawner) -> Arc<Self> {
         Arc::new(Self {
             id,
-            loaders: Loaders::new(pool, id),
+            loaders: Loaders::new(pool, id, spawner.clone()),
         })
     }
 }
@@ -71,7 +73,7 @@ pub fn act_as(ctx: &Context<'_>, user_id: Uuid) {
     if let Some(auth) = ctx.data_opt::<RequestAuth>()
         && let Ok(mut viewer) = auth.viewer.write()
     {
-        *viewer = Some(Viewer::new(&auth.pool, user_id));
+        *viewer = Some(Viewer::new(&auth.pool, user_id, &auth.spawner));
     }
 }
 

@@ -8,15 +8,27 @@
 //!
 //! Every fetch is filtered by the viewer (`user_id = $owner`) in SQL, and loaders are made per
 //! request (see [`Loaders`]), so nothing is cached across requests or users.
+//!
+//! Batches of an HTTP request run inside the request's own task ([`BatchQueue::drive`]): a
+//! batch starts only once the request's resolvers are all waiting, so every parent of a level
+//! is in it, however long the level took to reach. Batches spawned as separate tasks after a
+//! timer (async-graphql's default) split whenever resolving a level outlasts the timer, which
+//! made statement counts depend on machine speed.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::pin::pin;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
+use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
+use futures_util::future::BoxFuture;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::db::DbPool;
@@ -102,18 +114,140 @@ impl<R: Relation> Loader<Uuid> for ToMany<R> {
     }
 }
 
+type Batch = BoxFuture<'static, ()>;
+
+/// Where a request's loaders run their batches.
+#[derive(Clone)]
+pub enum BatchSpawner {
+    /// Inside the HTTP request's task, through its [`BatchQueue`].
+    Request(mpsc::UnboundedSender<Batch>),
+    /// As tokio tasks after async-graphql's short timer (long-lived subscriptions).
+    Tokio,
+}
+
+impl BatchSpawner {
+    fn spawn(&self, batch: Batch) {
+        match self {
+            Self::Request(queue) => {
+                // The queue outlives every resolver of its request; if it is gone anyway, the
+                // batch still runs.
+                if let Err(mpsc::error::SendError(batch)) = queue.send(batch) {
+                    tokio::spawn(batch);
+                }
+            }
+            Self::Tokio => {
+                tokio::spawn(batch);
+            }
+        }
+    }
+
+    fn loader<L: Scoped>(&self, pool: &DbPool, owner: Uuid) -> DataLoader<L> {
+        let spawner = self.clone();
+        let loader = DataLoader::new(L::new(pool, owner), move |batch| spawner.spawn(batch));
+        match self {
+            // The request's resolvers are all waiting by the time a batch is polled: no timer.
+            Self::Request(_) => loader.delay(Duration::ZERO),
+            Self::Tokio => loader,
+        }
+    }
+}
+
+/// The batches of one HTTP request, run by [`BatchQueue::drive`].
+pub struct BatchQueue(mpsc::UnboundedReceiver<Batch>);
+
+pub fn request_batches() -> (BatchSpawner, BatchQueue) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    (BatchSpawner::Request(sender), BatchQueue(receiver))
+}
+
+impl BatchQueue {
+    /// Runs `request` to completion, running its loaders' batches in the same task whenever
+    /// the request itself cannot go on. "Cannot go on" means it returned pending without
+    /// waking itself: async-graphql resolves long lists through `FuturesUnordered`, which
+    /// yields (and wakes itself) after polling 32 items, before the rest have asked for their
+    /// keys.
+    pub async fn drive<F: Future>(mut self, request: F) -> F::Output {
+        let mut request = pin!(request);
+        let mut batches = FuturesUnordered::new();
+        let woken = Arc::new(WakeFlag::default());
+        std::future::poll_fn(|cx| {
+            loop {
+                woken.arm(cx.waker());
+                let waker = futures_util::task::waker(woken.clone());
+                if let Poll::Ready(output) =
+                    request.as_mut().poll(&mut std::task::Context::from_waker(&waker))
+                {
+                    return Poll::Ready(output);
+                }
+                if woken.fired() {
+                    continue;
+                }
+                let mut progressed = false;
+                while let Poll::Ready(Some(batch)) = self.0.poll_recv(cx) {
+                    batches.push(batch);
+                    progressed = true;
+                }
+                while let Poll::Ready(Some(())) = batches.poll_next_unpin(cx) {
+                    progressed = true;
+                }
+                if !progressed && !woken.fired() {
+                    return Poll::Pending;
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// Wakes the request's task, and remembers that it did.
+#[derive(Default)]
+struct WakeFlag {
+    fired: std::sync::atomic::AtomicBool,
+    task: Mutex<Option<std::task::Waker>>,
+}
+
+impl WakeFlag {
+    fn arm(&self, task: &std::task::Waker) {
+        self.fired.store(false, std::sync::atomic::Ordering::SeqCst);
+        let mut current = self.task.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !current.as_ref().is_some_and(|waker| waker.will_wake(task)) {
+            *current = Some(task.clone());
+        }
+    }
+
+    fn fired(&self) -> bool {
+        self.fired.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl futures_util::task::ArcWake for WakeFlag {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        arc_self.fired.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(task) = arc_self
+            .task
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+        {
+            task.wake_by_ref();
+        }
+    }
+}
+
 /// The loaders of one request's viewer, each made on first use.
 pub struct Loaders {
     pool: DbPool,
     owner: Uuid,
+    spawner: BatchSpawner,
     made: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Loaders {
-    pub fn new(pool: &DbPool, owner: Uuid) -> Self {
+    pub fn new(pool: &DbPool, owner: Uuid, spawner: BatchSpawner) -> Self {
         Self {
             pool: pool.clone(),
             owner,
+            spawner,
             made: Mutex::default(),
         }
     }
@@ -123,13 +257,13 @@ impl Loaders {
         let mut made = self.made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let loader = made
             .entry(TypeId::of::<L>())
-            .or_insert_with(|| Arc::new(DataLoader::new(L::new(&self.pool, self.owner), tokio::spawn)))
+            .or_insert_with(|| Arc::new(self.spawner.loader::<L>(&self.pool, self.owner)))
             .clone();
         drop(made);
         // The map is keyed by the loader's own TypeId, so the entry is always a DataLoader<L>.
         loader
             .downcast::<DataLoader<L>>()
-            .unwrap_or_else(|_| Arc::new(DataLoader::new(L::new(&self.pool, self.owner), tokio::spawn)))
+            .unwrap_or_else(|_| Arc::new(self.spawner.loader::<L>(&self.pool, self.owner)))
     }
 
     /// The row of `R` for `key`, if the viewer has one.

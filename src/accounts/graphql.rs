@@ -137,15 +137,22 @@ impl User {
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] filter: CandidateSkillFilter,
-        #[graphql(default)] order_by: CandidateSkillOrder,
+        filter: Option<CandidateSkillFilter>,
+        order_by: Option<CandidateSkillOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Conn<CandidateSkill>> {
         let args = PageArgs::new(first, after, last, before)?;
-        candidate_skills(ctx, self.0.id, args, filter, order_by).await
+        candidate_skills(
+            ctx,
+            self.0.id,
+            args,
+            filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+        )
+        .await
     }
 }
 

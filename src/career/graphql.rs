@@ -308,15 +308,23 @@ impl Experience {
     async fn bullets(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] filter: BulletFilter,
-        #[graphql(default)] order_by: BulletOrder,
+        filter: Option<BulletFilter>,
+        order_by: Option<BulletOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Conn<Bullet>> {
         let args = PageArgs::new(first, after, last, before)?;
-        connection::<BulletsOfExperience, _>(ctx, self.id, args, (filter, order_by), |r| r.id, |r| r).await
+        connection::<BulletsOfExperience, _>(
+            ctx,
+            self.id,
+            args,
+            (filter.unwrap_or_default(), order_by.unwrap_or_default()),
+            |r| r.id,
+            |r| r,
+        )
+        .await
     }
     /// Skills the role used, primary ones first.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -359,15 +367,23 @@ impl Engagement {
     async fn bullets(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] filter: BulletFilter,
-        #[graphql(default)] order_by: BulletOrder,
+        filter: Option<BulletFilter>,
+        order_by: Option<BulletOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Conn<Bullet>> {
         let args = PageArgs::new(first, after, last, before)?;
-        connection::<BulletsOfEngagement, _>(ctx, self.id, args, (filter, order_by), |r| r.id, |r| r).await
+        connection::<BulletsOfEngagement, _>(
+            ctx,
+            self.id,
+            args,
+            (filter.unwrap_or_default(), order_by.unwrap_or_default()),
+            |r| r.id,
+            |r| r,
+        )
+        .await
     }
 }
 
@@ -466,15 +482,23 @@ impl TechnicalReview {
     async fn experiences(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] filter: ExperienceFilter,
-        #[graphql(default)] order_by: ExperienceOrder,
+        filter: Option<ExperienceFilter>,
+        order_by: Option<ExperienceOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Conn<Experience>> {
         let args = PageArgs::new(first, after, last, before)?;
-        connection::<Experiences, _>(ctx, self.user_id, args, (filter, order_by), |r| r.id, |r| r).await
+        connection::<Experiences, _>(
+            ctx,
+            self.user_id,
+            args,
+            (filter.unwrap_or_default(), order_by.unwrap_or_default()),
+            |r| r.id,
+            |r| r,
+        )
+        .await
     }
 
     /// Per skill with evidence (experiences using it, projects listing it): months of use,

@@ -103,8 +103,8 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
     1 + size * child
 }
 
-/// A list paged per parent. The listed table is aliased `t` in [`Listing::FROM`] and has `id`
-/// and `user_id` columns; `$1` is the viewer, `$2` the parents, `$3`..`$6` the page bounds, and
+/// A list paged per parent. The listed table is aliased `t` in [`Listing::FROM`] and has a
+/// `user_id` column, and the selected rows have an `id` column; `$1` is the viewer, `$2` the parents, `$3`..`$6` the page bounds, and
 /// [`Listing::WHERE`] may use `$7` onwards, bound by [`Listing::bind`].
 pub trait Listing: Send + Sync + 'static {
     type Row: QueryableByName<Pg> + Clone + Send + Sync + 'static;
@@ -114,6 +114,8 @@ pub trait Listing: Send + Sync + 'static {
     const SELECT: &'static str = "t.*";
     /// The column that names each row's parent.
     const PARENT: &'static str;
+    /// The listed rows' id column: the cursor, and the last word of the order.
+    const ID: &'static str = "t.id";
     const WHERE: &'static str = "";
 
     fn order_by(filter: &Self::Filter) -> &'static str;
@@ -198,8 +200,14 @@ impl<T: QueryableByName<Pg>> QueryableByName<Pg> for Ranked<T> {
 }
 
 fn page_sql<L: Listing>(filter: &L::Filter) -> String {
-    let (select, from, parent, condition, order) =
-        (L::SELECT, L::FROM, L::PARENT, L::WHERE, L::order_by(filter));
+    let (select, from, parent, id, condition, order) = (
+        L::SELECT,
+        L::FROM,
+        L::PARENT,
+        L::ID,
+        L::WHERE,
+        L::order_by(filter),
+    );
     // `ranked` numbers every matching row per parent; `cursors` finds the numbers of the
     // `after`/`before` items; `ranged` keeps what lies between and numbers it from both ends so
     // `first` and `last` can cut it. Each parent's first row also comes back (flagged not in
@@ -207,7 +215,7 @@ fn page_sql<L: Listing>(filter: &L::Filter) -> String {
     format!(
         "with ranked as (
            select {select}, {parent} as parent_key,
-                  row_number() over (partition by {parent} order by {order}, t.id) as rn,
+                  row_number() over (partition by {parent} order by {order}, {id}) as rn,
                   count(*) over (partition by {parent}) as total
            from {from}
            where t.user_id = $1 and {parent} = any($2) {condition}

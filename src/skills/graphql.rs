@@ -220,6 +220,7 @@ impl Listing for ProjectSkills {
     const FROM: &'static str = "project_skills t join skills s on s.id = t.skill_id";
     const SELECT: &'static str = "s.*";
     const PARENT: &'static str = "t.project_id";
+    const ID: &'static str = "s.id";
 
     fn order_by(_: &()) -> &'static str {
         "s.normalized_name"

@@ -319,7 +319,7 @@ pub struct SkillEvidenceRow {
 }
 
 /// The skill matrix of each of `users` (only the owner's), in one statement. Months of use are
-/// the length of the union of the date ranges of the experiences that use the skill (a current
+/// the length (days / 30.4375, rounded) of the union of the date ranges of the experiences that use the skill (a current
 /// experience runs to today), so overlapping experiences are not counted twice. STAR stories
 /// evidence the skills of the experience they belong to.
 pub async fn skill_matrix(
@@ -341,8 +341,8 @@ pub async fn skill_matrix(
            where ps.user_id = $1 and ps.user_id = any($2)
          )
          select ev.user_id, s.*,
-                coalesce((select sum(upper(r) - lower(r)) from unnest(range_agg(ev.span)) r), 0)::int4 * 12 / 365
-                  as months_used,
+                round(coalesce((select sum(upper(r) - lower(r)) from unnest(range_agg(ev.span)) r), 0)
+                      / 30.4375)::int4 as months_used,
                 max(ev.last_used) as last_used,
                 bool_or(ev.current) as currently_used,
                 count(distinct ev.experience_id) filter (where ev.span is not null) as experience_count,

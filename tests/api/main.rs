@@ -2,10 +2,13 @@
 //! would be linked separately, which costs minutes on two cores).
 
 mod accounts;
+mod career;
 mod http;
 mod migrations;
 mod profile;
+mod record;
 mod schema;
 mod serve;
+mod skills;
 mod subscriptions;
 mod support;

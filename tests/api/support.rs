@@ -44,6 +44,12 @@ pub fn with_database(url: &str, database: &str) -> String {
 }
 
 async fn start_server() -> Server {
+    // Internal errors are logged, not sent: show them in failing tests' output.
+    tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("careergraph=warn")
+        .try_init()
+        .ok();
     let (cluster, admin_url) = match std::env::var("TEST_DATABASE_URL") {
         Ok(url) => (None, url),
         Err(_) => {

@@ -1,0 +1,371 @@
+//! The whole career record at once: what one request costs in SQL, and that none of it is
+//! visible or changeable by another user.
+
+use serde_json::{Value, json};
+
+use crate::career::{experience, mutate, refused};
+use crate::support::{Account, TestApp, only_error};
+
+/// The ids of everything one rich experience holds.
+struct Built {
+    experience: String,
+    engagement: String,
+    project: String,
+    story: String,
+    bullet: String,
+}
+
+/// An independent-consulting experience with an engagement, two projects with a tech stack,
+/// a STAR story, three bullets (one edited, one on the engagement) and two skills.
+async fn rich_experience(app: &TestApp, who: &Account, n: usize) -> Built {
+    let year = 1990 + n % 30;
+    let experience = experience(
+        app,
+        who,
+        &format!("Company {n}"),
+        "INDEPENDENT_CONSULTING",
+        &format!("{year}-01-01"),
+        Some(&format!("{year}-12-31")),
+    )
+    .await;
+    let engagement = mutate(
+        app,
+        who,
+        "createEngagement",
+        json!({ "experienceId": experience, "client": "Client" }),
+        "engagement { id }",
+    )
+    .await;
+    let engagement = engagement["engagement"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut project = String::new();
+    for name in ["Alpha", "Beta"] {
+        let made = mutate(
+            app,
+            who,
+            "createProject",
+            json!({ "experienceId": experience, "name": name }),
+            "project { id }",
+        )
+        .await;
+        project = made["project"]["id"].as_str().unwrap_or_default().to_owned();
+        mutate(
+            app,
+            who,
+            "addProjectSkill",
+            json!({ "projectId": project, "skillName": "Rust" }),
+            "skill { id }",
+        )
+        .await;
+    }
+    let story = mutate(
+        app,
+        who,
+        "createStarStory",
+        json!({ "experienceId": experience, "situation": "s", "task": "t", "action": "a", "result": "r", "tags": ["DELIVERY"] }),
+        "starStory { id }",
+    )
+    .await;
+    let mut bullet = String::new();
+    for text in ["one", "two"] {
+        let made = mutate(
+            app,
+            who,
+            "createBullet",
+            json!({ "experienceId": experience, "text": text }),
+            "bullet { id }",
+        )
+        .await;
+        bullet = made["bullet"]["id"].as_str().unwrap_or_default().to_owned();
+    }
+    mutate(
+        app,
+        who,
+        "updateBullet",
+        json!({ "id": bullet, "text": "two, edited" }),
+        "bullet { id }",
+    )
+    .await;
+    mutate(
+        app,
+        who,
+        "createBullet",
+        json!({ "experienceId": experience, "engagementId": engagement, "text": "on the engagement" }),
+        "bullet { id }",
+    )
+    .await;
+    for skill in ["Rust", "PostgreSQL"] {
+        mutate(
+            app,
+            who,
+            "setExperienceSkill",
+            json!({ "experienceId": experience, "skillName": skill }),
+            "experienceSkill { id }",
+        )
+        .await;
+    }
+    Built {
+        experience,
+        engagement,
+        project,
+        story: story["starStory"]["id"].as_str().unwrap_or_default().to_owned(),
+        bullet,
+    }
+}
+
+async fn person(app: &TestApp, email: &str, experiences: usize) -> Account {
+    let who = app.sign_up(email).await;
+    for n in 0..experiences {
+        rich_experience(app, &who, n).await;
+    }
+    mutate(
+        app,
+        &who,
+        "createEducation",
+        json!({ "institutionName": "MIT" }),
+        "education { id }",
+    )
+    .await;
+    mutate(
+        app,
+        &who,
+        "createStrength",
+        json!({ "name": "Focus" }),
+        "strength { id }",
+    )
+    .await;
+    mutate(
+        app,
+        &who,
+        "setCandidateSkill",
+        json!({ "skillName": "Rust", "proficiency": "EXPERT" }),
+        "candidateSkill { id }",
+    )
+    .await;
+    who
+}
+
+const TREE: &str = "{ viewer { email profile { fullName mbti { type } technicalReview {
+  experiences(first: 50) { totalCount edges { node { id companyName
+    engagements(first: 5) { totalCount edges { node { client bullets(first: 10) { edges { node { text } } } } } }
+    projects(first: 10) { totalCount edges { node { name techStack(first: 10) { edges { node { name } } } } } }
+    starStories(first: 10) { edges { node { situation tags } } }
+    bullets(first: 20) { totalCount edges { node { text versions { text } } } }
+    skills(first: 20) { edges { node { prominence skill { name } } } }
+  } } }
+  skillMatrix { skill { name } monthsUsed experienceCount projectCount starStoryCount } } }
+  education(first: 10) { edges { node { institutionName } } }
+  strengths(first: 10) { edges { node { name } } }
+  skills(first: 50) { edges { node { proficiency skill { name } } } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_tree_costs_the_same_for_5_and_50_experiences() {
+    let app = TestApp::new().await;
+    let small = person(&app, "small@example.com", 5).await;
+    let large = person(&app, "large@example.com", 50).await;
+
+    let small_tree = app.ok(TREE, json!({}), Some(&small.access_token)).await;
+    let large_tree = app.ok(TREE, json!({}), Some(&large.access_token)).await;
+    let experiences = |tree: &Value| tree["viewer"]["profile"]["technicalReview"]["experiences"].clone();
+    assert_eq!(experiences(&small_tree)["totalCount"], 5);
+    assert_eq!(experiences(&large_tree)["totalCount"], 50);
+    let last = &experiences(&large_tree)["edges"][49]["node"];
+    assert_eq!(last["projects"]["totalCount"], 2);
+    assert_eq!(last["bullets"]["totalCount"], 3);
+    assert_eq!(
+        last["engagements"]["edges"][0]["node"]["bullets"]["edges"][0]["node"]["text"],
+        "on the engagement"
+    );
+    assert_eq!(
+        last["projects"]["edges"][0]["node"]["techStack"]["edges"][0]["node"]["name"],
+        "Rust"
+    );
+
+    let small_cost = app
+        .statements_for(TREE, json!({}), Some(&small.access_token))
+        .await;
+    let large_cost = app
+        .statements_for(TREE, json!({}), Some(&large.access_token))
+        .await;
+    assert_eq!(small_cost, large_cost, "the statement count grew with the data");
+    // user, profile, mbti, experiences, engagements, engagement bullets, projects, tech stacks,
+    // STAR stories, bullets, versions, experience skills, skills (by id, for experience and
+    // candidate skills), skill matrix, education, strengths, candidate skills.
+    assert!(small_cost <= 18, "{small_cost} statements for the whole tree");
+    println!("whole tree: {small_cost} statements for 5 and for 50 experiences");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_users_record_is_not_found_anywhere() {
+    let app = TestApp::new().await;
+    let alice = app.sign_up("alice-rec@example.com").await;
+    let bob = app.sign_up("bob-rec@example.com").await;
+    let built = rich_experience(&app, &alice, 0).await;
+    let bobs_experience =
+        experience(&app, &bob, "Bob Co", "INDEPENDENT_CONSULTING", "2020-01-01", None).await;
+    let edu = mutate(
+        &app,
+        &alice,
+        "createEducation",
+        json!({ "institutionName": "MIT" }),
+        "education { id }",
+    )
+    .await;
+    let strength = mutate(
+        &app,
+        &alice,
+        "createStrength",
+        json!({ "name": "Focus" }),
+        "strength { id }",
+    )
+    .await;
+    let claim = mutate(
+        &app,
+        &alice,
+        "setCandidateSkill",
+        json!({ "skillName": "Rust" }),
+        "candidateSkill { id skill { id } }",
+    )
+    .await;
+    let link = mutate(
+        &app,
+        &alice,
+        "setExperienceSkill",
+        json!({ "experienceId": built.experience, "skillName": "Go" }),
+        "experienceSkill { id }",
+    )
+    .await;
+    let text = |v: &Value, path: &[&str]| {
+        let mut value = v;
+        for key in path {
+            value = &value[*key];
+        }
+        value.as_str().unwrap_or_default().to_owned()
+    };
+    let private_ids = [
+        built.experience.clone(),
+        built.engagement.clone(),
+        built.project.clone(),
+        built.story.clone(),
+        built.bullet.clone(),
+        text(&edu, &["education", "id"]),
+        text(&strength, &["strength", "id"]),
+        text(&claim, &["candidateSkill", "id"]),
+        text(&link, &["experienceSkill", "id"]),
+    ];
+    let node = "query($id: ID!) { node(id: $id) { id } }";
+    for id in &private_ids {
+        assert_eq!(
+            app.ok(node, json!({ "id": id }), Some(&alice.access_token)).await["node"]["id"],
+            id.as_str()
+        );
+        let response = app.gql(node, json!({ "id": id }), Some(&bob.access_token)).await;
+        assert_eq!(only_error(&response).0, "NOT_FOUND", "Bob reached {id}");
+    }
+    // The catalog is shared: a skill's id is visible to everyone.
+    let rust = text(&claim, &["candidateSkill", "skill", "id"]);
+    assert_eq!(
+        app.ok(node, json!({ "id": rust }), Some(&bob.access_token)).await["node"]["id"],
+        rust.as_str()
+    );
+
+    let not_found = |(code, _): (String, Option<String>)| code == "NOT_FOUND";
+    let attempts = [
+        (
+            "updateExperience",
+            json!({ "id": built.experience, "jobTitle": "Pwned" }),
+        ),
+        ("deleteExperience", json!({ "id": built.experience })),
+        (
+            "createEngagement",
+            json!({ "experienceId": built.experience, "client": "x" }),
+        ),
+        (
+            "updateEngagement",
+            json!({ "id": built.engagement, "client": "x" }),
+        ),
+        ("deleteEngagement", json!({ "id": built.engagement })),
+        (
+            "createProject",
+            json!({ "experienceId": built.experience, "name": "x" }),
+        ),
+        ("updateProject", json!({ "id": built.project, "name": "x" })),
+        ("deleteProject", json!({ "id": built.project })),
+        (
+            "createStarStory",
+            json!({ "experienceId": built.experience, "situation": "s", "task": "t", "action": "a", "result": "r" }),
+        ),
+        ("updateStarStory", json!({ "id": built.story, "task": "x" })),
+        ("deleteStarStory", json!({ "id": built.story })),
+        (
+            "createBullet",
+            json!({ "experienceId": built.experience, "text": "x" }),
+        ),
+        ("updateBullet", json!({ "id": built.bullet, "text": "x" })),
+        ("retireBullet", json!({ "id": built.bullet })),
+        ("deleteBullet", json!({ "id": built.bullet })),
+        (
+            "reorderBullets",
+            json!({ "parentId": built.experience, "ids": [built.bullet] }),
+        ),
+        ("updateEducation", json!({ "id": private_ids[5], "degree": "x" })),
+        ("deleteEducation", json!({ "id": private_ids[5] })),
+        ("updateStrength", json!({ "id": private_ids[6], "name": "x" })),
+        ("deleteStrength", json!({ "id": private_ids[6] })),
+        (
+            "setExperienceSkill",
+            json!({ "experienceId": built.experience, "skillName": "Rust" }),
+        ),
+        (
+            "removeExperienceSkill",
+            json!({ "experienceId": built.experience, "skillId": rust }),
+        ),
+        (
+            "addProjectSkill",
+            json!({ "projectId": built.project, "skillName": "Go" }),
+        ),
+        (
+            "removeProjectSkill",
+            json!({ "projectId": built.project, "skillId": rust }),
+        ),
+        // Bob's own objects cannot be tied to Alice's.
+        (
+            "createBullet",
+            json!({ "experienceId": bobs_experience, "engagementId": built.engagement, "text": "x" }),
+        ),
+    ];
+    for (mutation, input) in attempts {
+        assert!(
+            not_found(refused(&app, &bob, mutation, input.clone()).await),
+            "{mutation} {input}"
+        );
+    }
+    let bobs_project = mutate(
+        &app,
+        &bob,
+        "createProject",
+        json!({ "name": "Mine" }),
+        "project { id }",
+    )
+    .await;
+    let move_to_alice = json!({ "id": bobs_project["project"]["id"], "experienceId": built.experience });
+    assert!(not_found(
+        refused(&app, &bob, "updateProject", move_to_alice).await
+    ));
+
+    // Alice's record is intact.
+    let check = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Experience { jobTitle bullets { totalCount } projects { totalCount } engagements { totalCount } starStories { totalCount } skills { totalCount } } } }",
+            json!({ "id": built.experience }),
+            Some(&alice.access_token),
+        )
+        .await;
+    assert_eq!(
+        check["node"],
+        json!({ "jobTitle": "Engineer", "bullets": { "totalCount": 3 }, "projects": { "totalCount": 2 },
+                "engagements": { "totalCount": 1 }, "starStories": { "totalCount": 1 }, "skills": { "totalCount": 3 } })
+    );
+}

@@ -91,30 +91,35 @@ impl Listing for Experiences {
     }
 }
 
-pub struct EngagementsOfExperience;
+/// Declares listings without filters: `Name: Row from "table t" by "parent column" order "…";`.
+macro_rules! plain_listings {
+    ($($(#[$doc:meta])* $name:ident: $row:ty, from $from:literal by $parent:literal order $order:literal;)+) => {$(
+        $(#[$doc])*
+        pub struct $name;
 
-impl Listing for EngagementsOfExperience {
-    type Row = Engagement;
-    type Filter = ();
-    const FROM: &'static str = "engagements t";
-    const PARENT: &'static str = "t.experience_id";
+        impl Listing for $name {
+            type Row = $row;
+            type Filter = ();
+            const FROM: &'static str = $from;
+            const PARENT: &'static str = $parent;
 
-    fn order_by(_: &()) -> &'static str {
-        "t.sort_order"
-    }
+            fn order_by(_: &()) -> &'static str {
+                $order
+            }
+        }
+    )+};
 }
 
-pub struct ProjectsOfExperience;
-
-impl Listing for ProjectsOfExperience {
-    type Row = Project;
-    type Filter = ();
-    const FROM: &'static str = "projects t";
-    const PARENT: &'static str = "t.experience_id";
-
-    fn order_by(_: &()) -> &'static str {
-        "t.sort_order"
-    }
+plain_listings! {
+    /// An experience's engagements, in the candidate's order.
+    EngagementsOfExperience: Engagement, from "engagements t" by "t.experience_id" order "t.sort_order";
+    /// An experience's projects, in the candidate's order.
+    ProjectsOfExperience: Project, from "projects t" by "t.experience_id" order "t.sort_order";
+    /// Current studies first, then by most recent end.
+    EducationOfUser: Education, from "education t" by "t.user_id"
+        order "t.is_current desc, t.end_date desc nulls first, t.start_date desc nulls last";
+    /// Strengths, oldest first.
+    StrengthsOfUser: Strength, from "strengths t" by "t.user_id" order "t.created_at";
 }
 
 /// Every project of the candidate; with `personalOnly`, those outside any experience.
@@ -227,32 +232,6 @@ impl Listing for BulletsOfEngagement {
         filter: &Self::Filter,
     ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
         BulletsOfExperience::bind(query, filter)
-    }
-}
-
-pub struct EducationOfUser;
-
-impl Listing for EducationOfUser {
-    type Row = Education;
-    type Filter = ();
-    const FROM: &'static str = "education t";
-    const PARENT: &'static str = "t.user_id";
-
-    fn order_by(_: &()) -> &'static str {
-        "t.is_current desc, t.end_date desc nulls first, t.start_date desc nulls last"
-    }
-}
-
-pub struct StrengthsOfUser;
-
-impl Listing for StrengthsOfUser {
-    type Row = Strength;
-    type Filter = ();
-    const FROM: &'static str = "strengths t";
-    const PARENT: &'static str = "t.user_id";
-
-    fn order_by(_: &()) -> &'static str {
-        "t.created_at"
     }
 }
 

@@ -9,6 +9,7 @@ pub mod career;
 pub mod config;
 pub mod db;
 pub mod graphql;
+pub mod jobs;
 pub mod profile;
 pub mod server;
 pub mod skills;

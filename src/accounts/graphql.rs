@@ -14,6 +14,8 @@ use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
+use crate::jobs::graphql::{JobPostingFilter, JobPostingOrder, job_postings_of};
+use crate::jobs::store::JobPosting;
 use crate::profile::graphql::CandidateProfile;
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
 
@@ -129,6 +131,23 @@ impl User {
     ) -> AppResult<Conn<Project>> {
         let args = PageArgs::new(first, after, last, before)?;
         career::projects_of(ctx, self.0.id, personal_only, args).await
+    }
+
+    /// Job postings the candidate saved, newest first by default.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn job_postings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<JobPostingFilter>,
+        order_by: Option<JobPostingOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<JobPosting>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        job_postings_of(ctx, self.0.id, args, filter.unwrap_or_default(), order_by.unwrap_or_default()).await
     }
 
     /// The skills the candidate claims, strongest first by default.

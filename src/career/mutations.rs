@@ -14,6 +14,7 @@ use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::scalars::Date;
+use crate::graphql::{DeletePayload, IdInput};
 use crate::validate::{self, field, labels_field, text, url};
 
 /// The viewer and a connection: what every mutation starts from.
@@ -78,23 +79,11 @@ async fn engagement_in(conn: &mut DbConn, owner: Uuid, id: &ID, experience_id: U
     }
 }
 
-/// The id of a deleted object.
-#[derive(SimpleObject)]
-pub struct DeletePayload {
-    pub deleted_id: ID,
-}
-
 /// The new order.
 #[derive(SimpleObject)]
 pub struct ReorderPayload {
     /// The ids, in their new order.
     pub ordered_ids: Vec<ID>,
-}
-
-/// Names one object to delete, retire or restore.
-#[derive(InputObject)]
-pub struct IdInput {
-    pub id: ID,
 }
 
 /// Every child of a parent, in the order wanted.

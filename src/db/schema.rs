@@ -1,5 +1,11 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
     bullet_versions (id) {
         id -> Uuid,
@@ -136,6 +142,61 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_experience_matches (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        job_posting_id -> Uuid,
+        experience_id -> Uuid,
+        relevance -> Text,
+        relevance_notes -> Nullable<Text>,
+        creation_source -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    job_posting_skills (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        job_posting_id -> Uuid,
+        skill_id -> Uuid,
+        importance -> Text,
+        source -> Text,
+        excluded -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    job_postings (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        url -> Nullable<Text>,
+        company_name -> Text,
+        job_title -> Text,
+        location -> Nullable<Text>,
+        remote_ok -> Bool,
+        employment_type -> Nullable<Text>,
+        seniority -> Nullable<Text>,
+        salary_min -> Nullable<Int4>,
+        salary_max -> Nullable<Int4>,
+        salary_currency -> Nullable<Text>,
+        description -> Text,
+        responsibilities -> Nullable<Text>,
+        requirements -> Nullable<Text>,
+        nice_to_haves -> Nullable<Text>,
+        search -> Nullable<Tsvector>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     mbti_profiles (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -204,6 +265,7 @@ diesel::table! {
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        auto_extract -> Bool,
     }
 }
 
@@ -260,6 +322,10 @@ diesel::joinable!(engagements -> users (user_id));
 diesel::joinable!(experience_skills -> skills (skill_id));
 diesel::joinable!(experience_skills -> users (user_id));
 diesel::joinable!(experiences -> users (user_id));
+diesel::joinable!(job_experience_matches -> users (user_id));
+diesel::joinable!(job_posting_skills -> skills (skill_id));
+diesel::joinable!(job_posting_skills -> users (user_id));
+diesel::joinable!(job_postings -> users (user_id));
 diesel::joinable!(mbti_profiles -> candidate_profiles (profile_id));
 diesel::joinable!(mbti_profiles -> users (user_id));
 diesel::joinable!(project_skills -> projects (project_id));
@@ -280,6 +346,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     engagements,
     experience_skills,
     experiences,
+    job_experience_matches,
+    job_posting_skills,
+    job_postings,
     mbti_profiles,
     project_skills,
     projects,

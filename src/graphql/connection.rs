@@ -314,3 +314,26 @@ impl<L: Listing> Loader<PageKey<L::Filter>> for Paged<L> {
         Ok(pages)
     }
 }
+
+impl<T> Page<T> {
+    /// Pages a list already in memory and in order, as the SQL pages do.
+    pub fn of(items: Vec<T>, args: &PageArgs, id: impl Fn(&T) -> Uuid) -> Self {
+        let total = items.len() as i64;
+        let position = |cursor: Option<Uuid>| cursor.and_then(|c| items.iter().position(|item| id(item) == c));
+        let start = position(args.after).map_or(0, |i| i + 1);
+        let end = position(args.before).unwrap_or(items.len()).max(start);
+        let (mut from, mut to) = (start, end);
+        if let Some(first) = args.first {
+            to = to.min(from + first as usize);
+        }
+        if let Some(last) = args.last {
+            from = from.max(to.saturating_sub(last as usize));
+        }
+        Self {
+            has_previous: from > 0,
+            has_next: (to as i64) < total,
+            total,
+            rows: items.into_iter().skip(from).take(to - from).collect(),
+        }
+    }
+}

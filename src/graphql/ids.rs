@@ -24,6 +24,7 @@ pub enum NodeType {
     Skill,
     CandidateSkill,
     ExperienceSkill,
+    JobPosting,
 }
 
 impl NodeType {
@@ -41,6 +42,7 @@ impl NodeType {
         Self::Skill,
         Self::CandidateSkill,
         Self::ExperienceSkill,
+        Self::JobPosting,
     ];
 
     /// The GraphQL type name.
@@ -59,6 +61,7 @@ impl NodeType {
             Self::Skill => "Skill",
             Self::CandidateSkill => "CandidateSkill",
             Self::ExperienceSkill => "ExperienceSkill",
+            Self::JobPosting => "JobPosting",
         }
     }
 

@@ -17,17 +17,30 @@ use futures_util::Stream;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::career::mutations::CareerMutation;
+use crate::jobs::graphql::JobsMutation;
 use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use context::Services;
 use errors::ErrorCodes;
 use node::NodeQuery;
 
+/// The id of a deleted object.
+#[derive(async_graphql::SimpleObject)]
+pub struct DeletePayload {
+    pub deleted_id: async_graphql::ID,
+}
+
+/// Names one object to delete, retire or restore.
+#[derive(async_graphql::InputObject)]
+pub struct IdInput {
+    pub id: async_graphql::ID,
+}
+
 #[derive(MergedObject, Default)]
 pub struct Query(NodeQuery, AccountsQuery, SkillsQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountsMutation, ProfileMutation, CareerMutation, SkillsMutation);
+pub struct Mutation(AccountsMutation, ProfileMutation, CareerMutation, SkillsMutation, JobsMutation);
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(HeartbeatSubscription);

@@ -10,6 +10,7 @@ use crate::career::store::{
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
+use crate::jobs::store::{JobPosting, JobPostingById};
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_of};
 use crate::skills::graphql::{
     CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
@@ -32,6 +33,7 @@ pub enum Node {
     Skill(Skill),
     CandidateSkill(CandidateSkill),
     ExperienceSkill(ExperienceSkill),
+    JobPosting(JobPosting),
 }
 
 /// The viewer's object with this id (or a catalog skill), or None when there is none (or it is
@@ -66,6 +68,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<ExperienceSkillById>(uuid)
             .await?
             .map(|row| Node::ExperienceSkill(row.into())),
+        NodeType::JobPosting => loaders.one::<JobPostingById>(uuid).await?.map(Node::JobPosting),
     })
 }
 

@@ -424,7 +424,7 @@ pub struct SkillRefInput {
 }
 
 /// The catalog skill an input names.
-async fn resolve_skill(
+pub async fn resolve_skill(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
     skill: &SkillRefInput,

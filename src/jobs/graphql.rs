@@ -1,0 +1,743 @@
+//! GraphQL for job postings: the posting, its skills, its matches with experiences, the skill
+//! gap, and their mutations.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::Utc;
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Bool, Nullable, Text};
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource};
+use super::extract::{PostingText, extract};
+use super::score::{self, Wanted};
+use super::store::{self, Evidence, JobPosting, JobPostingChanges, NewJobPosting, PostingSkillRow};
+use crate::career::enums::EmploymentType;
+use crate::career::model::{Experience, Project, StarStory};
+use crate::career::store::{ExperienceById, ProjectById, StarStoryById, experience_of};
+use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
+use crate::graphql::context::{services, viewer};
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::{DeletePayload, IdInput};
+use crate::skills::enums::Prominence;
+use crate::skills::graphql::{RemoveSkillPayload, Skill, SkillById, SkillRefInput, resolve_skill};
+use crate::validate::{self, field, text, url};
+
+/// Filters for job postings.
+#[derive(InputObject, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct JobPostingFilter {
+    /// Full-text search over title, company and description (web-search syntax: words,
+    /// "quoted phrases", -excluded).
+    pub search: Option<String>,
+    /// Only postings that do (true) or do not (false) allow remote work.
+    pub remote: Option<bool>,
+    pub employment_type: Option<EmploymentType>,
+}
+
+/// How to order job postings.
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum JobPostingOrder {
+    /// Most recently saved first.
+    #[default]
+    NewestFirst,
+    /// By company, then title.
+    Company,
+    /// By title.
+    Title,
+}
+
+pub struct JobPostings;
+
+impl Listing for JobPostings {
+    type Row = JobPosting;
+    type Filter = (JobPostingFilter, JobPostingOrder);
+    const FROM: &'static str = "job_postings t";
+    const PARENT: &'static str = "t.user_id";
+    const WHERE: &'static str = "and ($7::text is null or t.search @@ websearch_to_tsquery('english', $7))
+        and ($8::bool is null or t.remote_ok = $8)
+        and ($9::text is null or t.employment_type = $9)";
+
+    fn order_by((_, order): &Self::Filter) -> &'static str {
+        match order {
+            JobPostingOrder::NewestFirst => "t.created_at desc",
+            JobPostingOrder::Company => "lower(t.company_name), lower(t.job_title)",
+            JobPostingOrder::Title => "lower(t.job_title)",
+        }
+    }
+
+    fn bind<'a>(query: BoxedSqlQuery<'a, Pg, SqlQuery>, (filter, _): &Self::Filter) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query
+            .bind::<Nullable<Text>, _>(filter.search.clone())
+            .bind::<Nullable<Bool>, _>(filter.remote)
+            .bind::<Nullable<Text>, _>(filter.employment_type.map(EmploymentType::as_str))
+    }
+}
+
+/// A posting's skills: must-haves first, then by name.
+pub struct SkillsOfPosting;
+
+impl Listing for SkillsOfPosting {
+    type Row = PostingSkillRow;
+    type Filter = ();
+    const FROM: &'static str = "job_posting_skills t join skills s on s.id = t.skill_id";
+    const SELECT: &'static str = "t.*";
+    const PARENT: &'static str = "t.job_posting_id";
+    const WHERE: &'static str = "and not t.excluded";
+
+    fn order_by(_: &()) -> &'static str {
+        "t.importance, s.normalized_name"
+    }
+}
+
+/// `User.jobPostings`.
+pub async fn job_postings_of(
+    ctx: &Context<'_>,
+    user_id: Uuid,
+    args: PageArgs,
+    filter: JobPostingFilter,
+    order: JobPostingOrder,
+) -> AppResult<Conn<JobPosting>> {
+    let key = PageKey {
+        parent: user_id,
+        args,
+        filter: (filter, order),
+    };
+    let page = viewer(ctx)?.loaders.page::<JobPostings>(key).await?;
+    Ok(page.into_connection(|row| row.id, |row| row))
+}
+
+async fn skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
+    viewer(ctx)?
+        .loaders
+        .one::<SkillById>(id)
+        .await?
+        .map(Skill)
+        .ok_or(AppError::NotFound("Skill"))
+}
+
+/// A skill a posting asks for.
+pub struct JobPostingSkill(PostingSkillRow);
+
+#[Object]
+impl JobPostingSkill {
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        skill(ctx, self.0.skill_id).await
+    }
+    async fn importance(&self) -> SkillImportance {
+        self.0.importance
+    }
+    /// EXTRACTED skills follow the posting's text; MANUAL ones stay as the candidate set them.
+    async fn source(&self) -> SkillSource {
+        self.0.source
+    }
+}
+
+/// What one skill added to a match's score.
+#[derive(Clone, Debug)]
+pub struct MatchedSkill(score::Contribution);
+
+#[Object]
+impl MatchedSkill {
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        skill(ctx, self.0.skill_id).await
+    }
+    /// How much the posting needs it (weight 1.0 for MUST_HAVE, 0.5 for NICE_TO_HAVE).
+    async fn importance(&self) -> SkillImportance {
+        self.0.importance
+    }
+    /// How central it was to the experience (1.0 PRIMARY, 0.6 SECONDARY, 0.3 MENTIONED).
+    async fn prominence(&self) -> Prominence {
+        self.0.prominence
+    }
+    /// Its share of the score: recency × importance weight × prominence weight ÷ the sum of
+    /// the importance weights of all the posting's skills.
+    async fn weight(&self) -> f64 {
+        self.0.weight
+    }
+}
+
+/// An experience matched against a posting.
+#[derive(Clone, Debug)]
+pub struct ExperienceMatch {
+    experience_id: Uuid,
+    scored: score::ExperienceScore,
+    manual: Option<store::MatchRow>,
+}
+
+#[Object]
+impl ExperienceMatch {
+    async fn experience(&self, ctx: &Context<'_>) -> AppResult<Experience> {
+        viewer(ctx)?
+            .loaders
+            .one::<ExperienceById>(self.experience_id)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))
+    }
+    /// 0 to 1: recency × Σ over the matched skills of (importance weight × prominence weight)
+    /// ÷ Σ over all the posting's skills of importance weight. Importance weights: MUST_HAVE
+    /// 1.0, NICE_TO_HAVE 0.5; prominence: PRIMARY 1.0, SECONDARY 0.6, MENTIONED 0.3; recency:
+    /// 1 for a current experience, less 0.1 per year since it ended, at least 0.5.
+    async fn score(&self) -> f64 {
+        self.scored.score
+    }
+    /// The recency factor used in the score.
+    async fn recency(&self) -> f64 {
+        self.scored.recency
+    }
+    /// HIGH from a score of 0.5, MEDIUM from 0.25, LOW below; or as set by hand.
+    async fn relevance(&self) -> Relevance {
+        self.manual
+            .as_ref()
+            .map_or_else(|| score::relevance(self.scored.score), |m| m.relevance)
+    }
+    /// MANUAL when the candidate set this match (`setMatch`); then no recompute changes it.
+    async fn creation_source(&self) -> MatchSource {
+        self.manual.as_ref().map_or(MatchSource::Computed, |m| m.creation_source)
+    }
+    /// The candidate's notes on a manual match.
+    async fn relevance_notes(&self) -> Option<&str> {
+        self.manual.as_ref().and_then(|m| m.relevance_notes.as_deref())
+    }
+    /// Why: each skill the posting asks for that the experience uses, largest share first.
+    async fn matched_skills(&self) -> Vec<MatchedSkill> {
+        self.scored.contributions.iter().cloned().map(MatchedSkill).collect()
+    }
+}
+
+async fn wanted(ctx: &Context<'_>, posting_id: Uuid) -> AppResult<Vec<Wanted>> {
+    let rows = viewer(ctx)?.loaders.many::<store::WantedByPosting>(posting_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Wanted {
+            skill_id: row.skill_id,
+            importance: row.importance,
+        })
+        .collect())
+}
+
+/// Every experience that uses a skill the posting asks for, or that the candidate matched by
+/// hand: manual matches first, then by score, highest first.
+async fn matches(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Vec<ExperienceMatch>> {
+    let me = viewer(ctx)?;
+    let wanted = wanted(ctx, posting.id).await?;
+    let usage = me.loaders.many::<store::UsageByUser>(posting.user_id).await?;
+    let manual = me.loaders.many::<store::ManualMatchesByPosting>(posting.id).await?;
+    let mut by_experience: BTreeMap<Uuid, (Option<chrono::NaiveDate>, HashMap<Uuid, Prominence>)> = BTreeMap::new();
+    for use_ in usage {
+        let entry = by_experience.entry(use_.experience_id).or_insert_with(|| (use_.end_date, HashMap::new()));
+        entry.1.insert(use_.skill_id, use_.prominence);
+    }
+    let today = Utc::now().date_naive();
+    let mut manual_by_experience: HashMap<Uuid, store::MatchRow> =
+        manual.into_iter().map(|m| (m.experience_id, m)).collect();
+    let mut found: Vec<ExperienceMatch> = by_experience
+        .into_iter()
+        .map(|(experience_id, (end, used))| ExperienceMatch {
+            experience_id,
+            scored: score::score_experience(&wanted, &used, end, today),
+            manual: manual_by_experience.remove(&experience_id),
+        })
+        .filter(|m| m.scored.score > 0.0 || m.manual.is_some())
+        .collect();
+    // Manual matches of experiences that use none of the posting's skills.
+    found.extend(manual_by_experience.into_values().map(|manual| ExperienceMatch {
+        experience_id: manual.experience_id,
+        scored: score::score_experience(&wanted, &HashMap::new(), None, today),
+        manual: Some(manual),
+    }));
+    found.sort_by(|a, b| {
+        b.manual
+            .is_some()
+            .cmp(&a.manual.is_some())
+            .then(b.scored.score.total_cmp(&a.scored.score))
+            .then(a.experience_id.cmp(&b.experience_id))
+    });
+    Ok(found)
+}
+
+/// A skill the candidate has evidence for, and how strong it is.
+pub struct SkillStrength {
+    skill_id: Uuid,
+    importance: SkillImportance,
+    strength: f64,
+    experiences: Vec<Uuid>,
+    projects: Vec<Uuid>,
+    stories: Vec<Uuid>,
+}
+
+#[Object]
+impl SkillStrength {
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        skill(ctx, self.skill_id).await
+    }
+    async fn importance(&self) -> SkillImportance {
+        self.importance
+    }
+    /// 0 to 1, the best of its evidence: an experience using it (prominence weight ×
+    /// recency), a claimed proficiency (EXPERT 1.0, ADVANCED 0.8, INTERMEDIATE 0.6,
+    /// BEGINNER 0.3), or a project listing it (0.5).
+    async fn strength(&self) -> f64 {
+        self.strength
+    }
+    /// Experiences that use it.
+    async fn experiences(&self, ctx: &Context<'_>) -> AppResult<Vec<Experience>> {
+        let loaded = viewer(ctx)?.loaders.get::<crate::graphql::loaders::ToOne<ExperienceById>>();
+        Ok(loaded.load_many(self.experiences.iter().copied()).await?.into_values().collect())
+    }
+    /// Projects that list it.
+    async fn projects(&self, ctx: &Context<'_>) -> AppResult<Vec<Project>> {
+        let loaded = viewer(ctx)?.loaders.get::<crate::graphql::loaders::ToOne<ProjectById>>();
+        Ok(loaded.load_many(self.projects.iter().copied()).await?.into_values().collect())
+    }
+    /// STAR stories of the experiences that use it.
+    async fn star_stories(&self, ctx: &Context<'_>) -> AppResult<Vec<StarStory>> {
+        let loaded = viewer(ctx)?.loaders.get::<crate::graphql::loaders::ToOne<StarStoryById>>();
+        Ok(loaded.load_many(self.stories.iter().copied()).await?.into_values().collect())
+    }
+}
+
+/// A skill the posting asks for that the candidate shows no evidence of.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct MissingSkill {
+    #[graphql(skip)]
+    skill_id: Uuid,
+    pub importance: SkillImportance,
+}
+
+#[ComplexObject]
+impl MissingSkill {
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        skill(ctx, self.skill_id).await
+    }
+}
+
+/// How the candidate's record covers a posting's skills.
+pub struct SkillGap {
+    pub fit_score: i32,
+    matched: Vec<SkillStrength>,
+    missing: Vec<MissingSkill>,
+}
+
+#[Object]
+impl SkillGap {
+    /// 0 to 100: 100 × Σ over the posting's skills of (importance weight × strength) ÷ Σ of
+    /// importance weights (MUST_HAVE 1.0, NICE_TO_HAVE 0.5).
+    async fn fit_score(&self) -> i32 {
+        self.fit_score
+    }
+    /// The posting's skills the candidate has evidence for, strongest first.
+    async fn matched(&self) -> &[SkillStrength] {
+        &self.matched
+    }
+    /// The posting's skills without evidence, must-haves first.
+    async fn missing(&self) -> &[MissingSkill] {
+        &self.missing
+    }
+}
+
+/// The skill gap of a posting for its owner.
+pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<SkillGap> {
+    let me = viewer(ctx)?;
+    let wanted = wanted(ctx, posting.id).await?;
+    let usage = me.loaders.many::<store::UsageByUser>(posting.user_id).await?;
+    let evidence = me.loaders.many::<store::EvidenceByUser>(posting.user_id).await?;
+    let today = Utc::now().date_naive();
+    let wanted_ids: HashSet<Uuid> = wanted.iter().map(|w| w.skill_id).collect();
+    let mut strength: HashMap<Uuid, f64> = HashMap::new();
+    let mut experiences: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut projects: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut raise = |skill: Uuid, value: f64| {
+        let best = strength.entry(skill).or_insert(0.0);
+        *best = best.max(value);
+    };
+    for use_ in usage.iter().filter(|u| wanted_ids.contains(&u.skill_id)) {
+        raise(use_.skill_id, score::prominence_weight(use_.prominence) * score::recency(use_.end_date, today));
+        experiences.entry(use_.skill_id).or_default().push(use_.experience_id);
+    }
+    let mut stories_of_experience: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for item in evidence.iter().filter_map(store::EvidenceRow::evidence) {
+        match item {
+            Evidence::Project { project_id, skill_id } if wanted_ids.contains(&skill_id) => {
+                raise(skill_id, 0.5);
+                projects.entry(skill_id).or_default().push(project_id);
+            }
+            Evidence::Claim { skill_id, proficiency } if wanted_ids.contains(&skill_id) => {
+                raise(skill_id, score::proficiency_weight(proficiency));
+            }
+            Evidence::Story { story_id, experience_id } => {
+                stories_of_experience.entry(experience_id).or_default().push(story_id);
+            }
+            _ => {}
+        }
+    }
+    let fit_score = score::fit_score(&wanted, &strength);
+    let mut matched: Vec<SkillStrength> = Vec::new();
+    let mut missing: Vec<MissingSkill> = Vec::new();
+    for w in &wanted {
+        match strength.get(&w.skill_id) {
+            Some(value) => {
+                let experience_ids = experiences.remove(&w.skill_id).unwrap_or_default();
+                let stories = experience_ids
+                    .iter()
+                    .flat_map(|e| stories_of_experience.get(e).cloned().unwrap_or_default())
+                    .collect();
+                matched.push(SkillStrength {
+                    skill_id: w.skill_id,
+                    importance: w.importance,
+                    strength: *value,
+                    experiences: experience_ids,
+                    projects: projects.remove(&w.skill_id).unwrap_or_default(),
+                    stories,
+                });
+            }
+            None => missing.push(MissingSkill {
+                skill_id: w.skill_id,
+                importance: w.importance,
+            }),
+        }
+    }
+    matched.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.skill_id.cmp(&b.skill_id)));
+    missing.sort_by_key(|m| (m.importance != SkillImportance::MustHave, m.skill_id));
+    Ok(SkillGap {
+        fit_score,
+        matched,
+        missing,
+    })
+}
+
+#[ComplexObject]
+impl JobPosting {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::JobPosting.id(self.id)
+    }
+    /// The skills the posting asks for: found in its text, or set by hand.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<JobPostingSkill>> {
+        let key = PageKey {
+            parent: self.id,
+            args: PageArgs::new(first, after, last, before)?,
+            filter: (),
+        };
+        let page = viewer(ctx)?.loaders.page::<SkillsOfPosting>(key).await?;
+        Ok(page.into_connection(|row| row.id, JobPostingSkill))
+    }
+    /// The candidate's experiences matched against this posting, computed when read (so never
+    /// stale); see `ExperienceMatch.score` for the formula.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<ExperienceMatch>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let page = Page::of(matches(ctx, self).await?, &args, |m| m.experience_id);
+        Ok(page.into_connection(|m| m.experience_id, |m| m))
+    }
+    /// Which of the posting's skills the candidate has evidence for, which are missing, and the
+    /// overall fit score.
+    async fn skill_gap(&self, ctx: &Context<'_>) -> AppResult<SkillGap> {
+        skill_gap(ctx, self).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateJobPostingInput {
+    /// An http(s) URL.
+    pub url: Option<String>,
+    /// 1 to 200 characters.
+    pub company_name: String,
+    /// 1 to 200 characters.
+    pub job_title: String,
+    /// Up to 200 characters.
+    pub location: Option<String>,
+    #[graphql(default)]
+    pub remote_ok: bool,
+    pub employment_type: Option<EmploymentType>,
+    /// Up to 50 characters.
+    pub seniority: Option<String>,
+    /// 0 or more.
+    pub salary_min: Option<i32>,
+    /// Not below salaryMin.
+    pub salary_max: Option<i32>,
+    /// ISO 4217, three capital letters.
+    pub salary_currency: Option<String>,
+    /// The full text, up to 50,000 characters.
+    pub description: String,
+    /// Up to 20,000 characters each.
+    pub responsibilities: Option<String>,
+    pub requirements: Option<String>,
+    pub nice_to_haves: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateJobPostingInput {
+    pub id: ID,
+    pub url: MaybeUndefined<String>,
+    pub company_name: Option<String>,
+    pub job_title: Option<String>,
+    pub location: MaybeUndefined<String>,
+    pub remote_ok: Option<bool>,
+    pub employment_type: MaybeUndefined<EmploymentType>,
+    pub seniority: MaybeUndefined<String>,
+    pub salary_min: MaybeUndefined<i32>,
+    pub salary_max: MaybeUndefined<i32>,
+    pub salary_currency: MaybeUndefined<String>,
+    /// Changing any of the texts extracts the skills again (manual ones stay).
+    pub description: Option<String>,
+    pub responsibilities: MaybeUndefined<String>,
+    pub requirements: MaybeUndefined<String>,
+    pub nice_to_haves: MaybeUndefined<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct JobPostingPayload {
+    pub job_posting: JobPosting,
+}
+
+/// Adds a skill to a posting by hand, or changes its importance (re-ranks it).
+#[derive(InputObject)]
+pub struct SetJobPostingSkillInput {
+    pub job_posting_id: ID,
+    #[graphql(flatten)]
+    pub skill: SkillRefInput,
+    pub importance: SkillImportance,
+}
+
+#[derive(SimpleObject)]
+pub struct SetJobPostingSkillPayload {
+    pub job_posting: JobPosting,
+}
+
+/// Removes a skill from a posting; extraction will not add it back.
+#[derive(InputObject)]
+pub struct RemoveJobPostingSkillInput {
+    pub job_posting_id: ID,
+    pub skill_id: ID,
+}
+
+/// Marks an experience as relevant to a posting by hand.
+#[derive(InputObject)]
+pub struct SetMatchInput {
+    pub job_posting_id: ID,
+    pub experience_id: ID,
+    pub relevance: Relevance,
+    /// Up to 2,000 characters.
+    pub relevance_notes: Option<String>,
+}
+
+/// Removes a manual match (the computed one, if any, shows again).
+#[derive(InputObject)]
+pub struct RemoveMatchInput {
+    pub job_posting_id: ID,
+    pub experience_id: ID,
+}
+
+fn salary(field_name: &'static str) -> impl Fn(i32) -> AppResult<i32> {
+    move |value| validate::int_in(field_name, value, 0..=100_000_000)
+}
+
+fn currency(value: String) -> AppResult<String> {
+    let code = value.trim().to_ascii_uppercase();
+    if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(AppError::bad_input("salaryCurrency", format!("`{value}` is not an ISO 4217 currency code")))
+    }
+}
+
+fn salary_range(min: Option<i32>, max: Option<i32>) -> AppResult<()> {
+    match (min, max) {
+        (Some(min), Some(max)) if max < min => Err(AppError::bad_input(
+            "salaryMax",
+            format!("salaryMax ({max}) is below salaryMin ({min})"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Extracts the posting's skills from its current text and stores them.
+async fn extract_skills(conn: &mut diesel_async::AsyncPgConnection, owner: Uuid, posting: &JobPosting) -> AppResult<()> {
+    let catalog = store::extraction_catalog(conn).await?;
+    let found = extract(
+        &catalog,
+        &PostingText {
+            description: &posting.description,
+            responsibilities: posting.responsibilities.as_deref(),
+            requirements: posting.requirements.as_deref(),
+            nice_to_haves: posting.nice_to_haves.as_deref(),
+        },
+    );
+    store::replace_extracted(conn, owner, posting.id, &found).await?;
+    Ok(())
+}
+
+async fn owned_posting(conn: &mut diesel_async::AsyncPgConnection, owner: Uuid, id: &ID) -> AppResult<JobPosting> {
+    let id = decode_as(id, NodeType::JobPosting, "jobPostingId")?;
+    store::posting_of(conn, owner, id)
+        .await?
+        .ok_or(AppError::NotFound("JobPosting"))
+}
+
+#[derive(Default)]
+pub struct JobsMutation;
+
+#[Object]
+impl JobsMutation {
+    /// Saves a job posting and finds the catalog skills its text asks for.
+    async fn create_job_posting(&self, ctx: &Context<'_>, input: CreateJobPostingInput) -> AppResult<JobPostingPayload> {
+        let new = NewJobPosting {
+            url: input.url.map(url("url", &[])).transpose()?,
+            company_name: validate::text_of("companyName", &input.company_name, 200)?,
+            job_title: validate::text_of("jobTitle", &input.job_title, 200)?,
+            location: input.location.map(text("location", 200)).transpose()?,
+            remote_ok: input.remote_ok,
+            employment_type: input.employment_type,
+            seniority: input.seniority.map(text("seniority", 50)).transpose()?,
+            salary_min: input.salary_min.map(salary("salaryMin")).transpose()?,
+            salary_max: input.salary_max.map(salary("salaryMax")).transpose()?,
+            salary_currency: input.salary_currency.map(currency).transpose()?,
+            description: validate::text_of("description", &input.description, 50_000)?,
+            responsibilities: input.responsibilities.map(text("responsibilities", 20_000)).transpose()?,
+            requirements: input.requirements.map(text("requirements", 20_000)).transpose()?,
+            nice_to_haves: input.nice_to_haves.map(text("niceToHaves", 20_000)).transpose()?,
+        };
+        salary_range(new.salary_min, new.salary_max)?;
+        let owner = viewer(ctx)?.id;
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let posting = store::insert_posting(conn, owner, &new).await?;
+                extract_skills(conn, owner, &posting).await?;
+                Ok(posting)
+            })
+            .await?;
+        Ok(JobPostingPayload { job_posting })
+    }
+
+    /// Changes a posting. New text extracts the skills again; manual skills stay.
+    async fn update_job_posting(&self, ctx: &Context<'_>, input: UpdateJobPostingInput) -> AppResult<JobPostingPayload> {
+        let changes = JobPostingChanges {
+            url: field(input.url, url("url", &[]))?,
+            company_name: input.company_name.map(text("companyName", 200)).transpose()?,
+            job_title: input.job_title.map(text("jobTitle", 200)).transpose()?,
+            location: field(input.location, text("location", 200))?,
+            remote_ok: input.remote_ok,
+            employment_type: field(input.employment_type, Ok)?,
+            seniority: field(input.seniority, text("seniority", 50))?,
+            salary_min: field(input.salary_min, salary("salaryMin"))?,
+            salary_max: field(input.salary_max, salary("salaryMax"))?,
+            salary_currency: field(input.salary_currency, currency)?,
+            description: input.description.map(text("description", 50_000)).transpose()?,
+            responsibilities: field(input.responsibilities, text("responsibilities", 20_000))?,
+            requirements: field(input.requirements, text("requirements", 20_000))?,
+            nice_to_haves: field(input.nice_to_haves, text("niceToHaves", 20_000))?,
+        };
+        let owner = viewer(ctx)?.id;
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let current = owned_posting(conn, owner, &input.id).await?;
+                salary_range(
+                    changes.salary_min.unwrap_or(current.salary_min),
+                    changes.salary_max.unwrap_or(current.salary_max),
+                )?;
+                let posting = store::update_posting(conn, owner, current.id, &changes)
+                    .await?
+                    .ok_or(AppError::NotFound("JobPosting"))?;
+                if changes.changes_text() {
+                    extract_skills(conn, owner, &posting).await?;
+                }
+                Ok(posting)
+            })
+            .await?;
+        Ok(JobPostingPayload { job_posting })
+    }
+
+    /// Deletes a posting with its skills and matches.
+    async fn delete_job_posting(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        let owner = viewer(ctx)?.id;
+        let id = decode_as(&input.id, NodeType::JobPosting, "id")?;
+        let mut conn = services(ctx).pool.get().await?;
+        if !store::delete_posting(&mut conn, owner, id).await? {
+            return Err(AppError::NotFound("JobPosting"));
+        }
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Adds a skill to a posting by hand or changes its importance. Manual skills survive
+    /// re-extraction.
+    async fn set_job_posting_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: SetJobPostingSkillInput,
+    ) -> AppResult<SetJobPostingSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
+        store::set_manual_skill(&mut conn, owner, job_posting.id, skill.id, input.importance, false).await?;
+        Ok(SetJobPostingSkillPayload { job_posting })
+    }
+
+    /// Removes a skill from a posting; later extraction will not bring it back.
+    async fn remove_job_posting_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveJobPostingSkillInput,
+    ) -> AppResult<RemoveSkillPayload> {
+        let owner = viewer(ctx)?.id;
+        let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        store::set_manual_skill(&mut conn, owner, posting.id, skill_id, SkillImportance::NiceToHave, true).await?;
+        Ok(RemoveSkillPayload {
+            removed_skill_id: input.skill_id,
+        })
+    }
+
+    /// Marks an experience relevant to a posting by hand. A manual match is never changed by
+    /// recomputing.
+    async fn set_match(&self, ctx: &Context<'_>, input: SetMatchInput) -> AppResult<JobPostingPayload> {
+        let notes = input
+            .relevance_notes
+            .map(|notes| validate::text_of("relevanceNotes", &notes, 2000))
+            .transpose()?;
+        let owner = viewer(ctx)?.id;
+        let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        experience_of(&mut conn, owner, experience_id)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))?;
+        store::set_match(&mut conn, owner, job_posting.id, experience_id, input.relevance, notes.as_deref()).await?;
+        Ok(JobPostingPayload { job_posting })
+    }
+
+    /// Removes a manual match.
+    async fn remove_match(&self, ctx: &Context<'_>, input: RemoveMatchInput) -> AppResult<JobPostingPayload> {
+        let owner = viewer(ctx)?.id;
+        let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        if !store::remove_match(&mut conn, owner, job_posting.id, experience_id).await? {
+            return Err(AppError::NotFound("ExperienceMatch"));
+        }
+        Ok(JobPostingPayload { job_posting })
+    }
+}

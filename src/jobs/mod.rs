@@ -1,0 +1,8 @@
+//! Jobs and matching (domain.md §4): saved job postings, the skills found in them, matches
+//! with experiences scored by a deterministic formula, and the skill gap.
+
+pub mod enums;
+pub mod extract;
+pub mod graphql;
+pub mod score;
+pub mod store;

@@ -1,0 +1,468 @@
+//! SQL for job postings, their skills and manual matches. Every statement is filtered by the
+//! owner.
+
+use std::collections::HashMap;
+
+use async_graphql::SimpleObject;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::result::EmptyChangeset;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource};
+use super::extract::CatalogSkill;
+use crate::career::enums::EmploymentType;
+use crate::db::schema::{
+    experience_skills, experiences, job_experience_matches, job_posting_skills, job_postings, skills,
+};
+use crate::graphql::loaders::Relation;
+use crate::skills::enums::Prominence;
+
+/// A job the candidate saved.
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
+#[diesel(table_name = job_postings)]
+#[graphql(complex)]
+pub struct JobPosting {
+    #[graphql(skip)]
+    pub id: Uuid,
+    #[graphql(skip)]
+    pub user_id: Uuid,
+    /// Where the posting was found.
+    pub url: Option<String>,
+    pub company_name: String,
+    pub job_title: String,
+    pub location: Option<String>,
+    /// Remote work is possible.
+    pub remote_ok: bool,
+    pub employment_type: Option<EmploymentType>,
+    /// e.g. "senior", "staff".
+    pub seniority: Option<String>,
+    pub salary_min: Option<i32>,
+    pub salary_max: Option<i32>,
+    /// ISO 4217 code, e.g. "EUR".
+    pub salary_currency: Option<String>,
+    /// The full posting text.
+    pub description: String,
+    pub responsibilities: Option<String>,
+    pub requirements: Option<String>,
+    pub nice_to_haves: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = job_postings)]
+pub struct NewJobPosting {
+    pub url: Option<String>,
+    pub company_name: String,
+    pub job_title: String,
+    pub location: Option<String>,
+    pub remote_ok: bool,
+    pub employment_type: Option<EmploymentType>,
+    pub seniority: Option<String>,
+    pub salary_min: Option<i32>,
+    pub salary_max: Option<i32>,
+    pub salary_currency: Option<String>,
+    pub description: String,
+    pub responsibilities: Option<String>,
+    pub requirements: Option<String>,
+    pub nice_to_haves: Option<String>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = job_postings)]
+pub struct JobPostingChanges {
+    pub url: Option<Option<String>>,
+    pub company_name: Option<String>,
+    pub job_title: Option<String>,
+    pub location: Option<Option<String>>,
+    pub remote_ok: Option<bool>,
+    pub employment_type: Option<Option<EmploymentType>>,
+    pub seniority: Option<Option<String>>,
+    pub salary_min: Option<Option<i32>>,
+    pub salary_max: Option<Option<i32>>,
+    pub salary_currency: Option<Option<String>>,
+    pub description: Option<String>,
+    pub responsibilities: Option<Option<String>>,
+    pub requirements: Option<Option<String>>,
+    pub nice_to_haves: Option<Option<String>>,
+}
+
+impl JobPostingChanges {
+    /// Whether the texts skills are extracted from change.
+    pub fn changes_text(&self) -> bool {
+        self.description.is_some()
+            || self.responsibilities.is_some()
+            || self.requirements.is_some()
+            || self.nice_to_haves.is_some()
+    }
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = job_posting_skills)]
+pub struct PostingSkillRow {
+    pub id: Uuid,
+    pub job_posting_id: Uuid,
+    pub skill_id: Uuid,
+    pub importance: SkillImportance,
+    pub source: SkillSource,
+    pub excluded: bool,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = job_experience_matches)]
+pub struct MatchRow {
+    pub id: Uuid,
+    pub job_posting_id: Uuid,
+    pub experience_id: Uuid,
+    pub relevance: Relevance,
+    pub relevance_notes: Option<String>,
+    pub creation_source: MatchSource,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub struct JobPostingById;
+
+impl Relation for JobPostingById {
+    type Row = JobPosting;
+
+    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<JobPosting>> {
+        job_postings::table
+            .filter(job_postings::user_id.eq(owner))
+            .filter(job_postings::id.eq_any(keys))
+            .select(JobPosting::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &JobPosting) -> Uuid {
+        row.id
+    }
+}
+
+pub async fn posting_of(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<Option<JobPosting>> {
+    job_postings::table
+        .filter(job_postings::user_id.eq(owner))
+        .filter(job_postings::id.eq(id))
+        .select(JobPosting::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert_posting(conn: &mut AsyncPgConnection, owner: Uuid, new: &NewJobPosting) -> QueryResult<JobPosting> {
+    diesel::insert_into(job_postings::table)
+        .values((job_postings::id.eq(Uuid::now_v7()), job_postings::user_id.eq(owner), new))
+        .returning(JobPosting::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update_posting(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: Uuid,
+    changes: &JobPostingChanges,
+) -> QueryResult<Option<JobPosting>> {
+    let updated = diesel::update(job_postings::table.filter(job_postings::user_id.eq(owner)).filter(job_postings::id.eq(id)))
+        .set(changes)
+        .returning(JobPosting::as_returning())
+        .get_result(conn)
+        .await
+        .optional();
+    match updated {
+        Err(diesel::result::Error::QueryBuilderError(error)) if error.is::<EmptyChangeset>() => {
+            posting_of(conn, owner, id).await
+        }
+        other => other,
+    }
+}
+
+pub async fn delete_posting(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {
+    diesel::delete(job_postings::table.filter(job_postings::user_id.eq(owner)).filter(job_postings::id.eq(id)))
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+/// The catalog terms extraction looks for: every extractable skill's name and aliases.
+pub async fn extraction_catalog(conn: &mut AsyncPgConnection) -> QueryResult<Vec<CatalogSkill>> {
+    let rows: Vec<(Uuid, String, Vec<Option<String>>)> = skills::table
+        .filter(skills::auto_extract)
+        .select((skills::id, skills::normalized_name, skills::aliases))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, aliases)| CatalogSkill {
+            id,
+            terms: std::iter::once(name).chain(aliases.into_iter().flatten()).collect(),
+        })
+        .collect())
+}
+
+/// Replaces the posting's extracted skills with `found`, leaving manual rows (including
+/// removed ones) as they are.
+pub async fn replace_extracted(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    posting_id: Uuid,
+    found: &HashMap<Uuid, SkillImportance>,
+) -> QueryResult<()> {
+    diesel::delete(
+        job_posting_skills::table
+            .filter(job_posting_skills::user_id.eq(owner))
+            .filter(job_posting_skills::job_posting_id.eq(posting_id))
+            .filter(job_posting_skills::source.eq(SkillSource::Extracted)),
+    )
+    .execute(conn)
+    .await?;
+    let rows: Vec<_> = found
+        .iter()
+        .map(|(skill_id, importance)| {
+            (
+                job_posting_skills::id.eq(Uuid::now_v7()),
+                job_posting_skills::user_id.eq(owner),
+                job_posting_skills::job_posting_id.eq(posting_id),
+                job_posting_skills::skill_id.eq(*skill_id),
+                job_posting_skills::importance.eq(*importance),
+                job_posting_skills::source.eq(SkillSource::Extracted),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(job_posting_skills::table)
+            .values(rows)
+            .on_conflict((job_posting_skills::job_posting_id, job_posting_skills::skill_id))
+            .do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sets a skill on a posting by hand: added, re-ranked, or (with `excluded`) removed.
+pub async fn set_manual_skill(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    posting_id: Uuid,
+    skill_id: Uuid,
+    importance: SkillImportance,
+    excluded: bool,
+) -> QueryResult<PostingSkillRow> {
+    diesel::insert_into(job_posting_skills::table)
+        .values((
+            job_posting_skills::id.eq(Uuid::now_v7()),
+            job_posting_skills::user_id.eq(owner),
+            job_posting_skills::job_posting_id.eq(posting_id),
+            job_posting_skills::skill_id.eq(skill_id),
+            job_posting_skills::importance.eq(importance),
+            job_posting_skills::source.eq(SkillSource::Manual),
+            job_posting_skills::excluded.eq(excluded),
+        ))
+        .on_conflict((job_posting_skills::job_posting_id, job_posting_skills::skill_id))
+        .do_update()
+        .set((
+            job_posting_skills::importance.eq(importance),
+            job_posting_skills::source.eq(SkillSource::Manual),
+            job_posting_skills::excluded.eq(excluded),
+        ))
+        .returning(PostingSkillRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The skills each posting asks for (removed ones left out), for scoring.
+pub struct WantedByPosting;
+
+impl Relation for WantedByPosting {
+    type Row = PostingSkillRow;
+
+    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<PostingSkillRow>> {
+        job_posting_skills::table
+            .filter(job_posting_skills::user_id.eq(owner))
+            .filter(job_posting_skills::job_posting_id.eq_any(keys))
+            .filter(job_posting_skills::excluded.eq(false))
+            .select(PostingSkillRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &PostingSkillRow) -> Uuid {
+        row.job_posting_id
+    }
+}
+
+/// One skill one experience uses, with what scoring needs of the experience.
+#[derive(Clone, Debug, Queryable)]
+pub struct Usage {
+    pub user_id: Uuid,
+    pub experience_id: Uuid,
+    pub skill_id: Uuid,
+    pub prominence: Prominence,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// Every skill use in each user's experiences.
+pub struct UsageByUser;
+
+impl Relation for UsageByUser {
+    type Row = Usage;
+
+    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<Usage>> {
+        experience_skills::table
+            .inner_join(experiences::table.on(experiences::id.eq(experience_skills::experience_id)))
+            .filter(experience_skills::user_id.eq(owner))
+            .filter(experience_skills::user_id.eq_any(keys))
+            .order((experiences::sort_order, experiences::id))
+            .select((
+                experience_skills::user_id,
+                experience_skills::experience_id,
+                experience_skills::skill_id,
+                experience_skills::prominence,
+                experiences::end_date,
+            ))
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &Usage) -> Uuid {
+        row.user_id
+    }
+}
+
+/// The manual matches of each posting.
+pub struct ManualMatchesByPosting;
+
+impl Relation for ManualMatchesByPosting {
+    type Row = MatchRow;
+
+    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<MatchRow>> {
+        job_experience_matches::table
+            .filter(job_experience_matches::user_id.eq(owner))
+            .filter(job_experience_matches::job_posting_id.eq_any(keys))
+            .select(MatchRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &MatchRow) -> Uuid {
+        row.job_posting_id
+    }
+}
+
+pub async fn set_match(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    posting_id: Uuid,
+    experience_id: Uuid,
+    relevance: Relevance,
+    notes: Option<&str>,
+) -> QueryResult<MatchRow> {
+    diesel::insert_into(job_experience_matches::table)
+        .values((
+            job_experience_matches::id.eq(Uuid::now_v7()),
+            job_experience_matches::user_id.eq(owner),
+            job_experience_matches::job_posting_id.eq(posting_id),
+            job_experience_matches::experience_id.eq(experience_id),
+            job_experience_matches::relevance.eq(relevance),
+            job_experience_matches::relevance_notes.eq(notes),
+            job_experience_matches::creation_source.eq(MatchSource::Manual),
+        ))
+        .on_conflict((job_experience_matches::job_posting_id, job_experience_matches::experience_id))
+        .do_update()
+        .set((
+            job_experience_matches::relevance.eq(relevance),
+            job_experience_matches::relevance_notes.eq(notes),
+        ))
+        .returning(MatchRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn remove_match(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    posting_id: Uuid,
+    experience_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::delete(
+        job_experience_matches::table
+            .filter(job_experience_matches::user_id.eq(owner))
+            .filter(job_experience_matches::job_posting_id.eq(posting_id))
+            .filter(job_experience_matches::experience_id.eq(experience_id)),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// Evidence besides experiences, per user, for the skill gap.
+#[derive(Clone, Debug)]
+pub enum Evidence {
+    /// A project lists the skill in its tech stack.
+    Project { project_id: Uuid, skill_id: Uuid },
+    /// The candidate claims the skill.
+    Claim { skill_id: Uuid, proficiency: crate::skills::enums::Proficiency },
+    /// A STAR story of an experience.
+    Story { story_id: Uuid, experience_id: Uuid },
+}
+
+#[derive(Clone, Debug, QueryableByName)]
+pub struct EvidenceRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    user_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    a: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    b: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    proficiency: Option<String>,
+}
+
+impl EvidenceRow {
+    pub fn evidence(&self) -> Option<Evidence> {
+        match self.kind.as_str() {
+            "project" => Some(Evidence::Project { project_id: self.a, skill_id: self.b }),
+            "claim" => self
+                .proficiency
+                .as_deref()
+                .and_then(crate::skills::enums::Proficiency::parse)
+                .map(|proficiency| Evidence::Claim { skill_id: self.a, proficiency }),
+            "story" => Some(Evidence::Story { story_id: self.a, experience_id: self.b }),
+            _ => None,
+        }
+    }
+}
+
+/// Projects' tech stacks, claimed skills and STAR stories of each user, in one statement.
+pub struct EvidenceByUser;
+
+impl Relation for EvidenceByUser {
+    type Row = EvidenceRow;
+
+    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<EvidenceRow>> {
+        diesel::sql_query(
+            "select user_id, 'project' as kind, project_id as a, skill_id as b, null as proficiency
+               from project_skills where user_id = $1 and user_id = any($2)
+             union all
+             select user_id, 'claim', skill_id, skill_id, proficiency
+               from candidate_skills where user_id = $1 and user_id = any($2)
+             union all
+             select user_id, 'story', id, experience_id, null
+               from star_stories where user_id = $1 and user_id = any($2)
+             order by 2, 3",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(owner)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(keys.to_vec())
+        .load(conn)
+        .await
+    }
+
+    fn key(row: &EvidenceRow) -> Uuid {
+        row.user_id
+    }
+}

@@ -161,36 +161,43 @@ pub fn request_batches() -> (BatchSpawner, BatchQueue) {
 }
 
 impl BatchQueue {
-    /// Runs `request` to completion, running its loaders' batches in the same task whenever
-    /// the request itself cannot go on. "Cannot go on" means it returned pending without
-    /// waking itself: async-graphql resolves long lists through `FuturesUnordered`, which
-    /// yields (and wakes itself) after polling 32 items, before the rest have asked for their
-    /// keys.
+    /// Runs `request` to completion, running its loaders' batches in the same task, in
+    /// waves: when the request can go no further, every batch it queued starts, and the
+    /// request resumes only once all of them are done. So which keys share a batch depends on
+    /// the query alone, not on which statement happened to finish first. "Can go no further"
+    /// means pending without having woken itself: async-graphql resolves long lists through
+    /// `FuturesUnordered`, which yields (waking itself) after polling 32 items, before the
+    /// rest have asked for their keys.
     pub async fn drive<F: Future>(mut self, request: F) -> F::Output {
         let mut request = pin!(request);
-        let mut batches = FuturesUnordered::new();
+        let mut wave = FuturesUnordered::new();
         let woken = Arc::new(WakeFlag::default());
         std::future::poll_fn(|cx| {
             loop {
-                woken.arm(cx.waker());
-                let waker = futures_util::task::waker(woken.clone());
-                if let Poll::Ready(output) =
-                    request.as_mut().poll(&mut std::task::Context::from_waker(&waker))
-                {
-                    return Poll::Ready(output);
+                if wave.is_empty() {
+                    woken.arm(cx.waker());
+                    let waker = futures_util::task::waker(woken.clone());
+                    if let Poll::Ready(output) =
+                        request.as_mut().poll(&mut std::task::Context::from_waker(&waker))
+                    {
+                        return Poll::Ready(output);
+                    }
+                    if woken.fired() {
+                        // It can go on by itself, and the wake already rescheduled this task.
+                        // Yielding (rather than polling again at once) lets tokio refill the
+                        // task's cooperative budget, which an exhausted resource would spin on.
+                        return Poll::Pending;
+                    }
+                    while let Poll::Ready(Some(batch)) = self.0.poll_recv(cx) {
+                        wave.push(batch);
+                    }
+                    if wave.is_empty() {
+                        // Waiting on something else (its own statement, a pool connection).
+                        return Poll::Pending;
+                    }
                 }
-                if woken.fired() {
-                    continue;
-                }
-                let mut progressed = false;
-                while let Poll::Ready(Some(batch)) = self.0.poll_recv(cx) {
-                    batches.push(batch);
-                    progressed = true;
-                }
-                while let Poll::Ready(Some(())) = batches.poll_next_unpin(cx) {
-                    progressed = true;
-                }
-                if !progressed && !woken.fired() {
+                while let Poll::Ready(Some(())) = wave.poll_next_unpin(cx) {}
+                if !wave.is_empty() {
                     return Poll::Pending;
                 }
             }

@@ -147,7 +147,14 @@ impl User {
         before: Option<String>,
     ) -> AppResult<Conn<JobPosting>> {
         let args = PageArgs::new(first, after, last, before)?;
-        job_postings_of(ctx, self.0.id, args, filter.unwrap_or_default(), order_by.unwrap_or_default()).await
+        job_postings_of(
+            ctx,
+            self.0.id,
+            args,
+            filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+        )
+        .await
     }
 
     /// The skills the candidate claims, strongest first by default.

@@ -319,7 +319,8 @@ impl<T> Page<T> {
     /// Pages a list already in memory and in order, as the SQL pages do.
     pub fn of(items: Vec<T>, args: &PageArgs, id: impl Fn(&T) -> Uuid) -> Self {
         let total = items.len() as i64;
-        let position = |cursor: Option<Uuid>| cursor.and_then(|c| items.iter().position(|item| id(item) == c));
+        let position =
+            |cursor: Option<Uuid>| cursor.and_then(|c| items.iter().position(|item| id(item) == c));
         let start = position(args.after).map_or(0, |i| i + 1);
         let end = position(args.before).unwrap_or(items.len()).max(start);
         let (mut from, mut to) = (start, end);

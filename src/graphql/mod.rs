@@ -40,7 +40,13 @@ pub struct IdInput {
 pub struct Query(NodeQuery, AccountsQuery, SkillsQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountsMutation, ProfileMutation, CareerMutation, SkillsMutation, JobsMutation);
+pub struct Mutation(
+    AccountsMutation,
+    ProfileMutation,
+    CareerMutation,
+    SkillsMutation,
+    JobsMutation,
+);
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(HeartbeatSubscription);

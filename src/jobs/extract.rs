@@ -35,29 +35,98 @@ struct Strict {
 }
 
 const STRICT_TERMS: &[Strict] = &[
-    Strict { term: "Go", mid_sentence: true },
-    Strict { term: "R", mid_sentence: false },
-    Strict { term: "C", mid_sentence: false },
-    Strict { term: "Swift", mid_sentence: true },
-    Strict { term: "Rust", mid_sentence: false },
-    Strict { term: "Spring", mid_sentence: true },
-    Strict { term: "Dart", mid_sentence: false },
-    Strict { term: "Julia", mid_sentence: false },
-    Strict { term: "Ruby", mid_sentence: false },
-    Strict { term: "REST", mid_sentence: false },
-    Strict { term: "Node", mid_sentence: false },
-    Strict { term: "Spark", mid_sentence: false },
-    Strict { term: "Rails", mid_sentence: false },
-    Strict { term: "Beam", mid_sentence: false },
-    Strict { term: "Arrow", mid_sentence: false },
-    Strict { term: "Helm", mid_sentence: false },
-    Strict { term: "Lambda", mid_sentence: false },
-    Strict { term: "Hive", mid_sentence: false },
-    Strict { term: "Aurora", mid_sentence: false },
-    Strict { term: "Flutter", mid_sentence: false },
-    Strict { term: "Ember", mid_sentence: false },
-    Strict { term: "Shell", mid_sentence: false },
-    Strict { term: "Prolog", mid_sentence: false },
+    Strict {
+        term: "Go",
+        mid_sentence: true,
+    },
+    Strict {
+        term: "R",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "C",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Swift",
+        mid_sentence: true,
+    },
+    Strict {
+        term: "Rust",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Spring",
+        mid_sentence: true,
+    },
+    Strict {
+        term: "Dart",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Julia",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Ruby",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "REST",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Node",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Spark",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Rails",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Beam",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Arrow",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Helm",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Lambda",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Hive",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Aurora",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Flutter",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Ember",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Shell",
+        mid_sentence: false,
+    },
+    Strict {
+        term: "Prolog",
+        mid_sentence: false,
+    },
 ];
 
 /// Single letters ("C", "R") are taken only inside a list or at a clause end ("Python, R and
@@ -77,7 +146,9 @@ fn continues_word(c: u8) -> bool {
 fn whole_term(text: &[u8], start: usize, end: usize) -> bool {
     let before_ok = start == 0 || {
         let b = text[start - 1];
-        !continues_word(b) && !(text[start] == b'.' && b.is_ascii_alphanumeric())
+        let dotted_word = b == b'.' && start >= 2 && text[start - 2].is_ascii_alphanumeric();
+        let glued_dot = text[start] == b'.' && b.is_ascii_alphanumeric();
+        !(continues_word(b) || glued_dot || dotted_word)
     };
     let after_ok = end == text.len() || {
         let a = text[end];
@@ -94,9 +165,11 @@ fn sentence_start(text: &[u8], start: usize) -> bool {
         .rev()
         .find(|c| !c.is_ascii_whitespace() && !matches!(c, b'-' | b'*' | 0xE2 | 0x80 | 0xA2));
     matches!(before, None | Some(b'.' | b'!' | b'?' | b'\n' | b':'))
-        || text[..start].iter().rev().take_while(|c| **c != b'\n').all(|c| {
-            c.is_ascii_whitespace() || matches!(c, b'-' | b'*' | 0xE2 | 0x80 | 0xA2)
-        })
+        || text[..start]
+            .iter()
+            .rev()
+            .take_while(|c| **c != b'\n')
+            .all(|c| c.is_ascii_whitespace() || matches!(c, b'-' | b'*' | 0xE2 | 0x80 | 0xA2))
 }
 
 fn occurs(text: &str, lower: &str, term: &str) -> bool {
@@ -143,7 +216,10 @@ enum Line<'a> {
 }
 
 fn classify(line: &str) -> Line<'_> {
-    let stripped = line.trim().trim_start_matches(['#', '*', '-', ' ']).trim_end_matches(['*', ' ']);
+    let stripped = line
+        .trim()
+        .trim_start_matches(['#', '*', '-', ' '])
+        .trim_end_matches(['*', ' ']);
     let (head, rest) = match stripped.split_once(':') {
         Some((head, rest)) => (head.trim().trim_end_matches('*'), Some(rest)),
         None => (stripped, None),
@@ -152,9 +228,14 @@ fn classify(line: &str) -> Line<'_> {
     if NICE_HEADINGS.contains(&lowered.as_str()) {
         return Line::NiceHeading(rest.unwrap_or(""));
     }
-    let looks_like_heading =
-        (line.trim_start().starts_with('#') || (rest.is_some_and(|r| r.trim().is_empty()))) && head.split_whitespace().count() <= 6;
-    if looks_like_heading { Line::OtherHeading } else { Line::Text(line) }
+    let looks_like_heading = (line.trim_start().starts_with('#')
+        || (rest.is_some_and(|r| r.trim().is_empty())))
+        && head.split_whitespace().count() <= 6;
+    if looks_like_heading {
+        Line::OtherHeading
+    } else {
+        Line::Text(line)
+    }
 }
 
 /// Splits a text into its must-have part and its nice-to-have part.
@@ -191,9 +272,13 @@ fn fold(text: &str) -> String {
 pub fn extract(catalog: &[CatalogSkill], posting: &PostingText<'_>) -> HashMap<Uuid, SkillImportance> {
     let mut must = String::new();
     let mut nice = String::new();
-    for text in [Some(posting.description), posting.responsibilities, posting.requirements]
-        .into_iter()
-        .flatten()
+    for text in [
+        Some(posting.description),
+        posting.responsibilities,
+        posting.requirements,
+    ]
+    .into_iter()
+    .flatten()
     {
         let (m, n) = split_sections(text);
         must.push_str(&m);
@@ -236,6 +321,8 @@ mod tests {
         assert!(!found("Services on ASP.NET", ".net"));
         assert!(found("Backend in Node.js", "node.js"));
         assert!(!found("Backend in Node.js", "node"));
+        assert!(!found("Pages in Next.js", "js"));
+        assert!(found("Plain JS, no framework", "js"));
         assert!(found("Pipelines with CI/CD", "ci/cd"));
         assert!(found("Applied machine  learning at scale", "machine learning"));
         assert!(!found("Our R&D team", "r"));

@@ -69,7 +69,10 @@ impl Listing for JobPostings {
         }
     }
 
-    fn bind<'a>(query: BoxedSqlQuery<'a, Pg, SqlQuery>, (filter, _): &Self::Filter) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        (filter, _): &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
         query
             .bind::<Nullable<Text>, _>(filter.search.clone())
             .bind::<Nullable<Bool>, _>(filter.remote)
@@ -196,7 +199,9 @@ impl ExperienceMatch {
     }
     /// MANUAL when the candidate set this match (`setMatch`); then no recompute changes it.
     async fn creation_source(&self) -> MatchSource {
-        self.manual.as_ref().map_or(MatchSource::Computed, |m| m.creation_source)
+        self.manual
+            .as_ref()
+            .map_or(MatchSource::Computed, |m| m.creation_source)
     }
     /// The candidate's notes on a manual match.
     async fn relevance_notes(&self) -> Option<&str> {
@@ -204,12 +209,20 @@ impl ExperienceMatch {
     }
     /// Why: each skill the posting asks for that the experience uses, largest share first.
     async fn matched_skills(&self) -> Vec<MatchedSkill> {
-        self.scored.contributions.iter().cloned().map(MatchedSkill).collect()
+        self.scored
+            .contributions
+            .iter()
+            .cloned()
+            .map(MatchedSkill)
+            .collect()
     }
 }
 
 async fn wanted(ctx: &Context<'_>, posting_id: Uuid) -> AppResult<Vec<Wanted>> {
-    let rows = viewer(ctx)?.loaders.many::<store::WantedByPosting>(posting_id).await?;
+    let rows = viewer(ctx)?
+        .loaders
+        .many::<store::WantedByPosting>(posting_id)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| Wanted {
@@ -225,10 +238,16 @@ async fn matches(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Vec<Exper
     let me = viewer(ctx)?;
     let wanted = wanted(ctx, posting.id).await?;
     let usage = me.loaders.many::<store::UsageByUser>(posting.user_id).await?;
-    let manual = me.loaders.many::<store::ManualMatchesByPosting>(posting.id).await?;
-    let mut by_experience: BTreeMap<Uuid, (Option<chrono::NaiveDate>, HashMap<Uuid, Prominence>)> = BTreeMap::new();
+    let manual = me
+        .loaders
+        .many::<store::ManualMatchesByPosting>(posting.id)
+        .await?;
+    let mut by_experience: BTreeMap<Uuid, (Option<chrono::NaiveDate>, HashMap<Uuid, Prominence>)> =
+        BTreeMap::new();
     for use_ in usage {
-        let entry = by_experience.entry(use_.experience_id).or_insert_with(|| (use_.end_date, HashMap::new()));
+        let entry = by_experience
+            .entry(use_.experience_id)
+            .or_insert_with(|| (use_.end_date, HashMap::new()));
         entry.1.insert(use_.skill_id, use_.prominence);
     }
     let today = Utc::now().date_naive();
@@ -285,18 +304,36 @@ impl SkillStrength {
     }
     /// Experiences that use it.
     async fn experiences(&self, ctx: &Context<'_>) -> AppResult<Vec<Experience>> {
-        let loaded = viewer(ctx)?.loaders.get::<crate::graphql::loaders::ToOne<ExperienceById>>();
-        Ok(loaded.load_many(self.experiences.iter().copied()).await?.into_values().collect())
+        let loaded = viewer(ctx)?
+            .loaders
+            .get::<crate::graphql::loaders::ToOne<ExperienceById>>();
+        Ok(loaded
+            .load_many(self.experiences.iter().copied())
+            .await?
+            .into_values()
+            .collect())
     }
     /// Projects that list it.
     async fn projects(&self, ctx: &Context<'_>) -> AppResult<Vec<Project>> {
-        let loaded = viewer(ctx)?.loaders.get::<crate::graphql::loaders::ToOne<ProjectById>>();
-        Ok(loaded.load_many(self.projects.iter().copied()).await?.into_values().collect())
+        let loaded = viewer(ctx)?
+            .loaders
+            .get::<crate::graphql::loaders::ToOne<ProjectById>>();
+        Ok(loaded
+            .load_many(self.projects.iter().copied())
+            .await?
+            .into_values()
+            .collect())
     }
     /// STAR stories of the experiences that use it.
     async fn star_stories(&self, ctx: &Context<'_>) -> AppResult<Vec<StarStory>> {
-        let loaded = viewer(ctx)?.loaders.get::<crate::graphql::loaders::ToOne<StarStoryById>>();
-        Ok(loaded.load_many(self.stories.iter().copied()).await?.into_values().collect())
+        let loaded = viewer(ctx)?
+            .loaders
+            .get::<crate::graphql::loaders::ToOne<StarStoryById>>();
+        Ok(loaded
+            .load_many(self.stories.iter().copied())
+            .await?
+            .into_values()
+            .collect())
     }
 }
 
@@ -356,8 +393,14 @@ pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Ski
         *best = best.max(value);
     };
     for use_ in usage.iter().filter(|u| wanted_ids.contains(&u.skill_id)) {
-        raise(use_.skill_id, score::prominence_weight(use_.prominence) * score::recency(use_.end_date, today));
-        experiences.entry(use_.skill_id).or_default().push(use_.experience_id);
+        raise(
+            use_.skill_id,
+            score::prominence_weight(use_.prominence) * score::recency(use_.end_date, today),
+        );
+        experiences
+            .entry(use_.skill_id)
+            .or_default()
+            .push(use_.experience_id);
     }
     let mut stories_of_experience: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for item in evidence.iter().filter_map(store::EvidenceRow::evidence) {
@@ -366,11 +409,20 @@ pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Ski
                 raise(skill_id, 0.5);
                 projects.entry(skill_id).or_default().push(project_id);
             }
-            Evidence::Claim { skill_id, proficiency } if wanted_ids.contains(&skill_id) => {
+            Evidence::Claim {
+                skill_id,
+                proficiency,
+            } if wanted_ids.contains(&skill_id) => {
                 raise(skill_id, score::proficiency_weight(proficiency));
             }
-            Evidence::Story { story_id, experience_id } => {
-                stories_of_experience.entry(experience_id).or_default().push(story_id);
+            Evidence::Story {
+                story_id,
+                experience_id,
+            } => {
+                stories_of_experience
+                    .entry(experience_id)
+                    .or_default()
+                    .push(story_id);
             }
             _ => {}
         }
@@ -401,7 +453,11 @@ pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Ski
             }),
         }
     }
-    matched.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.skill_id.cmp(&b.skill_id)));
+    matched.sort_by(|a, b| {
+        b.strength
+            .total_cmp(&a.strength)
+            .then(a.skill_id.cmp(&b.skill_id))
+    });
     missing.sort_by_key(|m| (m.importance != SkillImportance::MustHave, m.skill_id));
     Ok(SkillGap {
         fit_score,
@@ -557,7 +613,10 @@ fn currency(value: String) -> AppResult<String> {
     if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
         Ok(code)
     } else {
-        Err(AppError::bad_input("salaryCurrency", format!("`{value}` is not an ISO 4217 currency code")))
+        Err(AppError::bad_input(
+            "salaryCurrency",
+            format!("`{value}` is not an ISO 4217 currency code"),
+        ))
     }
 }
 
@@ -572,7 +631,11 @@ fn salary_range(min: Option<i32>, max: Option<i32>) -> AppResult<()> {
 }
 
 /// Extracts the posting's skills from its current text and stores them.
-async fn extract_skills(conn: &mut diesel_async::AsyncPgConnection, owner: Uuid, posting: &JobPosting) -> AppResult<()> {
+async fn extract_skills(
+    conn: &mut diesel_async::AsyncPgConnection,
+    owner: Uuid,
+    posting: &JobPosting,
+) -> AppResult<()> {
     let catalog = store::extraction_catalog(conn).await?;
     let found = extract(
         &catalog,
@@ -587,7 +650,11 @@ async fn extract_skills(conn: &mut diesel_async::AsyncPgConnection, owner: Uuid,
     Ok(())
 }
 
-async fn owned_posting(conn: &mut diesel_async::AsyncPgConnection, owner: Uuid, id: &ID) -> AppResult<JobPosting> {
+async fn owned_posting(
+    conn: &mut diesel_async::AsyncPgConnection,
+    owner: Uuid,
+    id: &ID,
+) -> AppResult<JobPosting> {
     let id = decode_as(id, NodeType::JobPosting, "jobPostingId")?;
     store::posting_of(conn, owner, id)
         .await?
@@ -600,7 +667,11 @@ pub struct JobsMutation;
 #[Object]
 impl JobsMutation {
     /// Saves a job posting and finds the catalog skills its text asks for.
-    async fn create_job_posting(&self, ctx: &Context<'_>, input: CreateJobPostingInput) -> AppResult<JobPostingPayload> {
+    async fn create_job_posting(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateJobPostingInput,
+    ) -> AppResult<JobPostingPayload> {
         let new = NewJobPosting {
             url: input.url.map(url("url", &[])).transpose()?,
             company_name: validate::text_of("companyName", &input.company_name, 200)?,
@@ -613,7 +684,10 @@ impl JobsMutation {
             salary_max: input.salary_max.map(salary("salaryMax")).transpose()?,
             salary_currency: input.salary_currency.map(currency).transpose()?,
             description: validate::text_of("description", &input.description, 50_000)?,
-            responsibilities: input.responsibilities.map(text("responsibilities", 20_000)).transpose()?,
+            responsibilities: input
+                .responsibilities
+                .map(text("responsibilities", 20_000))
+                .transpose()?,
             requirements: input.requirements.map(text("requirements", 20_000)).transpose()?,
             nice_to_haves: input.nice_to_haves.map(text("niceToHaves", 20_000)).transpose()?,
         };
@@ -631,7 +705,11 @@ impl JobsMutation {
     }
 
     /// Changes a posting. New text extracts the skills again; manual skills stay.
-    async fn update_job_posting(&self, ctx: &Context<'_>, input: UpdateJobPostingInput) -> AppResult<JobPostingPayload> {
+    async fn update_job_posting(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateJobPostingInput,
+    ) -> AppResult<JobPostingPayload> {
         let changes = JobPostingChanges {
             url: field(input.url, url("url", &[]))?,
             company_name: input.company_name.map(text("companyName", 200)).transpose()?,
@@ -691,7 +769,15 @@ impl JobsMutation {
         let mut conn = services(ctx).pool.get().await?;
         let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
         let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
-        store::set_manual_skill(&mut conn, owner, job_posting.id, skill.id, input.importance, false).await?;
+        store::set_manual_skill(
+            &mut conn,
+            owner,
+            job_posting.id,
+            skill.id,
+            input.importance,
+            false,
+        )
+        .await?;
         Ok(SetJobPostingSkillPayload { job_posting })
     }
 
@@ -705,7 +791,15 @@ impl JobsMutation {
         let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
         let mut conn = services(ctx).pool.get().await?;
         let posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
-        store::set_manual_skill(&mut conn, owner, posting.id, skill_id, SkillImportance::NiceToHave, true).await?;
+        store::set_manual_skill(
+            &mut conn,
+            owner,
+            posting.id,
+            skill_id,
+            SkillImportance::NiceToHave,
+            true,
+        )
+        .await?;
         Ok(RemoveSkillPayload {
             removed_skill_id: input.skill_id,
         })
@@ -725,7 +819,15 @@ impl JobsMutation {
         experience_of(&mut conn, owner, experience_id)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
-        store::set_match(&mut conn, owner, job_posting.id, experience_id, input.relevance, notes.as_deref()).await?;
+        store::set_match(
+            &mut conn,
+            owner,
+            job_posting.id,
+            experience_id,
+            input.relevance,
+            notes.as_deref(),
+        )
+        .await?;
         Ok(JobPostingPayload { job_posting })
     }
 

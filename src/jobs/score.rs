@@ -117,7 +117,11 @@ pub fn score_experience(
         .collect();
     // Largest contribution first; ties by skill id so the order never varies.
     contributions.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.skill_id.cmp(&b.skill_id)));
-    let score = contributions.iter().map(|c| c.weight).sum::<f64>().clamp(0.0, 1.0);
+    let score = contributions
+        .iter()
+        .map(|c| c.weight)
+        .sum::<f64>()
+        .clamp(0.0, 1.0);
     ExperienceScore {
         score,
         recency,
@@ -151,9 +155,18 @@ mod tests {
     fn scores_are_monotone_weighted_bounded_and_deterministic() {
         let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let wanted = [
-            Wanted { skill_id: a, importance: SkillImportance::MustHave },
-            Wanted { skill_id: b, importance: SkillImportance::NiceToHave },
-            Wanted { skill_id: c, importance: SkillImportance::MustHave },
+            Wanted {
+                skill_id: a,
+                importance: SkillImportance::MustHave,
+            },
+            Wanted {
+                skill_id: b,
+                importance: SkillImportance::NiceToHave,
+            },
+            Wanted {
+                skill_id: c,
+                importance: SkillImportance::MustHave,
+            },
         ];
         let today = day("2026-01-01");
         let mut used = HashMap::from([(b, Prominence::Primary)]);
@@ -166,12 +179,19 @@ mod tests {
         let nice_only = score_experience(&wanted, &HashMap::from([(b, Prominence::Primary)]), None, today);
         assert!(must_only.score > nice_only.score);
         // Everything matched, primary, current: exactly 1.
-        let all = HashMap::from([(a, Prominence::Primary), (b, Prominence::Primary), (c, Prominence::Primary)]);
+        let all = HashMap::from([
+            (a, Prominence::Primary),
+            (b, Prominence::Primary),
+            (c, Prominence::Primary),
+        ]);
         assert_eq!(score_experience(&wanted, &all, None, today).score, 1.0);
         // Older experiences count less, but never below half.
         let old = score_experience(&wanted, &all, Some(day("1990-01-01")), today);
         assert_eq!(old.recency, 0.5);
-        assert_eq!(score_experience(&wanted, &all, Some(day("1990-01-01")), today), old);
+        assert_eq!(
+            score_experience(&wanted, &all, Some(day("1990-01-01")), today),
+            old
+        );
         let total: f64 = old.contributions.iter().map(|c| c.weight).sum();
         assert!((total - old.score).abs() < 1e-12);
         assert_eq!(fit_score(&wanted, &HashMap::from([(a, 1.0), (c, 1.0)])), 80);

@@ -141,7 +141,11 @@ impl Relation for JobPostingById {
     }
 }
 
-pub async fn posting_of(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<Option<JobPosting>> {
+pub async fn posting_of(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<JobPosting>> {
     job_postings::table
         .filter(job_postings::user_id.eq(owner))
         .filter(job_postings::id.eq(id))
@@ -151,9 +155,17 @@ pub async fn posting_of(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> 
         .optional()
 }
 
-pub async fn insert_posting(conn: &mut AsyncPgConnection, owner: Uuid, new: &NewJobPosting) -> QueryResult<JobPosting> {
+pub async fn insert_posting(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    new: &NewJobPosting,
+) -> QueryResult<JobPosting> {
     diesel::insert_into(job_postings::table)
-        .values((job_postings::id.eq(Uuid::now_v7()), job_postings::user_id.eq(owner), new))
+        .values((
+            job_postings::id.eq(Uuid::now_v7()),
+            job_postings::user_id.eq(owner),
+            new,
+        ))
         .returning(JobPosting::as_returning())
         .get_result(conn)
         .await
@@ -165,12 +177,16 @@ pub async fn update_posting(
     id: Uuid,
     changes: &JobPostingChanges,
 ) -> QueryResult<Option<JobPosting>> {
-    let updated = diesel::update(job_postings::table.filter(job_postings::user_id.eq(owner)).filter(job_postings::id.eq(id)))
-        .set(changes)
-        .returning(JobPosting::as_returning())
-        .get_result(conn)
-        .await
-        .optional();
+    let updated = diesel::update(
+        job_postings::table
+            .filter(job_postings::user_id.eq(owner))
+            .filter(job_postings::id.eq(id)),
+    )
+    .set(changes)
+    .returning(JobPosting::as_returning())
+    .get_result(conn)
+    .await
+    .optional();
     match updated {
         Err(diesel::result::Error::QueryBuilderError(error)) if error.is::<EmptyChangeset>() => {
             posting_of(conn, owner, id).await
@@ -180,10 +196,14 @@ pub async fn update_posting(
 }
 
 pub async fn delete_posting(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {
-    diesel::delete(job_postings::table.filter(job_postings::user_id.eq(owner)).filter(job_postings::id.eq(id)))
-        .execute(conn)
-        .await
-        .map(|n| n == 1)
+    diesel::delete(
+        job_postings::table
+            .filter(job_postings::user_id.eq(owner))
+            .filter(job_postings::id.eq(id)),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
 }
 
 /// The catalog terms extraction looks for: every extractable skill's name and aliases.
@@ -197,7 +217,9 @@ pub async fn extraction_catalog(conn: &mut AsyncPgConnection) -> QueryResult<Vec
         .into_iter()
         .map(|(id, name, aliases)| CatalogSkill {
             id,
-            terms: std::iter::once(name).chain(aliases.into_iter().flatten()).collect(),
+            terms: std::iter::once(name)
+                .chain(aliases.into_iter().flatten())
+                .collect(),
         })
         .collect())
 }
@@ -279,7 +301,11 @@ pub struct WantedByPosting;
 impl Relation for WantedByPosting {
     type Row = PostingSkillRow;
 
-    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<PostingSkillRow>> {
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<PostingSkillRow>> {
         job_posting_skills::table
             .filter(job_posting_skills::user_id.eq(owner))
             .filter(job_posting_skills::job_posting_id.eq_any(keys))
@@ -370,7 +396,10 @@ pub async fn set_match(
             job_experience_matches::relevance_notes.eq(notes),
             job_experience_matches::creation_source.eq(MatchSource::Manual),
         ))
-        .on_conflict((job_experience_matches::job_posting_id, job_experience_matches::experience_id))
+        .on_conflict((
+            job_experience_matches::job_posting_id,
+            job_experience_matches::experience_id,
+        ))
         .do_update()
         .set((
             job_experience_matches::relevance.eq(relevance),
@@ -404,7 +433,10 @@ pub enum Evidence {
     /// A project lists the skill in its tech stack.
     Project { project_id: Uuid, skill_id: Uuid },
     /// The candidate claims the skill.
-    Claim { skill_id: Uuid, proficiency: crate::skills::enums::Proficiency },
+    Claim {
+        skill_id: Uuid,
+        proficiency: crate::skills::enums::Proficiency,
+    },
     /// A STAR story of an experience.
     Story { story_id: Uuid, experience_id: Uuid },
 }
@@ -426,13 +458,22 @@ pub struct EvidenceRow {
 impl EvidenceRow {
     pub fn evidence(&self) -> Option<Evidence> {
         match self.kind.as_str() {
-            "project" => Some(Evidence::Project { project_id: self.a, skill_id: self.b }),
+            "project" => Some(Evidence::Project {
+                project_id: self.a,
+                skill_id: self.b,
+            }),
             "claim" => self
                 .proficiency
                 .as_deref()
                 .and_then(crate::skills::enums::Proficiency::parse)
-                .map(|proficiency| Evidence::Claim { skill_id: self.a, proficiency }),
-            "story" => Some(Evidence::Story { story_id: self.a, experience_id: self.b }),
+                .map(|proficiency| Evidence::Claim {
+                    skill_id: self.a,
+                    proficiency,
+                }),
+            "story" => Some(Evidence::Story {
+                story_id: self.a,
+                experience_id: self.b,
+            }),
             _ => None,
         }
     }
@@ -444,7 +485,11 @@ pub struct EvidenceByUser;
 impl Relation for EvidenceByUser {
     type Row = EvidenceRow;
 
-    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<EvidenceRow>> {
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<EvidenceRow>> {
         diesel::sql_query(
             "select user_id, 'project' as kind, project_id as a, skill_id as b, null as proficiency
                from project_skills where user_id = $1 and user_id = any($2)

@@ -30,7 +30,9 @@ pub async fn refused(app: &TestApp, who: &Account, name: &str, input: Value) -> 
 fn input_type(mutation: &str) -> String {
     let shared = match mutation {
         "deleteExperience" | "deleteEngagement" | "deleteProject" | "deleteStarStory" | "deleteBullet"
-        | "deleteEducation" | "deleteStrength" | "retireBullet" | "restoreBullet" => "Id",
+        | "deleteEducation" | "deleteStrength" | "retireBullet" | "restoreBullet" | "deleteJobPosting" => {
+            "Id"
+        }
         "reorderExperiences" | "reorderEngagements" | "reorderProjects" | "reorderBullets" => "Reorder",
         "addProjectSkill" => "ProjectSkill",
         _ => "",

@@ -4,6 +4,8 @@
 mod accounts;
 mod career;
 mod http;
+mod job_fixtures;
+mod jobs;
 mod migrations;
 mod profile;
 mod record;

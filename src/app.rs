@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 use crate::accounts::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
+use crate::events::EventHub;
 use crate::graphql::context::{Auth, RequestAuth, Services};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql::{self, AppSchema, Limits};
@@ -44,7 +45,13 @@ pub struct HttpLimits {
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, statements: StatementCounter, settings: &Settings, jwt_secret: &[u8]) -> Self {
+    pub fn new(
+        pool: DbPool,
+        statements: StatementCounter,
+        events: EventHub,
+        settings: &Settings,
+        jwt_secret: &[u8],
+    ) -> Self {
         let keys = Arc::new(TokenKeys::new(
             jwt_secret,
             settings.access_ttl(),
@@ -54,6 +61,7 @@ impl AppState {
             Services {
                 pool: pool.clone(),
                 keys: keys.clone(),
+                events,
             },
             Limits {
                 depth: settings.max_depth,
@@ -100,6 +108,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql_http))
         .route("/graphql/ws", get(graphql_ws))
+        .route("/artifacts/{id}/pdf", get(crate::applications::http::artifact_pdf))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))

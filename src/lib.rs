@@ -5,9 +5,11 @@
 
 pub mod accounts;
 pub mod app;
+pub mod applications;
 pub mod career;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod graphql;
 pub mod jobs;
 pub mod profile;

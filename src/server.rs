@@ -7,6 +7,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config::{LogFormat, Settings};
 use crate::db::embedded::{Durability, EmbeddedPostgres};
 use crate::db::{self, StatementCounter};
+use crate::events::EventHub;
 use crate::{AppState, app};
 
 pub fn init_logging(settings: &Settings) {
@@ -56,7 +57,8 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         }
         let statements = StatementCounter::default();
         let pool = db::pool(&url, settings.pool_size, statements.clone())?;
-        let state = AppState::new(pool, statements, settings, &jwt_secret);
+        let events = EventHub::start(&url);
+        let state = AppState::new(pool, statements, events, settings, &jwt_secret);
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;

@@ -7,6 +7,7 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::store::{self, UserRole, UserRow};
+use crate::applications::graphql::{Application, ApplicationFilter, ApplicationOrder, applications_of};
 use crate::career::graphql as career;
 use crate::career::model::{Education, Project, Strength};
 use crate::graphql::connection::{Conn, PageArgs, cost};
@@ -131,6 +132,30 @@ impl User {
     ) -> AppResult<Conn<Project>> {
         let args = PageArgs::new(first, after, last, before)?;
         career::projects_of(ctx, self.0.id, personal_only, args).await
+    }
+
+    /// The candidate's applications, most recently changed first by default.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ApplicationFilter>,
+        order_by: Option<ApplicationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Application>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        applications_of(
+            ctx,
+            self.0.id,
+            args,
+            filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+        )
+        .await
     }
 
     /// Job postings the candidate saved, newest first by default.

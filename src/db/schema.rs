@@ -7,6 +7,48 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    application_status_events (id) {
+        id -> Uuid,
+        seq -> Int8,
+        user_id -> Uuid,
+        application_id -> Uuid,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        job_posting_id -> Uuid,
+        status -> Text,
+        personal_context -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        applied_at -> Nullable<Timestamptz>,
+        last_cv_version -> Int4,
+        last_cover_letter_version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    artifacts (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        application_id -> Uuid,
+        kind -> Text,
+        content -> Text,
+        word_count -> Int4,
+        version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     bullet_versions (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -311,6 +353,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(application_status_events -> users (user_id));
+diesel::joinable!(applications -> users (user_id));
+diesel::joinable!(artifacts -> users (user_id));
 diesel::joinable!(bullet_versions -> bullets (bullet_id));
 diesel::joinable!(bullet_versions -> users (user_id));
 diesel::joinable!(bullets -> users (user_id));
@@ -338,6 +383,9 @@ diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    application_status_events,
+    applications,
+    artifacts,
     bullet_versions,
     bullets,
     candidate_profiles,

@@ -1,6 +1,6 @@
 /// Declares an enum stored in PostgreSQL as `text` (guarded by a `check` constraint) and
-/// exposed in GraphQL as an enum: one declaration gives the Rust type, its database mapping and
-/// its GraphQL type, so the three can never disagree.
+/// exposed in GraphQL as an enum: one declaration gives the Rust type, its database mapping, its
+/// GraphQL type and its JSON form (the database spelling), so they can never disagree.
 ///
 /// ```ignore
 /// text_enum! {
@@ -20,10 +20,11 @@ macro_rules! text_enum {
         #[derive(
             async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash,
             diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+            serde::Serialize, serde::Deserialize,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
-            $( $(#[$vmeta])* $variant ),+
+            $( $(#[$vmeta])* #[serde(rename = $value)] $variant ),+
         }
 
         impl $name {

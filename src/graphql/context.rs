@@ -14,6 +14,7 @@ use crate::graphql::loaders::{BatchSpawner, Loaders};
 pub struct Services {
     pub pool: DbPool,
     pub keys: Arc<TokenKeys>,
+    pub events: crate::events::EventHub,
 }
 
 /// Who sent the request, decided from its bearer token before execution.

@@ -25,6 +25,8 @@ pub enum NodeType {
     CandidateSkill,
     ExperienceSkill,
     JobPosting,
+    Application,
+    Artifact,
 }
 
 impl NodeType {
@@ -43,6 +45,8 @@ impl NodeType {
         Self::CandidateSkill,
         Self::ExperienceSkill,
         Self::JobPosting,
+        Self::Application,
+        Self::Artifact,
     ];
 
     /// The GraphQL type name.
@@ -62,6 +66,8 @@ impl NodeType {
             Self::CandidateSkill => "CandidateSkill",
             Self::ExperienceSkill => "ExperienceSkill",
             Self::JobPosting => "JobPosting",
+            Self::Application => "Application",
+            Self::Artifact => "Artifact",
         }
     }
 

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
 use crate::career::mutations::CareerMutation;
 use crate::jobs::graphql::JobsMutation;
 use crate::profile::graphql::ProfileMutation;
@@ -46,10 +47,11 @@ pub struct Mutation(
     CareerMutation,
     SkillsMutation,
     JobsMutation,
+    ApplicationsMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(HeartbeatSubscription);
+pub struct Subscription(HeartbeatSubscription, ApplicationsSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -3,6 +3,9 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use crate::accounts::graphql::{User, load_viewer};
+use crate::applications::graphql::{
+    Application, Artifact, CoverLetterArtifact, CvArtifact, application_by_id, artifact_by_id,
+};
 use crate::career::model::{Bullet, Education, Engagement, Experience, Project, StarStory, Strength};
 use crate::career::store::{
     BulletById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById, StrengthById,
@@ -34,6 +37,9 @@ pub enum Node {
     CandidateSkill(CandidateSkill),
     ExperienceSkill(ExperienceSkill),
     JobPosting(JobPosting),
+    Application(Application),
+    CvArtifact(CvArtifact),
+    CoverLetterArtifact(CoverLetterArtifact),
 }
 
 /// The viewer's object with this id (or a catalog skill), or None when there is none (or it is
@@ -69,6 +75,11 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await?
             .map(|row| Node::ExperienceSkill(row.into())),
         NodeType::JobPosting => loaders.one::<JobPostingById>(uuid).await?.map(Node::JobPosting),
+        NodeType::Application => application_by_id(ctx, uuid).await?.map(Node::Application),
+        NodeType::Artifact => artifact_by_id(ctx, uuid).await?.map(|artifact| match artifact {
+            Artifact::Cv(cv) => Node::CvArtifact(cv),
+            Artifact::CoverLetter(letter) => Node::CoverLetterArtifact(letter),
+        }),
     })
 }
 

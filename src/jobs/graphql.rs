@@ -505,6 +505,13 @@ impl JobPosting {
         let page = Page::of(matches(ctx, self).await?, &args, |m| m.experience_id);
         Ok(page.into_connection(|m| m.experience_id, |m| m))
     }
+    /// The application for this posting, if the candidate started one.
+    async fn application(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::applications::graphql::Application>> {
+        crate::applications::graphql::application_of_posting(ctx, self.id).await
+    }
     /// Which of the posting's skills the candidate has evidence for, which are missing, and the
     /// overall fit score.
     async fn skill_gap(&self, ctx: &Context<'_>) -> AppResult<SkillGap> {

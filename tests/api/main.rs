@@ -2,6 +2,7 @@
 //! would be linked separately, which costs minutes on two cores).
 
 mod accounts;
+mod applications;
 mod career;
 mod http;
 mod job_fixtures;

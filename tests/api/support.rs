@@ -10,6 +10,7 @@ use axum::http::{Request, StatusCode};
 use careergraph::config::Cli;
 use careergraph::db::embedded::{Durability, EmbeddedPostgres};
 use careergraph::db::{self, StatementCounter};
+use careergraph::events::EventHub;
 use careergraph::{AppState, app};
 use clap::Parser;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
@@ -125,6 +126,7 @@ pub async fn empty_database() -> String {
 pub struct TestApp {
     pub router: Router,
     pub statements: StatementCounter,
+    pub database_url: String,
 }
 
 /// A signed-up user.
@@ -141,16 +143,22 @@ impl TestApp {
 
     /// An app on a fresh database, with extra command-line settings.
     pub async fn with_args(args: &[&str]) -> Self {
-        let database_url = fresh_database().await;
+        Self::on(&fresh_database().await, args)
+    }
+
+    /// Another server copy: an app of its own (pool, event listener) on `database_url`.
+    pub fn on(database_url: &str, args: &[&str]) -> Self {
         let mut argv = vec!["careergraph"];
         argv.extend_from_slice(args);
         let settings = Cli::parse_from(argv).settings;
         let statements = StatementCounter::default();
-        let pool = db::pool(&database_url, 4, statements.clone()).expect("pool");
-        let state = AppState::new(pool, statements.clone(), &settings, JWT_SECRET);
+        let pool = db::pool(database_url, 4, statements.clone()).expect("pool");
+        let events = EventHub::start(database_url);
+        let state = AppState::new(pool, statements.clone(), events, &settings, JWT_SECRET);
         Self {
             router: app(state),
             statements,
+            database_url: database_url.to_owned(),
         }
     }
 

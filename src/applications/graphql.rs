@@ -1,0 +1,682 @@
+//! GraphQL for applications: the pipeline, artifacts, and the subscriptions that watch them.
+
+use async_graphql::{
+    Context, Enum, ID, InputObject, Interface, MaybeUndefined, Object, SimpleObject, Subscription,
+};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Nullable, Text};
+use diesel_async::AsyncConnection;
+use futures_util::{Stream, StreamExt, stream};
+use uuid::Uuid;
+
+use super::enums::{ApplicationStatus, ArtifactKind};
+use super::store::{
+    self, ApplicationById, ApplicationOfPosting, ApplicationRow, ArtifactById, ArtifactRow,
+    ArtifactsOfApplication, HistoryOfApplication,
+};
+use crate::events::{self, Event, EventHub, StatusEvent};
+use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
+use crate::graphql::context::{services, viewer};
+use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::{DeletePayload, IdInput};
+use crate::jobs::graphql::skill_gap;
+use crate::jobs::store::{JobPosting, JobPostingById};
+use crate::validate::{self, field, text};
+
+/// Filters for applications.
+#[derive(InputObject, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ApplicationFilter {
+    /// Only applications in this status.
+    pub status: Option<ApplicationStatus>,
+}
+
+/// How to order applications.
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ApplicationOrder {
+    /// Most recently changed first.
+    #[default]
+    LastChanged,
+    /// Most recently created first.
+    Newest,
+}
+
+pub struct Applications;
+
+impl Listing for Applications {
+    type Row = ApplicationRow;
+    type Filter = (ApplicationFilter, ApplicationOrder);
+    const FROM: &'static str = "applications t";
+    const PARENT: &'static str = "t.user_id";
+    const WHERE: &'static str = "and ($7::text is null or t.status = $7)";
+
+    fn order_by((_, order): &Self::Filter) -> &'static str {
+        match order {
+            ApplicationOrder::LastChanged => "t.updated_at desc",
+            ApplicationOrder::Newest => "t.created_at desc",
+        }
+    }
+
+    fn bind<'a>(
+        query: BoxedSqlQuery<'a, Pg, SqlQuery>,
+        (filter, _): &Self::Filter,
+    ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+        query.bind::<Nullable<Text>, _>(filter.status.map(ApplicationStatus::as_str))
+    }
+}
+
+/// `User.applications`.
+pub async fn applications_of(
+    ctx: &Context<'_>,
+    user_id: Uuid,
+    args: PageArgs,
+    filter: ApplicationFilter,
+    order: ApplicationOrder,
+) -> AppResult<Conn<Application>> {
+    let key = PageKey {
+        parent: user_id,
+        args,
+        filter: (filter, order),
+    };
+    let page = viewer(ctx)?.loaders.page::<Applications>(key).await?;
+    Ok(page.into_connection(|row| row.id, Application))
+}
+
+/// `JobPosting.application`.
+pub async fn application_of_posting(ctx: &Context<'_>, posting_id: Uuid) -> AppResult<Option<Application>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<ApplicationOfPosting>(posting_id)
+        .await?
+        .map(Application))
+}
+
+async fn posting_of(ctx: &Context<'_>, application: &ApplicationRow) -> AppResult<JobPosting> {
+    viewer(ctx)?
+        .loaders
+        .one::<JobPostingById>(application.job_posting_id)
+        .await?
+        .ok_or(AppError::NotFound("JobPosting"))
+}
+
+/// An application for a job posting, moving through its pipeline.
+pub struct Application(pub ApplicationRow);
+
+#[Object]
+impl Application {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::Application.id(self.0.id)
+    }
+    async fn status(&self) -> ApplicationStatus {
+        self.0.status
+    }
+    /// The statuses `transitionApplication` accepts from here.
+    async fn allowed_transitions(&self) -> &'static [ApplicationStatus] {
+        self.0.status.allowed_moves()
+    }
+    async fn job_posting(&self, ctx: &Context<'_>) -> AppResult<JobPosting> {
+        posting_of(ctx, &self.0).await
+    }
+    /// 0 to 100: the posting's skill-gap fit score (see `SkillGap.fitScore`), always current.
+    async fn fit_score(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        let posting = posting_of(ctx, &self.0).await?;
+        Ok(skill_gap(ctx, &posting).await?.fit_score)
+    }
+    /// Why the candidate is interested.
+    async fn personal_context(&self) -> Option<&str> {
+        self.0.personal_context.as_deref()
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// When it was submitted.
+    async fn applied_at(&self) -> Option<DateTime<Utc>> {
+        self.0.applied_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed (the order of `viewer.applications`).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Every status change, oldest first, starting with its creation as DRAFT.
+    async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<ApplicationStatusEvent>> {
+        let events = viewer(ctx)?
+            .loaders
+            .many::<HistoryOfApplication>(self.0.id)
+            .await?;
+        Ok(events.into_iter().map(ApplicationStatusEvent).collect())
+    }
+    /// Its artifacts, newest version first; `kind` keeps one kind.
+    async fn artifacts(&self, ctx: &Context<'_>, kind: Option<ArtifactKind>) -> AppResult<Vec<Artifact>> {
+        let rows = viewer(ctx)?
+            .loaders
+            .many::<ArtifactsOfApplication>(self.0.id)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| kind.is_none_or(|kind| row.kind == kind))
+            .map(Artifact::from)
+            .collect())
+    }
+    /// The newest CV.
+    async fn latest_cv(&self, ctx: &Context<'_>) -> AppResult<Option<CvArtifact>> {
+        let rows = viewer(ctx)?
+            .loaders
+            .many::<ArtifactsOfApplication>(self.0.id)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .find(|row| row.kind == ArtifactKind::Cv)
+            .map(CvArtifact))
+    }
+    /// The newest cover letter.
+    async fn latest_cover_letter(&self, ctx: &Context<'_>) -> AppResult<Option<CoverLetterArtifact>> {
+        let rows = viewer(ctx)?
+            .loaders
+            .many::<ArtifactsOfApplication>(self.0.id)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .find(|row| row.kind == ArtifactKind::CoverLetter)
+            .map(CoverLetterArtifact))
+    }
+}
+
+/// One change of an application's status.
+#[derive(Clone, Debug)]
+pub struct ApplicationStatusEvent(pub StatusEvent);
+
+fn event_cursor(seq: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("event:{seq}"))
+}
+
+fn decode_event_cursor(cursor: &str) -> AppResult<i64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("event:").and_then(|seq| seq.parse().ok()))
+        .ok_or_else(|| AppError::bad_input("after", format!("`{cursor}` is not an event cursor")))
+}
+
+#[Object]
+impl ApplicationStatusEvent {
+    /// Give it as `after` to `applicationStatusChanged` to receive what came later.
+    async fn cursor(&self) -> String {
+        event_cursor(self.0.seq)
+    }
+    async fn application_id(&self) -> ID {
+        NodeType::Application.id(self.0.application_id)
+    }
+    /// Null for the creation of the application.
+    async fn from_status(&self) -> Option<ApplicationStatus> {
+        self.0.from_status
+    }
+    async fn to_status(&self) -> ApplicationStatus {
+        self.0.to_status
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Declares an artifact type: both kinds show the same fields.
+macro_rules! artifact_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name(pub ArtifactRow);
+
+        #[Object]
+        impl $name {
+            /// Opaque global id.
+            pub async fn id(&self) -> ID {
+                NodeType::Artifact.id(self.0.id)
+            }
+            pub async fn kind(&self) -> ArtifactKind {
+                self.0.kind
+            }
+            /// 1, 2, 3 … per application and kind, never reused.
+            pub async fn version(&self) -> i32 {
+                self.0.version
+            }
+            /// The document's text.
+            pub async fn content(&self) -> String {
+                self.0.content.clone()
+            }
+            /// Words in `content`, counted by the server.
+            pub async fn word_count(&self) -> i32 {
+                self.0.word_count
+            }
+            pub async fn created_at(&self) -> DateTime<Utc> {
+                self.0.created_at
+            }
+            /// Where to download it as a PDF (GET, with the same `Authorization: Bearer`
+            /// header); rendered on demand from `content`.
+            pub async fn pdf_url(&self) -> String {
+                pdf_path(self.0.id)
+            }
+            pub async fn application(&self, ctx: &Context<'_>) -> AppResult<Application> {
+                viewer(ctx)?
+                    .loaders
+                    .one::<ApplicationById>(self.0.application_id)
+                    .await?
+                    .map(Application)
+                    .ok_or(AppError::NotFound("Application"))
+            }
+        }
+    };
+}
+
+artifact_type! {
+    /// A generated CV.
+    CvArtifact
+}
+artifact_type! {
+    /// A generated cover letter.
+    CoverLetterArtifact
+}
+
+/// The path of an artifact's PDF.
+pub fn pdf_path(artifact_id: Uuid) -> String {
+    format!("/artifacts/{}/pdf", NodeType::Artifact.id(artifact_id).as_str())
+}
+
+/// A generated document of an application.
+// Each interface field repeats `name`/`ty`/`desc`, which the lint takes for duplicates.
+#[allow(clippy::duplicated_attributes)]
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Opaque global id."),
+    field(name = "kind", ty = "ArtifactKind"),
+    field(
+        name = "version",
+        ty = "i32",
+        desc = "1, 2, 3 … per application and kind, never reused."
+    ),
+    field(name = "content", ty = "String", desc = "The document's text."),
+    field(
+        name = "word_count",
+        ty = "i32",
+        desc = "Words in `content`, counted by the server."
+    ),
+    field(name = "created_at", ty = "DateTime<Utc>"),
+    field(name = "pdf_url", ty = "String", desc = "Where to download it as a PDF.")
+)]
+pub enum Artifact {
+    Cv(CvArtifact),
+    CoverLetter(CoverLetterArtifact),
+}
+
+impl From<ArtifactRow> for Artifact {
+    fn from(row: ArtifactRow) -> Self {
+        match row.kind {
+            ArtifactKind::Cv => Self::Cv(CvArtifact(row)),
+            ArtifactKind::CoverLetter => Self::CoverLetter(CoverLetterArtifact(row)),
+        }
+    }
+}
+
+/// The viewer's artifact with this id (for `node`).
+pub async fn artifact_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Artifact>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<ArtifactById>(id)
+        .await?
+        .map(Artifact::from))
+}
+
+/// The viewer's application with this id (for `node`).
+pub async fn application_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Application>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<ApplicationById>(id)
+        .await?
+        .map(Application))
+}
+
+#[derive(InputObject)]
+pub struct CreateApplicationInput {
+    /// One of the viewer's job postings without an application yet.
+    pub job_posting_id: ID,
+    /// Up to 5,000 characters.
+    pub personal_context: Option<String>,
+    /// Up to 5,000 characters.
+    pub notes: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateApplicationInput {
+    pub id: ID,
+    pub personal_context: MaybeUndefined<String>,
+    pub notes: MaybeUndefined<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ApplicationPayload {
+    pub application: Application,
+}
+
+#[derive(InputObject)]
+pub struct TransitionApplicationInput {
+    pub id: ID,
+    /// One of the application's `allowedTransitions`.
+    pub to: ApplicationStatus,
+    /// Up to 2,000 characters.
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct TransitionApplicationPayload {
+    pub application: Application,
+    /// The history entry the move wrote.
+    pub event: ApplicationStatusEvent,
+}
+
+#[derive(InputObject)]
+pub struct CreateArtifactInput {
+    pub application_id: ID,
+    pub kind: ArtifactKind,
+    /// 1 to 100,000 characters.
+    pub content: String,
+}
+
+#[derive(SimpleObject)]
+pub struct CreateArtifactPayload {
+    pub artifact: Artifact,
+}
+
+fn illegal_move(from: ApplicationStatus, to: ApplicationStatus) -> AppError {
+    let allowed: Vec<&str> = from.allowed_moves().iter().map(|s| screaming(*s)).collect();
+    let allowed = if allowed.is_empty() {
+        "none: the application is closed".to_owned()
+    } else {
+        allowed.join(", ")
+    };
+    AppError::bad_input(
+        "to",
+        format!(
+            "cannot move from {} to {}; allowed: {allowed}",
+            screaming(from),
+            screaming(to)
+        ),
+    )
+}
+
+/// The GraphQL spelling of a status.
+fn screaming(status: ApplicationStatus) -> &'static str {
+    match status {
+        ApplicationStatus::Draft => "DRAFT",
+        ApplicationStatus::Generated => "GENERATED",
+        ApplicationStatus::Submitted => "SUBMITTED",
+        ApplicationStatus::Screening => "SCREENING",
+        ApplicationStatus::Interviewing => "INTERVIEWING",
+        ApplicationStatus::Offer => "OFFER",
+        ApplicationStatus::Accepted => "ACCEPTED",
+        ApplicationStatus::Rejected => "REJECTED",
+        ApplicationStatus::Withdrawn => "WITHDRAWN",
+    }
+}
+
+#[derive(Default)]
+pub struct ApplicationsMutation;
+
+#[Object]
+impl ApplicationsMutation {
+    /// Starts an application (DRAFT) for one of the viewer's postings; `CONFLICT` if the
+    /// posting has one already.
+    async fn create_application(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApplicationInput,
+    ) -> AppResult<ApplicationPayload> {
+        let personal_context = input
+            .personal_context
+            .map(text("personalContext", 5000))
+            .transpose()?;
+        let notes = input.notes.map(text("notes", 5000)).transpose()?;
+        let owner = viewer(ctx)?.id;
+        let posting_id = decode_as(&input.job_posting_id, NodeType::JobPosting, "jobPostingId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        crate::jobs::store::posting_of(&mut conn, owner, posting_id)
+            .await?
+            .ok_or(AppError::NotFound("JobPosting"))?;
+        let created = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                Ok(store::insert_application(
+                    conn,
+                    owner,
+                    posting_id,
+                    personal_context.as_deref(),
+                    notes.as_deref(),
+                )
+                .await?)
+            })
+            .await?
+            .ok_or_else(|| AppError::Conflict("this job posting already has an application".to_owned()))?;
+        Ok(ApplicationPayload {
+            application: Application(created),
+        })
+    }
+
+    /// Changes an application's context or notes (its status changes with
+    /// `transitionApplication`).
+    async fn update_application(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateApplicationInput,
+    ) -> AppResult<ApplicationPayload> {
+        let personal_context = field(input.personal_context, text("personalContext", 5000))?;
+        let notes = field(input.notes, text("notes", 5000))?;
+        let owner = viewer(ctx)?.id;
+        let id = decode_as(&input.id, NodeType::Application, "id")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let row = store::update_application(&mut conn, owner, id, personal_context, notes)
+            .await?
+            .ok_or(AppError::NotFound("Application"))?;
+        Ok(ApplicationPayload {
+            application: Application(row),
+        })
+    }
+
+    /// Deletes an application with its history and artifacts.
+    async fn delete_application(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+        let owner = viewer(ctx)?.id;
+        let id = decode_as(&input.id, NodeType::Application, "id")?;
+        let mut conn = services(ctx).pool.get().await?;
+        if !store::delete_application(&mut conn, owner, id).await? {
+            return Err(AppError::NotFound("Application"));
+        }
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Moves an application along its pipeline: DRAFT → GENERATED → SUBMITTED → SCREENING →
+    /// INTERVIEWING → OFFER → ACCEPTED, or to REJECTED or WITHDRAWN from any open status. An
+    /// illegal move is `BAD_USER_INPUT` naming the allowed ones. SUBMITTED sets `appliedAt`.
+    async fn transition_application(
+        &self,
+        ctx: &Context<'_>,
+        input: TransitionApplicationInput,
+    ) -> AppResult<TransitionApplicationPayload> {
+        let note = input
+            .note
+            .map(|n| validate::text_of("note", &n, 2000))
+            .transpose()?;
+        let owner = viewer(ctx)?.id;
+        let id = decode_as(&input.id, NodeType::Application, "id")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let (row, event) = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let current = store::lock_application(conn, owner, id)
+                    .await?
+                    .ok_or(AppError::NotFound("Application"))?;
+                if !current.status.allowed_moves().contains(&input.to) {
+                    return Err(illegal_move(current.status, input.to));
+                }
+                Ok(store::move_application(conn, &current, input.to, note.as_deref()).await?)
+            })
+            .await?;
+        Ok(TransitionApplicationPayload {
+            application: Application(row),
+            event: ApplicationStatusEvent(event),
+        })
+    }
+
+    /// Stores a new version of a CV or cover letter. The first CV of a DRAFT application moves
+    /// it to GENERATED.
+    async fn create_artifact(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateArtifactInput,
+    ) -> AppResult<CreateArtifactPayload> {
+        let content = validate::text_of("content", &input.content, 100_000)?;
+        let owner = viewer(ctx)?.id;
+        let id = decode_as(&input.application_id, NodeType::Application, "applicationId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let artifact = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let application = store::lock_application(conn, owner, id)
+                    .await?
+                    .ok_or(AppError::NotFound("Application"))?;
+                let artifact = store::insert_artifact(conn, &application, input.kind, &content).await?;
+                if input.kind == ArtifactKind::Cv && application.status == ApplicationStatus::Draft {
+                    store::move_application(
+                        conn,
+                        &application,
+                        ApplicationStatus::Generated,
+                        Some("first CV generated"),
+                    )
+                    .await?;
+                }
+                Ok(artifact)
+            })
+            .await?;
+        Ok(CreateArtifactPayload {
+            artifact: artifact.into(),
+        })
+    }
+}
+
+fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
+    &services(ctx).events
+}
+
+/// The viewer's events as they are published.
+fn live_events(hub: &EventHub, owner: Uuid) -> impl Stream<Item = std::sync::Arc<Event>> + use<> {
+    let receiver = hub.subscribe();
+    stream::unfold(receiver, move |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(event) if event.user_id() == owner => return Some((event, receiver)),
+                Ok(_) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "a subscriber fell behind; events were dropped");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+#[derive(Default)]
+pub struct ApplicationsSubscription;
+
+#[Subscription]
+impl ApplicationsSubscription {
+    /// Status changes of the viewer's applications (of one, with `applicationId`) as they
+    /// happen on any server. With `after` (an event's `cursor`), the changes since then are
+    /// delivered first, then live ones, with no gap and no repeat.
+    async fn application_status_changed(
+        &self,
+        ctx: &Context<'_>,
+        application_id: Option<ID>,
+        after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = ApplicationStatusEvent> + use<>> {
+        let me = viewer(ctx)?;
+        let only = match &application_id {
+            Some(id) => {
+                let id = decode_as(id, NodeType::Application, "applicationId")?;
+                me.loaders
+                    .one::<ApplicationById>(id)
+                    .await?
+                    .ok_or(AppError::NotFound("Application"))?;
+                Some(id)
+            }
+            None => None,
+        };
+        let wanted = move |event: &StatusEvent| only.is_none_or(|id| event.application_id == id);
+        // Subscribe before reading the past, so nothing falls between the two.
+        let live = live_events(hub(ctx), me.id);
+        let past = match after {
+            Some(cursor) => {
+                let seq = decode_event_cursor(&cursor)?;
+                let mut conn = services(ctx).pool.get().await?;
+                events::status_events_after(&mut conn, seq, Some(me.id)).await?
+            }
+            None => Vec::new(),
+        };
+        let delivered = past.last().map(|event| event.seq);
+        let past: Vec<StatusEvent> = past.into_iter().filter(|e| wanted(e)).collect();
+        let live = live.filter_map(move |event| {
+            let status = match event.as_ref() {
+                Event::Status(status) if wanted(status) && delivered.is_none_or(|seq| status.seq > seq) => {
+                    Some(status.clone())
+                }
+                _ => None,
+            };
+            async move { status }
+        });
+        Ok(stream::iter(past).chain(live).map(ApplicationStatusEvent))
+    }
+
+    /// Artifacts created for the viewer's applications (for one, with `applicationId`), on any
+    /// server.
+    async fn artifact_created(
+        &self,
+        ctx: &Context<'_>,
+        application_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = Artifact> + use<>> {
+        let me = viewer(ctx)?;
+        let only = match &application_id {
+            Some(id) => {
+                let id = decode_as(id, NodeType::Application, "applicationId")?;
+                me.loaders
+                    .one::<ApplicationById>(id)
+                    .await?
+                    .ok_or(AppError::NotFound("Application"))?;
+                Some(id)
+            }
+            None => None,
+        };
+        let (owner, pool) = (me.id, services(ctx).pool.clone());
+        Ok(live_events(hub(ctx), owner).filter_map(move |event| {
+            let pool = pool.clone();
+            async move {
+                let Event::Artifact(created) = event.as_ref() else {
+                    return None;
+                };
+                if only.is_some_and(|id| created.application_id != id) {
+                    return None;
+                }
+                let mut conn = pool.get().await.ok()?;
+                match store::artifact_of(&mut conn, owner, created.artifact_id).await {
+                    Ok(row) => row.map(Artifact::from),
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot load a created artifact");
+                        None
+                    }
+                }
+            }
+        }))
+    }
+}

@@ -1,0 +1,371 @@
+//! SQL for applications, their history and their artifacts. Every status change and every new
+//! artifact publishes its event in the same transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::enums::{ApplicationStatus, ArtifactKind};
+use crate::db::schema::{application_status_events, applications, artifacts};
+use crate::events::{self, ArtifactEvent, Event, StatusEvent};
+use crate::graphql::loaders::Relation;
+
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = applications)]
+pub struct ApplicationRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub job_posting_id: Uuid,
+    pub status: ApplicationStatus,
+    pub personal_context: Option<String>,
+    pub notes: Option<String>,
+    pub applied_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = artifacts)]
+pub struct ArtifactRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub application_id: Uuid,
+    pub kind: ArtifactKind,
+    pub content: String,
+    pub word_count: i32,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct ApplicationById;
+
+impl Relation for ApplicationById {
+    type Row = ApplicationRow;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<ApplicationRow>> {
+        applications::table
+            .filter(applications::user_id.eq(owner))
+            .filter(applications::id.eq_any(keys))
+            .select(ApplicationRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &ApplicationRow) -> Uuid {
+        row.id
+    }
+}
+
+/// The application of each job posting (at most one).
+pub struct ApplicationOfPosting;
+
+impl Relation for ApplicationOfPosting {
+    type Row = ApplicationRow;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<ApplicationRow>> {
+        applications::table
+            .filter(applications::user_id.eq(owner))
+            .filter(applications::job_posting_id.eq_any(keys))
+            .select(ApplicationRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &ApplicationRow) -> Uuid {
+        row.job_posting_id
+    }
+}
+
+/// Each application's history, oldest first.
+pub struct HistoryOfApplication;
+
+impl Relation for HistoryOfApplication {
+    type Row = StatusEvent;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<StatusEvent>> {
+        application_status_events::table
+            .filter(application_status_events::user_id.eq(owner))
+            .filter(application_status_events::application_id.eq_any(keys))
+            .order(application_status_events::seq)
+            .select(StatusEvent::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &StatusEvent) -> Uuid {
+        row.application_id
+    }
+}
+
+/// Each application's artifacts, newest version first within each kind.
+pub struct ArtifactsOfApplication;
+
+impl Relation for ArtifactsOfApplication {
+    type Row = ArtifactRow;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<ArtifactRow>> {
+        artifacts::table
+            .filter(artifacts::user_id.eq(owner))
+            .filter(artifacts::application_id.eq_any(keys))
+            .order((artifacts::kind, artifacts::version.desc()))
+            .select(ArtifactRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &ArtifactRow) -> Uuid {
+        row.application_id
+    }
+}
+
+pub struct ArtifactById;
+
+impl Relation for ArtifactById {
+    type Row = ArtifactRow;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        owner: Uuid,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<ArtifactRow>> {
+        artifacts::table
+            .filter(artifacts::user_id.eq(owner))
+            .filter(artifacts::id.eq_any(keys))
+            .select(ArtifactRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &ArtifactRow) -> Uuid {
+        row.id
+    }
+}
+
+pub async fn artifact_of(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<ArtifactRow>> {
+    artifacts::table
+        .filter(artifacts::user_id.eq(owner))
+        .filter(artifacts::id.eq(id))
+        .select(ArtifactRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The owner's application, locked for the rest of the transaction.
+pub async fn lock_application(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<ApplicationRow>> {
+    applications::table
+        .filter(applications::user_id.eq(owner))
+        .filter(applications::id.eq(id))
+        .select(ApplicationRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+async fn record_event(
+    conn: &mut AsyncPgConnection,
+    application: &ApplicationRow,
+    from: Option<ApplicationStatus>,
+    to: ApplicationStatus,
+    note: Option<&str>,
+) -> QueryResult<StatusEvent> {
+    let event = diesel::insert_into(application_status_events::table)
+        .values((
+            application_status_events::id.eq(Uuid::now_v7()),
+            application_status_events::user_id.eq(application.user_id),
+            application_status_events::application_id.eq(application.id),
+            application_status_events::from_status.eq(from),
+            application_status_events::to_status.eq(to),
+            application_status_events::note.eq(note),
+        ))
+        .returning(StatusEvent::as_returning())
+        .get_result(conn)
+        .await?;
+    events::publish(conn, &Event::Status(event.clone())).await?;
+    Ok(event)
+}
+
+/// Creates an application (status DRAFT) with its first history entry; `None` when the posting
+/// already has one. Call inside a transaction.
+pub async fn insert_application(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    job_posting_id: Uuid,
+    personal_context: Option<&str>,
+    notes: Option<&str>,
+) -> QueryResult<Option<ApplicationRow>> {
+    let inserted = diesel::insert_into(applications::table)
+        .values((
+            applications::id.eq(Uuid::now_v7()),
+            applications::user_id.eq(owner),
+            applications::job_posting_id.eq(job_posting_id),
+            applications::personal_context.eq(personal_context),
+            applications::notes.eq(notes),
+        ))
+        .on_conflict(applications::job_posting_id)
+        .do_nothing()
+        .returning(ApplicationRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    if let Some(application) = &inserted {
+        record_event(conn, application, None, ApplicationStatus::Draft, None).await?;
+    }
+    Ok(inserted)
+}
+
+/// Moves a locked application to `to` (which the caller checked is allowed), recording and
+/// publishing the event; SUBMITTED sets `applied_at`. Call inside a transaction.
+pub async fn move_application(
+    conn: &mut AsyncPgConnection,
+    application: &ApplicationRow,
+    to: ApplicationStatus,
+    note: Option<&str>,
+) -> QueryResult<(ApplicationRow, StatusEvent)> {
+    let applied_at = match to {
+        ApplicationStatus::Submitted => Some(Utc::now()),
+        _ => application.applied_at,
+    };
+    let moved = diesel::update(applications::table.find(application.id))
+        .set((
+            applications::status.eq(to),
+            applications::applied_at.eq(applied_at),
+        ))
+        .returning(ApplicationRow::as_returning())
+        .get_result(conn)
+        .await?;
+    let event = record_event(conn, application, Some(application.status), to, note).await?;
+    Ok((moved, event))
+}
+
+pub async fn update_application(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: Uuid,
+    personal_context: Option<Option<String>>,
+    notes: Option<Option<String>>,
+) -> QueryResult<Option<ApplicationRow>> {
+    #[derive(AsChangeset)]
+    #[diesel(table_name = applications)]
+    struct Changes {
+        personal_context: Option<Option<String>>,
+        notes: Option<Option<String>>,
+    }
+    let changes = Changes {
+        personal_context,
+        notes,
+    };
+    if changes.personal_context.is_none() && changes.notes.is_none() {
+        return applications::table
+            .filter(applications::user_id.eq(owner))
+            .filter(applications::id.eq(id))
+            .select(ApplicationRow::as_select())
+            .first(conn)
+            .await
+            .optional();
+    }
+    diesel::update(
+        applications::table
+            .filter(applications::user_id.eq(owner))
+            .filter(applications::id.eq(id)),
+    )
+    .set(&changes)
+    .returning(ApplicationRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+pub async fn delete_application(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {
+    diesel::delete(
+        applications::table
+            .filter(applications::user_id.eq(owner))
+            .filter(applications::id.eq(id)),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// Stores a new artifact; the database assigns its version. Call inside a transaction.
+pub async fn insert_artifact(
+    conn: &mut AsyncPgConnection,
+    application: &ApplicationRow,
+    kind: ArtifactKind,
+    content: &str,
+) -> QueryResult<ArtifactRow> {
+    let word_count = content.split_whitespace().count() as i32;
+    let artifact = diesel::insert_into(artifacts::table)
+        .values((
+            artifacts::id.eq(Uuid::now_v7()),
+            artifacts::user_id.eq(application.user_id),
+            artifacts::application_id.eq(application.id),
+            artifacts::kind.eq(kind),
+            artifacts::content.eq(content),
+            artifacts::word_count.eq(word_count),
+            // Replaced by the assign_artifact_version trigger.
+            artifacts::version.eq(0),
+        ))
+        .returning(ArtifactRow::as_returning())
+        .get_result(conn)
+        .await?;
+    let event = ArtifactEvent {
+        user_id: artifact.user_id,
+        application_id: artifact.application_id,
+        artifact_id: artifact.id,
+        kind,
+    };
+    events::publish(conn, &Event::Artifact(event)).await?;
+    Ok(artifact)
+}
+
+/// What a PDF's title block names: the candidate (name, else email), the role and the company.
+pub async fn title_block(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    application_id: Uuid,
+) -> QueryResult<Option<(String, String, String)>> {
+    use crate::db::schema::{candidate_profiles, job_postings, users};
+    applications::table
+        .inner_join(job_postings::table.on(job_postings::id.eq(applications::job_posting_id)))
+        .inner_join(users::table.on(users::id.eq(applications::user_id)))
+        .inner_join(candidate_profiles::table.on(candidate_profiles::user_id.eq(applications::user_id)))
+        .filter(applications::user_id.eq(owner))
+        .filter(applications::id.eq(application_id))
+        .select((
+            diesel::dsl::sql::<diesel::sql_types::Text>(
+                "coalesce(candidate_profiles.full_name, users.email)",
+            ),
+            job_postings::job_title,
+            job_postings::company_name,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}

@@ -36,6 +36,8 @@ pub struct JobPostingFilter {
     /// Only postings that do (true) or do not (false) allow remote work.
     pub remote: Option<bool>,
     pub employment_type: Option<EmploymentType>,
+    /// Only postings the candidate has (true) or has not (false) started an application for.
+    pub has_application: Option<bool>,
 }
 
 /// How to order job postings.
@@ -59,7 +61,8 @@ impl Listing for JobPostings {
     const PARENT: &'static str = "t.user_id";
     const WHERE: &'static str = "and ($7::text is null or t.search @@ websearch_to_tsquery('english', $7))
         and ($8::bool is null or t.remote_ok = $8)
-        and ($9::text is null or t.employment_type = $9)";
+        and ($9::text is null or t.employment_type = $9)
+        and ($10::bool is null or exists (select 1 from applications a where a.job_posting_id = t.id) = $10)";
 
     fn order_by((_, order): &Self::Filter) -> &'static str {
         match order {
@@ -77,6 +80,7 @@ impl Listing for JobPostings {
             .bind::<Nullable<Text>, _>(filter.search.clone())
             .bind::<Nullable<Bool>, _>(filter.remote)
             .bind::<Nullable<Text>, _>(filter.employment_type.map(EmploymentType::as_str))
+            .bind::<Nullable<Bool>, _>(filter.has_application)
     }
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::enums::{ApplicationStatus, ArtifactKind};
 use crate::db::schema::{application_status_events, applications, artifacts};
 use crate::events::{self, ArtifactEvent, Event, StatusEvent};
-use crate::graphql::loaders::Relation;
+use crate::owned_relation;
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = applications)]
@@ -38,125 +38,26 @@ pub struct ArtifactRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub struct ApplicationById;
+owned_relation!(ApplicationById: applications.id => ApplicationRow);
 
-impl Relation for ApplicationById {
-    type Row = ApplicationRow;
+owned_relation!(
+    /// The application of each job posting (at most one).
+    ApplicationOfPosting: applications.job_posting_id => ApplicationRow
+);
 
-    async fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> QueryResult<Vec<ApplicationRow>> {
-        applications::table
-            .filter(applications::user_id.eq(owner))
-            .filter(applications::id.eq_any(keys))
-            .select(ApplicationRow::as_select())
-            .load(conn)
-            .await
-    }
+owned_relation!(
+    /// Each application's history, oldest first.
+    HistoryOfApplication: application_status_events.application_id => StatusEvent,
+    order by application_status_events::seq
+);
 
-    fn key(row: &ApplicationRow) -> Uuid {
-        row.id
-    }
-}
+owned_relation!(
+    /// Each application's artifacts, newest version first within each kind.
+    ArtifactsOfApplication: artifacts.application_id => ArtifactRow,
+    order by (artifacts::kind, artifacts::version.desc())
+);
 
-/// The application of each job posting (at most one).
-pub struct ApplicationOfPosting;
-
-impl Relation for ApplicationOfPosting {
-    type Row = ApplicationRow;
-
-    async fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> QueryResult<Vec<ApplicationRow>> {
-        applications::table
-            .filter(applications::user_id.eq(owner))
-            .filter(applications::job_posting_id.eq_any(keys))
-            .select(ApplicationRow::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &ApplicationRow) -> Uuid {
-        row.job_posting_id
-    }
-}
-
-/// Each application's history, oldest first.
-pub struct HistoryOfApplication;
-
-impl Relation for HistoryOfApplication {
-    type Row = StatusEvent;
-
-    async fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> QueryResult<Vec<StatusEvent>> {
-        application_status_events::table
-            .filter(application_status_events::user_id.eq(owner))
-            .filter(application_status_events::application_id.eq_any(keys))
-            .order(application_status_events::seq)
-            .select(StatusEvent::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &StatusEvent) -> Uuid {
-        row.application_id
-    }
-}
-
-/// Each application's artifacts, newest version first within each kind.
-pub struct ArtifactsOfApplication;
-
-impl Relation for ArtifactsOfApplication {
-    type Row = ArtifactRow;
-
-    async fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> QueryResult<Vec<ArtifactRow>> {
-        artifacts::table
-            .filter(artifacts::user_id.eq(owner))
-            .filter(artifacts::application_id.eq_any(keys))
-            .order((artifacts::kind, artifacts::version.desc()))
-            .select(ArtifactRow::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &ArtifactRow) -> Uuid {
-        row.application_id
-    }
-}
-
-pub struct ArtifactById;
-
-impl Relation for ArtifactById {
-    type Row = ArtifactRow;
-
-    async fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> QueryResult<Vec<ArtifactRow>> {
-        artifacts::table
-            .filter(artifacts::user_id.eq(owner))
-            .filter(artifacts::id.eq_any(keys))
-            .select(ArtifactRow::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &ArtifactRow) -> Uuid {
-        row.id
-    }
-}
+owned_relation!(ArtifactById: artifacts.id => ArtifactRow);
 
 pub async fn artifact_of(
     conn: &mut AsyncPgConnection,

@@ -10,31 +10,14 @@ use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Pro
 use crate::db::schema::{
     bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths,
 };
-use crate::graphql::loaders::Relation;
 use crate::graphql::scalars::Date;
+use crate::owned_relation;
 
 /// For each owned table: a by-id relation (for `node(id:)` and the loaders), a lookup of one
 /// row, and a partial update that answers the row as it is when there is nothing to change.
 macro_rules! owned_rows {
     ($($relation:ident, $lookup:ident, $update:ident: $table:ident => $row:ty, $changes:ty;)+) => {$(
-        pub struct $relation;
-
-        impl Relation for $relation {
-            type Row = $row;
-
-            async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<$row>> {
-                $table::table
-                    .filter($table::user_id.eq(owner))
-                    .filter($table::id.eq_any(keys))
-                    .select(<$row>::as_select())
-                    .load(conn)
-                    .await
-            }
-
-            fn key(row: &$row) -> Uuid {
-                row.id
-            }
-        }
+        owned_relation!($relation: $table.id => $row);
 
         pub async fn $lookup(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<Option<$row>> {
             $table::table
@@ -434,30 +417,11 @@ pub async fn update_bullet(
     update_bullet_fields(conn, owner, id, changes).await
 }
 
-/// Earlier texts of the owner's bullets, newest first.
-pub struct VersionsOfBullet;
-
-impl Relation for VersionsOfBullet {
-    type Row = BulletVersion;
-
-    async fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> QueryResult<Vec<BulletVersion>> {
-        bullet_versions::table
-            .filter(bullet_versions::user_id.eq(owner))
-            .filter(bullet_versions::bullet_id.eq_any(keys))
-            .order((bullet_versions::created_at.desc(), bullet_versions::id.desc()))
-            .select(BulletVersion::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &BulletVersion) -> Uuid {
-        row.bullet_id
-    }
-}
+owned_relation!(
+    /// Earlier texts of the owner's bullets, newest first.
+    VersionsOfBullet: bullet_versions.bullet_id => BulletVersion,
+    order by (bullet_versions::created_at.desc(), bullet_versions::id.desc())
+);
 
 pub async fn has_engagements(
     conn: &mut AsyncPgConnection,

@@ -288,3 +288,41 @@ impl Loaders {
         Ok(self.get::<ToMany<R>>().load_one(key).await?.unwrap_or_default())
     }
 }
+
+/// Declares a [`Relation`] over an owned table: the viewer's rows whose `$column` is one of
+/// the keys (optionally in an order), keyed by that column.
+///
+/// ```ignore
+/// owned_relation!(ApplicationOfPosting: applications.job_posting_id => ApplicationRow);
+/// ```
+#[macro_export]
+macro_rules! owned_relation {
+    ($(#[$doc:meta])* $name:ident: $table:ident . $column:ident => $row:ty $(, order by $order:expr)?) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl $crate::graphql::loaders::Relation for $name {
+            type Row = $row;
+
+            async fn fetch(
+                conn: &mut diesel_async::AsyncPgConnection,
+                owner: uuid::Uuid,
+                keys: &[uuid::Uuid],
+            ) -> diesel::QueryResult<Vec<$row>> {
+                use diesel::prelude::*;
+                use diesel_async::RunQueryDsl;
+                $table::table
+                    .filter($table::user_id.eq(owner))
+                    .filter($table::$column.eq_any(keys))
+                    $(.order($order))?
+                    .select(<$row>::as_select())
+                    .load(conn)
+                    .await
+            }
+
+            fn key(row: &$row) -> uuid::Uuid {
+                row.$column
+            }
+        }
+    };
+}

@@ -17,6 +17,7 @@ use crate::db::schema::{
     experience_skills, experiences, job_experience_matches, job_posting_skills, job_postings, skills,
 };
 use crate::graphql::loaders::Relation;
+use crate::owned_relation;
 use crate::skills::enums::Prominence;
 
 /// A job the candidate saved.
@@ -122,24 +123,7 @@ pub struct MatchRow {
     pub updated_at: DateTime<Utc>,
 }
 
-pub struct JobPostingById;
-
-impl Relation for JobPostingById {
-    type Row = JobPosting;
-
-    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<JobPosting>> {
-        job_postings::table
-            .filter(job_postings::user_id.eq(owner))
-            .filter(job_postings::id.eq_any(keys))
-            .select(JobPosting::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &JobPosting) -> Uuid {
-        row.id
-    }
-}
+owned_relation!(JobPostingById: job_postings.id => JobPosting);
 
 pub async fn posting_of(
     conn: &mut AsyncPgConnection,
@@ -358,25 +342,10 @@ impl Relation for UsageByUser {
     }
 }
 
-/// The manual matches of each posting.
-pub struct ManualMatchesByPosting;
-
-impl Relation for ManualMatchesByPosting {
-    type Row = MatchRow;
-
-    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<MatchRow>> {
-        job_experience_matches::table
-            .filter(job_experience_matches::user_id.eq(owner))
-            .filter(job_experience_matches::job_posting_id.eq_any(keys))
-            .select(MatchRow::as_select())
-            .load(conn)
-            .await
-    }
-
-    fn key(row: &MatchRow) -> Uuid {
-        row.job_posting_id
-    }
-}
+owned_relation!(
+    /// The manual matches of each posting.
+    ManualMatchesByPosting: job_experience_matches.job_posting_id => MatchRow
+);
 
 pub async fn set_match(
     conn: &mut AsyncPgConnection,

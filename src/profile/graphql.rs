@@ -2,54 +2,22 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use diesel::QueryResult;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::mbti::{MbtiScores, MbtiType};
 use super::store::{self, MbtiRow, MbtiValues, ProfileChanges, ProfileRow};
 use crate::career::graphql::TechnicalReview;
+use crate::db::schema::{candidate_profiles, mbti_profiles};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
-use crate::graphql::loaders::Relation;
+use crate::owned_relation;
 use crate::validate::{self, field, labels_field as list, text, url};
 
-pub struct ProfileOfUser;
+owned_relation!(ProfileOfUser: candidate_profiles.user_id => ProfileRow);
 
-impl Relation for ProfileOfUser {
-    type Row = ProfileRow;
-
-    fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> impl Future<Output = QueryResult<Vec<ProfileRow>>> + Send {
-        store::profiles_of_users(conn, owner, keys)
-    }
-
-    fn key(row: &ProfileRow) -> Uuid {
-        row.user_id
-    }
-}
-
-pub struct MbtiOfProfile;
-
-impl Relation for MbtiOfProfile {
-    type Row = MbtiRow;
-
-    fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> impl Future<Output = QueryResult<Vec<MbtiRow>>> + Send {
-        store::mbti_of_profiles(conn, owner, keys)
-    }
-
-    fn key(row: &MbtiRow) -> Uuid {
-        row.profile_id
-    }
-}
+owned_relation!(MbtiOfProfile: mbti_profiles.profile_id => MbtiRow);
 
 /// The profile of `user_id`, which must be the viewer.
 pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> AppResult<CandidateProfile> {

@@ -88,32 +88,6 @@ pub async fn insert_profile(conn: &mut AsyncPgConnection, user_id: Uuid, email: 
         .map(drop)
 }
 
-pub async fn profiles_of_users(
-    conn: &mut AsyncPgConnection,
-    owner: Uuid,
-    user_ids: &[Uuid],
-) -> QueryResult<Vec<ProfileRow>> {
-    candidate_profiles::table
-        .filter(candidate_profiles::user_id.eq(owner))
-        .filter(candidate_profiles::user_id.eq_any(user_ids))
-        .select(ProfileRow::as_select())
-        .load(conn)
-        .await
-}
-
-pub async fn mbti_of_profiles(
-    conn: &mut AsyncPgConnection,
-    owner: Uuid,
-    profile_ids: &[Uuid],
-) -> QueryResult<Vec<MbtiRow>> {
-    mbti_profiles::table
-        .filter(mbti_profiles::user_id.eq(owner))
-        .filter(mbti_profiles::profile_id.eq_any(profile_ids))
-        .select(MbtiRow::as_select())
-        .load(conn)
-        .await
-}
-
 pub async fn update_profile(
     conn: &mut AsyncPgConnection,
     owner: Uuid,

@@ -15,12 +15,14 @@ use super::store::{
     SkillEvidenceRow, SkillRow,
 };
 use crate::career::store as career_store;
+use crate::db::schema::{candidate_skills, experience_skills};
 use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::loaders::Relation;
 use crate::graphql::scalars::Date;
+use crate::owned_relation;
 use crate::validate;
 
 fn present(values: &[Option<String>]) -> Vec<String> {
@@ -161,41 +163,9 @@ impl CandidateSkill {
     }
 }
 
-pub struct CandidateSkillById;
+owned_relation!(CandidateSkillById: candidate_skills.id => CandidateSkillRow);
 
-impl Relation for CandidateSkillById {
-    type Row = CandidateSkillRow;
-
-    fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> impl Future<Output = QueryResult<Vec<CandidateSkillRow>>> + Send {
-        store::candidate_skills_by_ids(conn, owner, keys)
-    }
-
-    fn key(row: &CandidateSkillRow) -> Uuid {
-        row.id
-    }
-}
-
-pub struct ExperienceSkillById;
-
-impl Relation for ExperienceSkillById {
-    type Row = ExperienceSkillRow;
-
-    fn fetch(
-        conn: &mut AsyncPgConnection,
-        owner: Uuid,
-        keys: &[Uuid],
-    ) -> impl Future<Output = QueryResult<Vec<ExperienceSkillRow>>> + Send {
-        store::experience_skills_by_ids(conn, owner, keys)
-    }
-
-    fn key(row: &ExperienceSkillRow) -> Uuid {
-        row.id
-    }
-}
+owned_relation!(ExperienceSkillById: experience_skills.id => ExperienceSkillRow);
 
 /// Prominence first (primary, secondary, mentioned), then name.
 pub struct ExperienceSkills;

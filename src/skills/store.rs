@@ -284,19 +284,6 @@ pub async fn remove_candidate_skill(
     .map(|n| n == 1)
 }
 
-pub async fn candidate_skills_by_ids(
-    conn: &mut AsyncPgConnection,
-    owner: Uuid,
-    ids: &[Uuid],
-) -> QueryResult<Vec<CandidateSkillRow>> {
-    candidate_skills::table
-        .filter(candidate_skills::user_id.eq(owner))
-        .filter(candidate_skills::id.eq_any(ids))
-        .select(CandidateSkillRow::as_select())
-        .load(conn)
-        .await
-}
-
 /// One skill's evidence in a candidate's record.
 #[derive(Clone, Debug, QueryableByName)]
 pub struct SkillEvidenceRow {
@@ -358,17 +345,4 @@ pub async fn skill_matrix(
     .bind::<diesel::sql_types::Array<SqlUuid>, _>(users.to_vec())
     .load(conn)
     .await
-}
-
-pub async fn experience_skills_by_ids(
-    conn: &mut AsyncPgConnection,
-    owner: Uuid,
-    ids: &[Uuid],
-) -> QueryResult<Vec<ExperienceSkillRow>> {
-    experience_skills::table
-        .filter(experience_skills::user_id.eq(owner))
-        .filter(experience_skills::id.eq_any(ids))
-        .select(ExperienceSkillRow::as_select())
-        .load(conn)
-        .await
 }

@@ -165,9 +165,21 @@ async fn history_is_ordered_and_submitting_sets_applied_at() {
         listed["viewer"]["applications"]["edges"][0]["node"]["fitScore"],
         0
     );
-    let without = app.ok("{ viewer { jobPostings(filter: { hasApplication: false }) { totalCount } } }", json!({}), Some(&me.access_token)).await;
+    let without = app
+        .ok(
+            "{ viewer { jobPostings(filter: { hasApplication: false }) { totalCount } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
     assert_eq!(without["viewer"]["jobPostings"]["totalCount"], 0);
-    let with = app.ok("{ viewer { jobPostings(filter: { hasApplication: true }) { totalCount } } }", json!({}), Some(&me.access_token)).await;
+    let with = app
+        .ok(
+            "{ viewer { jobPostings(filter: { hasApplication: true }) { totalCount } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
     assert_eq!(with["viewer"]["jobPostings"]["totalCount"], 1);
     // One application per posting.
     let posting = app
@@ -468,13 +480,38 @@ async fn created_artifacts_reach_subscribers_on_another_copy() {
     let others = application(&a, &other).await;
     let mut socket = connect(&address, "graphql-transport-ws").await;
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", me.access_token) } })).await;
-    assert_eq!(receive(&mut socket).await.map(|m| m["type"].clone()), Some(json!("connection_ack")));
+    assert_eq!(
+        receive(&mut socket).await.map(|m| m["type"].clone()),
+        Some(json!("connection_ack"))
+    );
     let query = "subscription($id: ID) { artifactCreated(applicationId: $id) { __typename version wordCount content } }";
-    send(&mut socket, json!({ "id": "a", "type": "subscribe", "payload": { "query": query, "variables": { "id": id } } })).await;
+    send(
+        &mut socket,
+        json!({ "id": "a", "type": "subscribe", "payload": { "query": query, "variables": { "id": id } } }),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    mutate(&a, &other, "createArtifact", json!({ "applicationId": others, "kind": "CV", "content": "not yours" }), "artifact { version }").await;
-    mutate(&a, &me, "createArtifact", json!({ "applicationId": id, "kind": "COVER_LETTER", "content": "Dear hiring team" }), "artifact { version }").await;
-    let message = tokio::time::timeout(Duration::from_secs(10), receive(&mut socket)).await.ok().flatten().expect("the artifact event");
+    mutate(
+        &a,
+        &other,
+        "createArtifact",
+        json!({ "applicationId": others, "kind": "CV", "content": "not yours" }),
+        "artifact { version }",
+    )
+    .await;
+    mutate(
+        &a,
+        &me,
+        "createArtifact",
+        json!({ "applicationId": id, "kind": "COVER_LETTER", "content": "Dear hiring team" }),
+        "artifact { version }",
+    )
+    .await;
+    let message = tokio::time::timeout(Duration::from_secs(10), receive(&mut socket))
+        .await
+        .ok()
+        .flatten()
+        .expect("the artifact event");
     assert_eq!(
         message["payload"]["data"]["artifactCreated"],
         json!({ "__typename": "CoverLetterArtifact", "version": 1, "wordCount": 3, "content": "Dear hiring team" })

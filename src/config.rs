@@ -29,6 +29,16 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to stdout; `schema.graphql` is this output.
     ExportSchema,
+    /// Add deterministic, realistic users with their whole record (for benchmarks and demos).
+    /// Every seeded user signs in with the password `careergraph-seed`.
+    Seed {
+        /// How many users (user numbers 0 to N-1; those already there are kept).
+        #[arg(long, default_value_t = 10)]
+        users: usize,
+        /// Chooses the data: the same seed always gives the same users and records.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

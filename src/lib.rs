@@ -13,6 +13,7 @@ pub mod events;
 pub mod graphql;
 pub mod jobs;
 pub mod profile;
+pub mod seed;
 pub mod server;
 pub mod skills;
 pub mod validate;

@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Some(Command::Migrate) => careergraph::server::migrate_only(&cli.settings).await,
+            Some(Command::Seed { users, seed }) => {
+                careergraph::server::seed(&cli.settings, users, seed).await
+            }
             _ => careergraph::server::serve(&cli.settings).await,
         }
     });

@@ -48,6 +48,35 @@ pub async fn migrate_only(settings: &Settings) -> Result<()> {
     .await
 }
 
+pub async fn seed(settings: &Settings, users: usize, seed: u64) -> Result<()> {
+    with_database(settings, async |url| {
+        db::migrate(&url).await?;
+        let pool = db::pool(&url, 2, StatementCounter::default())?;
+        let started = std::time::Instant::now();
+        let report = crate::seed::seed(&pool, users, seed, |so_far| {
+            println!("seeded {} users ({} experiences, {} job postings)", so_far.users, so_far.experiences, so_far.job_postings);
+        })
+        .await?;
+        println!(
+            "done in {:.1} s: {} users added ({} already there), {} experiences, {} bullets, {} job postings, \
+             {} applications, {} artifacts; password `{}`, emails {} … {}",
+            started.elapsed().as_secs_f64(),
+            report.users,
+            report.skipped,
+            report.experiences,
+            report.bullets,
+            report.job_postings,
+            report.applications,
+            report.artifacts,
+            crate::seed::PASSWORD,
+            crate::seed::email(seed, 0),
+            crate::seed::email(seed, users.saturating_sub(1)),
+        );
+        Ok(())
+    })
+    .await
+}
+
 pub async fn serve(settings: &Settings) -> Result<()> {
     let jwt_secret = settings.jwt_secret()?;
     with_database(settings, async |url| {

@@ -175,18 +175,18 @@ fn sentence_start(text: &[u8], start: usize) -> bool {
 fn occurs(text: &str, lower: &str, term: &str) -> bool {
     let strict = STRICT_TERMS.iter().find(|s| s.term.eq_ignore_ascii_case(term));
     let (haystack, needle) = match strict {
-        Some(strict) => (text.as_bytes(), strict.term.as_bytes()),
-        None => (lower.as_bytes(), term.as_bytes()),
+        Some(strict) => (text, strict.term),
+        None => (lower, term),
     };
-    if needle.is_empty() || needle.len() > haystack.len() {
+    if needle.is_empty() {
         return false;
     }
-    (0..=haystack.len() - needle.len()).any(|start| {
+    let bytes = haystack.as_bytes();
+    haystack.match_indices(needle).any(|(start, _)| {
         let end = start + needle.len();
-        &haystack[start..end] == needle
-            && whole_term(haystack, start, end)
-            && (needle.len() > 1 || single_letter_in_list(haystack, start, end))
-            && !strict.is_some_and(|s| s.mid_sentence && sentence_start(haystack, start))
+        whole_term(bytes, start, end)
+            && (needle.len() > 1 || single_letter_in_list(bytes, start, end))
+            && !strict.is_some_and(|s| s.mid_sentence && sentence_start(bytes, start))
     })
 }
 

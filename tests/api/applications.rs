@@ -412,18 +412,21 @@ async fn status_changes_reach_subscribers_on_every_copy_and_only_their_owner() {
     // Give the subscriptions a moment to register before the change.
     tokio::time::sleep(Duration::from_millis(200)).await;
     transition(&a, &x, &x_app, "GENERATED").await;
-    let event = next_event(&mut x_socket, Duration::from_secs(10))
+    let event = event_to(&mut x_socket, "GENERATED", Duration::from_secs(10))
         .await
         .expect("X's event reaches copy B");
     assert_eq!(
         (event["applicationId"].clone(), event["toStatus"].clone()),
         (json!(x_app), json!("GENERATED"))
     );
-    assert_eq!(
-        next_event(&mut y_socket, Duration::from_millis(500)).await,
-        None,
-        "Y saw X's event"
-    );
+    // Y may still see Y's own earlier events (NOTIFY delivery can lag), never X's.
+    for event in events_within(&mut y_socket, Duration::from_millis(500)).await {
+        assert_eq!(
+            event["applicationId"],
+            json!(y_app),
+            "Y saw another user's event: {event}"
+        );
+    }
 
     // A change that rolls back sends nothing; the next committed one arrives.
     let mut conn = AsyncPgConnection::establish(&a.database_url)
@@ -443,13 +446,14 @@ async fn status_changes_reach_subscribers_on_every_copy_and_only_their_owner() {
     conn.batch_execute("rollback")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        next_event(&mut y_socket, Duration::from_millis(700)).await,
-        None,
-        "a rolled-back change was delivered"
-    );
+    for event in events_within(&mut y_socket, Duration::from_millis(700)).await {
+        assert_ne!(
+            event["toStatus"], "WITHDRAWN",
+            "a rolled-back change was delivered: {event}"
+        );
+    }
     transition(&a, &y, &y_app, "WITHDRAWN").await;
-    let event = next_event(&mut y_socket, Duration::from_secs(10))
+    let event = event_to(&mut y_socket, "WITHDRAWN", Duration::from_secs(10))
         .await
         .expect("Y's committed event");
     assert_eq!(event["toStatus"], "WITHDRAWN");
@@ -463,7 +467,7 @@ async fn status_changes_reach_subscribers_on_every_copy_and_only_their_owner() {
     .unwrap_or_else(|e| panic!("{e}"));
     tokio::time::sleep(Duration::from_millis(500)).await;
     transition(&a, &x, &x_app, "SUBMITTED").await;
-    let event = next_event(&mut x_socket, Duration::from_secs(15))
+    let event = event_to(&mut x_socket, "SUBMITTED", Duration::from_secs(15))
         .await
         .expect("an event after the listener was killed");
     assert_eq!(event["toStatus"], "SUBMITTED");
@@ -516,6 +520,38 @@ async fn created_artifacts_reach_subscribers_on_another_copy() {
         message["payload"]["data"]["artifactCreated"],
         json!({ "__typename": "CoverLetterArtifact", "version": 1, "wordCount": 3, "content": "Dear hiring team" })
     );
+}
+
+/// The first event moving to `status` within `wait`, skipping earlier ones (an event committed
+/// before the subscription can still be on its way).
+async fn event_to(socket: &mut crate::subscriptions::Socket, status: &str, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Some(event) = next_event(
+        socket,
+        deadline.saturating_duration_since(tokio::time::Instant::now()),
+    )
+    .await
+    {
+        if event["toStatus"] == status {
+            return Some(event);
+        }
+    }
+    None
+}
+
+/// Every event that arrives within `wait`.
+async fn events_within(socket: &mut crate::subscriptions::Socket, wait: Duration) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut events = Vec::new();
+    while let Some(event) = next_event(
+        socket,
+        deadline.saturating_duration_since(tokio::time::Instant::now()),
+    )
+    .await
+    {
+        events.push(event);
+    }
+    events
 }
 
 fn uuid_of(global_id: &str) -> String {

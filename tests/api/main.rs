@@ -11,6 +11,7 @@ mod migrations;
 mod profile;
 mod record;
 mod schema;
+mod seed;
 mod serve;
 mod skills;
 mod subscriptions;

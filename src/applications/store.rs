@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::enums::{ApplicationStatus, ArtifactKind};
 use crate::db::schema::{application_status_events, applications, artifacts};
+use crate::db::updated_or_current;
 use crate::events::{self, ArtifactEvent, Event, StatusEvent};
 use crate::owned_relation;
 
@@ -182,16 +183,7 @@ pub async fn update_application(
         personal_context,
         notes,
     };
-    if changes.personal_context.is_none() && changes.notes.is_none() {
-        return applications::table
-            .filter(applications::user_id.eq(owner))
-            .filter(applications::id.eq(id))
-            .select(ApplicationRow::as_select())
-            .first(conn)
-            .await
-            .optional();
-    }
-    diesel::update(
+    let updated = diesel::update(
         applications::table
             .filter(applications::user_id.eq(owner))
             .filter(applications::id.eq(id)),
@@ -200,7 +192,17 @@ pub async fn update_application(
     .returning(ApplicationRow::as_returning())
     .get_result(conn)
     .await
-    .optional()
+    .optional();
+    updated_or_current(updated, async || {
+        applications::table
+            .filter(applications::user_id.eq(owner))
+            .filter(applications::id.eq(id))
+            .select(ApplicationRow::as_select())
+            .first(conn)
+            .await
+            .optional()
+    })
+    .await
 }
 
 pub async fn delete_application(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {

@@ -1,7 +1,7 @@
 //! SQL for the career record. Every statement is filtered by the owner.
 
+use crate::db::updated_or_current;
 use diesel::prelude::*;
-use diesel::result::EmptyChangeset;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -42,12 +42,7 @@ macro_rules! owned_rows {
                 .get_result(conn)
                 .await
                 .optional();
-            match updated {
-                Err(diesel::result::Error::QueryBuilderError(error)) if error.is::<EmptyChangeset>() => {
-                    $lookup(conn, owner, id).await
-                }
-                other => other,
-            }
+            updated_or_current(updated, async || $lookup(conn, owner, id).await).await
         }
     )+};
 }

@@ -111,3 +111,19 @@ pub async fn is_ready(pool: &DbPool) -> bool {
         .await;
     matches!((latest_applied, latest_embedded), (Ok(Some(applied)), Some(embedded)) if applied >= embedded)
 }
+
+/// The result of an update whose changeset may be empty: diesel refuses an empty one (no
+/// statement is sent), and then the row as it is, from `current`, answers instead.
+pub async fn updated_or_current<T>(
+    updated: diesel::QueryResult<T>,
+    current: impl AsyncFnOnce() -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<T> {
+    match updated {
+        Err(diesel::result::Error::QueryBuilderError(error))
+            if error.is::<diesel::result::EmptyChangeset>() =>
+        {
+            current().await
+        }
+        other => other,
+    }
+}

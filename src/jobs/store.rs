@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::db::updated_or_current;
 use async_graphql::SimpleObject;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::result::EmptyChangeset;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -171,12 +171,7 @@ pub async fn update_posting(
     .get_result(conn)
     .await
     .optional();
-    match updated {
-        Err(diesel::result::Error::QueryBuilderError(error)) if error.is::<EmptyChangeset>() => {
-            posting_of(conn, owner, id).await
-        }
-        other => other,
-    }
+    updated_or_current(updated, async || posting_of(conn, owner, id).await).await
 }
 
 pub async fn delete_posting(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {

@@ -217,24 +217,6 @@ impl UpdateProfileInput {
     }
 }
 
-impl ProfileChanges {
-    fn is_empty(&self) -> bool {
-        self.full_name.is_none()
-            && self.email.is_none()
-            && self.phone.is_none()
-            && self.location.is_none()
-            && self.headline.is_none()
-            && self.summary.is_none()
-            && self.years_experience.is_none()
-            && self.linkedin_url.is_none()
-            && self.github_url.is_none()
-            && self.portfolio_url.is_none()
-            && self.nationality.is_none()
-            && self.target_roles.is_none()
-            && self.specializations.is_none()
-    }
-}
-
 /// The result of `updateProfile`.
 #[derive(SimpleObject)]
 pub struct UpdateProfilePayload {
@@ -329,11 +311,7 @@ impl ProfileMutation {
         let owner = viewer(ctx)?.id;
         let changes = input.into_changes()?;
         let mut conn = services(ctx).pool.get().await?;
-        let row = if changes.is_empty() {
-            store::profile_of(&mut conn, owner).await?
-        } else {
-            store::update_profile(&mut conn, owner, &changes).await?
-        };
+        let row = store::update_profile(&mut conn, owner, &changes).await?;
         Ok(UpdateProfilePayload {
             profile: CandidateProfile(row),
         })

@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::{candidate_profiles, mbti_profiles};
+use crate::db::updated_or_current;
 use crate::profile::mbti::MbtiType;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -93,11 +94,12 @@ pub async fn update_profile(
     owner: Uuid,
     changes: &ProfileChanges,
 ) -> QueryResult<ProfileRow> {
-    diesel::update(candidate_profiles::table.filter(candidate_profiles::user_id.eq(owner)))
+    let updated = diesel::update(candidate_profiles::table.filter(candidate_profiles::user_id.eq(owner)))
         .set(changes)
         .returning(ProfileRow::as_returning())
         .get_result(conn)
-        .await
+        .await;
+    updated_or_current(updated, async || profile_of(conn, owner).await).await
 }
 
 pub async fn profile_of(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult<ProfileRow> {

@@ -87,7 +87,7 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         let statements = StatementCounter::default();
         let pool = db::pool(&url, settings.pool_size, statements.clone())?;
         let events = EventHub::start(&url);
-        let state = AppState::new(pool, statements, events, settings, &jwt_secret);
+        let state = AppState::new(pool, statements, events.clone(), settings, &jwt_secret);
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -96,6 +96,7 @@ pub async fn serve(settings: &Settings) -> Result<()> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("the HTTP server failed")?;
+        events.stop();
         tracing::info!("HTTP server stopped; in-flight requests finished");
         Ok(())
     })

@@ -107,6 +107,7 @@ async fn latest_seq(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
 #[derive(Clone)]
 pub struct EventHub {
     sender: broadcast::Sender<Arc<Event>>,
+    listener: Arc<tokio::task::AbortHandle>,
 }
 
 impl EventHub {
@@ -114,8 +115,14 @@ impl EventHub {
     pub fn start(database_url: &str) -> Self {
         let (sender, _) = broadcast::channel(1024);
         let url = with_application_name(database_url, LISTENER_NAME);
-        tokio::spawn(listen(url, sender.clone()));
-        Self { sender }
+        let listener = Arc::new(tokio::spawn(listen(url, sender.clone())).abort_handle());
+        Self { sender, listener }
+    }
+
+    /// Stops listening (before the database goes away at shutdown, so the listener does not
+    /// try to reconnect to it).
+    pub fn stop(&self) {
+        self.listener.abort();
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {

@@ -81,10 +81,10 @@ impl AppState {
         }
     }
 
-    /// Decides who a bearer token (if any) belongs to. The token is checked here, before
-    /// execution, so that resolvers only ever see a verified user id.
-    fn authenticate(&self, authorization: Option<&str>, spawner: BatchSpawner) -> RequestAuth {
-        let auth = match authorization.map(str::trim) {
+    /// Decides who an `Authorization` header (if any) belongs to. The token is checked here,
+    /// before execution, so that resolvers only ever see a verified user id.
+    pub fn auth(&self, authorization: Option<&str>) -> Auth {
+        match authorization.map(str::trim) {
             None | Some("") => Auth::Anonymous,
             Some(value) => match value
                 .strip_prefix("Bearer ")
@@ -96,8 +96,11 @@ impl AppState {
                 },
                 None => Auth::Refused(crate::accounts::tokens::TokenError::Invalid),
             },
-        };
-        RequestAuth::new(auth, &self.pool, spawner)
+        }
+    }
+
+    fn authenticate(&self, authorization: Option<&str>, spawner: BatchSpawner) -> RequestAuth {
+        RequestAuth::new(self.auth(authorization), &self.pool, spawner)
     }
 }
 

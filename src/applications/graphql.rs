@@ -588,6 +588,20 @@ fn live_events(hub: &EventHub, owner: Uuid) -> impl Stream<Item = std::sync::Arc
     })
 }
 
+/// The viewer's application a subscription narrows to, if any (`NOT_FOUND` if not theirs).
+async fn own_application(ctx: &Context<'_>, id: Option<&ID>) -> AppResult<Option<Uuid>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let id = decode_as(id, NodeType::Application, "applicationId")?;
+    viewer(ctx)?
+        .loaders
+        .one::<ApplicationById>(id)
+        .await?
+        .ok_or(AppError::NotFound("Application"))?;
+    Ok(Some(id))
+}
+
 #[derive(Default)]
 pub struct ApplicationsSubscription;
 
@@ -603,17 +617,7 @@ impl ApplicationsSubscription {
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = ApplicationStatusEvent> + use<>> {
         let me = viewer(ctx)?;
-        let only = match &application_id {
-            Some(id) => {
-                let id = decode_as(id, NodeType::Application, "applicationId")?;
-                me.loaders
-                    .one::<ApplicationById>(id)
-                    .await?
-                    .ok_or(AppError::NotFound("Application"))?;
-                Some(id)
-            }
-            None => None,
-        };
+        let only = own_application(ctx, application_id.as_ref()).await?;
         let wanted = move |event: &StatusEvent| only.is_none_or(|id| event.application_id == id);
         // Subscribe before reading the past, so nothing falls between the two.
         let live = live_events(hub(ctx), me.id);
@@ -647,17 +651,7 @@ impl ApplicationsSubscription {
         application_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = Artifact> + use<>> {
         let me = viewer(ctx)?;
-        let only = match &application_id {
-            Some(id) => {
-                let id = decode_as(id, NodeType::Application, "applicationId")?;
-                me.loaders
-                    .one::<ApplicationById>(id)
-                    .await?
-                    .ok_or(AppError::NotFound("Application"))?;
-                Some(id)
-            }
-            None => None,
-        };
+        let only = own_application(ctx, application_id.as_ref()).await?;
         let (owner, pool) = (me.id, services(ctx).pool.clone());
         Ok(live_events(hub(ctx), owner).filter_map(move |event| {
             let pool = pool.clone();

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::pdf::{PdfContent, render};
 use super::store;
 use crate::AppState;
+use crate::graphql::context::Auth;
 use crate::graphql::ids::{NodeType, decode_as};
 
 fn status(code: StatusCode, message: &'static str) -> Response {
@@ -19,11 +20,10 @@ pub async fn artifact_pdf(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let bearer = headers
+    let authorization = headers
         .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    let Some(owner) = bearer.and_then(|token| state.keys.verify_access(token.trim()).ok()) else {
+        .and_then(|value| value.to_str().ok());
+    let Auth::User(owner) = state.auth(authorization) else {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],

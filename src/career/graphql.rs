@@ -14,13 +14,10 @@ use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::AppResult;
 use crate::graphql::ids::NodeType;
+use crate::graphql::present;
 use crate::skills::graphql::{
     ExperienceSkill, Skill, SkillEvidence, experience_skills, project_skills, skill_matrix,
 };
-
-fn present<T: Clone>(values: &[Option<T>]) -> Vec<T> {
-    values.iter().flatten().cloned().collect()
-}
 
 /// Loads one page of listing `L` under `parent` and turns it into a connection.
 async fn connection<L, N>(

@@ -25,6 +25,12 @@ use context::Services;
 use errors::ErrorCodes;
 use node::NodeQuery;
 
+/// The values of a text[] column (whose elements diesel types as nullable, though ours never
+/// hold nulls).
+pub fn present<T: Clone>(values: &[Option<T>]) -> Vec<T> {
+    values.iter().flatten().cloned().collect()
+}
+
 /// The id of a deleted object.
 #[derive(async_graphql::SimpleObject)]
 pub struct DeletePayload {

@@ -24,7 +24,7 @@ use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::{DeletePayload, IdInput};
 use crate::skills::enums::Prominence;
-use crate::skills::graphql::{RemoveSkillPayload, Skill, SkillById, SkillRefInput, resolve_skill};
+use crate::skills::graphql::{RemoveSkillPayload, Skill, SkillRefInput, load_skill, resolve_skill};
 use crate::validate::{self, field, text, url};
 
 /// Filters for job postings.
@@ -117,22 +117,13 @@ pub async fn job_postings_of(
     Ok(page.into_connection(|row| row.id, |row| row))
 }
 
-async fn skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
-    viewer(ctx)?
-        .loaders
-        .one::<SkillById>(id)
-        .await?
-        .map(Skill)
-        .ok_or(AppError::NotFound("Skill"))
-}
-
 /// A skill a posting asks for.
 pub struct JobPostingSkill(PostingSkillRow);
 
 #[Object]
 impl JobPostingSkill {
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
-        skill(ctx, self.0.skill_id).await
+        load_skill(ctx, self.0.skill_id).await
     }
     async fn importance(&self) -> SkillImportance {
         self.0.importance
@@ -150,7 +141,7 @@ pub struct MatchedSkill(score::Contribution);
 #[Object]
 impl MatchedSkill {
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
-        skill(ctx, self.0.skill_id).await
+        load_skill(ctx, self.0.skill_id).await
     }
     /// How much the posting needs it (weight 1.0 for MUST_HAVE, 0.5 for NICE_TO_HAVE).
     async fn importance(&self) -> SkillImportance {
@@ -295,7 +286,7 @@ pub struct SkillStrength {
 #[Object]
 impl SkillStrength {
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
-        skill(ctx, self.skill_id).await
+        load_skill(ctx, self.skill_id).await
     }
     async fn importance(&self) -> SkillImportance {
         self.importance
@@ -353,7 +344,7 @@ pub struct MissingSkill {
 #[ComplexObject]
 impl MissingSkill {
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
-        skill(ctx, self.skill_id).await
+        load_skill(ctx, self.skill_id).await
     }
 }
 

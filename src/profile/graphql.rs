@@ -12,6 +12,7 @@ use crate::db::schema::{candidate_profiles, mbti_profiles};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
+use crate::graphql::present;
 use crate::owned_relation;
 use crate::validate::{self, field, labels_field as list, text, url};
 
@@ -39,10 +40,6 @@ pub async fn mbti_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MbtiPro
 
 /// The candidate's profile: who they are and what they are looking for (one per user).
 pub struct CandidateProfile(pub ProfileRow);
-
-fn present(values: &[Option<String>]) -> Vec<&str> {
-    values.iter().flatten().map(String::as_str).collect()
-}
 
 #[Object]
 impl CandidateProfile {
@@ -95,11 +92,11 @@ impl CandidateProfile {
         self.0.nationality.as_deref()
     }
     /// Roles the candidate is aiming for, in their order of preference.
-    async fn target_roles(&self) -> Vec<&str> {
+    async fn target_roles(&self) -> Vec<String> {
         present(&self.0.target_roles)
     }
     /// Areas the candidate specialises in.
-    async fn specializations(&self) -> Vec<&str> {
+    async fn specializations(&self) -> Vec<String> {
         present(&self.0.specializations)
     }
     /// The candidate's experiences and the skill matrix computed from them.

@@ -21,13 +21,10 @@ use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::loaders::Relation;
+use crate::graphql::present;
 use crate::graphql::scalars::Date;
 use crate::owned_relation;
 use crate::validate;
-
-fn present(values: &[Option<String>]) -> Vec<String> {
-    values.iter().flatten().cloned().collect()
-}
 
 /// A skill of the shared catalog.
 #[derive(Clone, Debug)]
@@ -77,7 +74,8 @@ impl Relation for SkillById {
     }
 }
 
-async fn load_skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
+/// A catalog skill by id, through the request's loader.
+pub async fn load_skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
     viewer(ctx)?
         .loaders
         .one::<SkillById>(id)

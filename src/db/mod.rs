@@ -1,5 +1,6 @@
 //! The database: connection pool, migrations, the embedded cluster and the diesel schema.
 
+mod cached;
 pub mod embedded;
 mod instrument;
 pub mod owned;
@@ -15,6 +16,7 @@ use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, Ru
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt;
 
+pub use cached::CacheStatement;
 use instrument::CountStatements;
 pub use instrument::StatementCounter;
 

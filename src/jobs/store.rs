@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::db::CacheStatement;
 use crate::db::updated_or_current;
 use async_graphql::SimpleObject;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -467,6 +468,7 @@ impl Relation for EvidenceByUser {
         )
         .bind::<diesel::sql_types::Uuid, _>(owner)
         .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(keys.to_vec())
+        .cached()
         .load(conn)
         .await
     }

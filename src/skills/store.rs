@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::enums::{ExtractionMethod, Proficiency, Prominence, SkillCategory};
+use crate::db::CacheStatement;
 use crate::db::schema::{candidate_skills, experience_skills, project_skills, skills};
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
@@ -127,6 +128,7 @@ pub async fn search(
     .bind::<Nullable<Text>, _>(category.map(SkillCategory::as_str))
     .bind::<Nullable<SqlUuid>, _>(after)
     .bind::<BigInt, _>(limit)
+    .cached()
     .load(conn)
     .await
 }
@@ -343,6 +345,7 @@ pub async fn skill_matrix(
     )
     .bind::<SqlUuid, _>(owner)
     .bind::<diesel::sql_types::Array<SqlUuid>, _>(users.to_vec())
+    .cached()
     .load(conn)
     .await
 }

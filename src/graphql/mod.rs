@@ -9,11 +9,15 @@ pub mod loaders;
 pub mod node;
 pub mod scalars;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, Subscription};
+use async_graphql::{
+    Data, Executor, MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder, Subscription,
+};
 use chrono::{DateTime, Utc};
-use futures_util::Stream;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
@@ -22,7 +26,6 @@ use crate::jobs::graphql::JobsMutation;
 use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use context::Services;
-use errors::ErrorCodes;
 use node::NodeQuery;
 
 /// The values of a text[] column (whose elements diesel types as nullable, though ours never
@@ -59,7 +62,36 @@ pub struct Mutation(
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(HeartbeatSubscription, ApplicationsSubscription);
 
-pub type AppSchema = Schema<Query, Mutation, Subscription>;
+/// The schema as the server runs it: async-graphql's, with a code on every error the engine
+/// raises itself (see [`errors::code_engine_errors`]). HTTP and WebSocket requests both go
+/// through it.
+#[derive(Clone)]
+pub struct AppSchema(Schema<Query, Mutation, Subscription>);
+
+impl Executor for AppSchema {
+    async fn execute(&self, mut request: Request) -> Response {
+        if let Err(error) = request.parsed_query() {
+            return Response::from_errors(vec![errors::parse_failed(error)]);
+        }
+        errors::code_engine_errors(self.0.execute(request).await)
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        if let Err(error) = request.parsed_query() {
+            return futures_util::stream::once(std::future::ready(Response::from_errors(vec![
+                errors::parse_failed(error),
+            ])))
+            .boxed();
+        }
+        Executor::execute_stream(&self.0, request, session_data)
+            .map(errors::code_engine_errors)
+            .boxed()
+    }
+}
 
 /// How much one request may ask for.
 #[derive(Clone, Copy, Debug)]
@@ -71,16 +103,18 @@ pub struct Limits {
 }
 
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(Query::default(), Mutation::default(), Subscription::default()).extension(ErrorCodes)
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
 /// The schema the server runs, with its services and limits.
 pub fn build(services: Services, limits: Limits) -> AppSchema {
-    builder()
-        .data(services)
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .finish()
+    AppSchema(
+        builder()
+            .data(services)
+            .limit_depth(limits.depth)
+            .limit_complexity(limits.complexity)
+            .finish(),
+    )
 }
 
 /// The SDL as committed in `schema.graphql`: fields, arguments and enum values sorted, so that

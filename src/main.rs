@@ -3,6 +3,13 @@ use std::process::ExitCode;
 use careergraph::config::{Cli, Command};
 use clap::Parser;
 
+// glibc's malloc keeps what every blocking thread once held (each password hash takes 19 MiB),
+// so the server sat at 150 MiB after a few sign-ins, and it spent a quarter of a large query's
+// time in malloc and free. mimalloc gives memory back and is faster at the many small
+// allocations of a GraphQL response (bench/results/README.md has the figures).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::ExportSchema) = cli.command {

@@ -17,13 +17,17 @@ async fn seeded(database_url: &str, users: usize) -> careergraph::seed::SeedRepo
         .unwrap_or_else(|e| panic!("{e:#}"))
 }
 
-async fn record(app: &TestApp, number: usize) -> Value {
+async fn sign_in(app: &TestApp, number: usize) -> String {
     let input = json!({ "input": { "email": careergraph::seed::email(7, number), "password": careergraph::seed::PASSWORD } });
     let signed_in = app.ok(SIGN_IN, input, None).await;
-    let token = signed_in["signIn"]["accessToken"]
+    signed_in["signIn"]["accessToken"]
         .as_str()
         .unwrap_or_default()
-        .to_owned();
+        .to_owned()
+}
+
+async fn record(app: &TestApp, number: usize) -> Value {
+    let token = sign_in(app, number).await;
     app.ok(RECORD, json!({}), Some(&token)).await
 }
 
@@ -91,4 +95,86 @@ async fn seeded_users_sign_in_to_complete_deterministic_records() {
         again["viewer"]["profile"]["fullName"],
         data["viewer"]["profile"]["fullName"]
     );
+}
+
+/// The benchmark's workloads (bench/workloads) are the queries an SPA sends; they must keep
+/// answering, with data and at a cost that does not depend on the record's size.
+#[tokio::test(flavor = "multi_thread")]
+async fn bench_workloads_answer_on_seeded_records() {
+    const PROFILE: &str = include_str!("../../bench/workloads/profile.graphql");
+    const DASHBOARD: &str = include_str!("../../bench/workloads/dashboard.graphql");
+    const MATCHES: &str = include_str!("../../bench/workloads/matches.graphql");
+    const CREATE_BULLET: &str = include_str!("../../bench/workloads/create-bullet.graphql");
+    const TRANSITION: &str = include_str!("../../bench/workloads/transition-application.graphql");
+    let database = fresh_database().await;
+    seeded(&database, 2).await;
+    let app = TestApp::on(&database, &[]);
+    let (first, second) = (sign_in(&app, 0).await, sign_in(&app, 1).await);
+
+    let profile = app.ok(PROFILE, json!({}), Some(&first)).await;
+    let experiences = profile["viewer"]["profile"]["technicalReview"]["experiences"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!experiences.is_empty());
+    assert!(
+        experiences
+            .iter()
+            .all(|e| !e["node"]["bullets"]["edges"].as_array().is_none_or(Vec::is_empty))
+    );
+    let costs = [
+        app.statements_for(PROFILE, json!({}), Some(&first)).await,
+        app.statements_for(PROFILE, json!({}), Some(&second)).await,
+    ];
+    assert_eq!(costs[0], costs[1], "profile cost differs between records");
+
+    let dashboard = app.ok(DASHBOARD, json!({}), Some(&first)).await;
+    let applications = dashboard["viewer"]["applications"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let movable = applications
+        .iter()
+        .find(|a| {
+            a["node"]["allowedTransitions"]
+                .as_array()
+                .is_some_and(|t| !t.is_empty())
+        })
+        .map(|a| a["node"].clone())
+        .unwrap_or_else(|| panic!("no application can move: {dashboard}"));
+    assert!(
+        applications
+            .iter()
+            .all(|a| a["node"]["fitScore"].is_i64() && a["node"]["jobPosting"]["jobTitle"].is_string())
+    );
+
+    let posting = &applications[0]["node"]["jobPosting"]["id"];
+    let matches = app.ok(MATCHES, json!({ "posting": posting }), Some(&first)).await;
+    assert_eq!(matches["node"]["id"], *posting);
+    assert!(matches["node"]["skillGap"]["fitScore"].is_i64());
+    assert!(
+        !matches["node"]["skills"]["edges"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+
+    let experience = &experiences[0]["node"]["id"];
+    let created = app
+        .ok(
+            CREATE_BULLET,
+            json!({ "input": { "experienceId": experience, "text": "Cut p99 latency", "tags": ["bench"] } }),
+            Some(&first),
+        )
+        .await;
+    assert_eq!(created["createBullet"]["bullet"]["text"], "Cut p99 latency");
+    let to = &movable["allowedTransitions"][0];
+    let moved = app
+        .ok(
+            TRANSITION,
+            json!({ "input": { "id": movable["id"], "to": to } }),
+            Some(&first),
+        )
+        .await;
+    assert_eq!(moved["transitionApplication"]["application"]["status"], *to);
+    assert_eq!(moved["transitionApplication"]["event"]["toStatus"], *to);
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use async_graphql::SimpleObject;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::dataloader::Loader;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -36,7 +36,25 @@ pub struct TotalCount {
     pub total_count: i64,
 }
 
-pub type Conn<N> = Connection<String, N, TotalCount>;
+pub type Conn<N> = Connection<ItemCursor, N, TotalCount>;
+
+/// A cursor: the id of the item it stands at. Encoded only when a client selects it (most
+/// queries never do, and a large tree has hundreds of edges).
+pub struct ItemCursor(Uuid);
+
+impl CursorType for ItemCursor {
+    type Error = String;
+
+    fn decode_cursor(value: &str) -> Result<Self, String> {
+        cursor_id(value)
+            .map(Self)
+            .ok_or_else(|| format!("`{value}` is not a cursor"))
+    }
+
+    fn encode_cursor(&self) -> String {
+        cursor(self.0)
+    }
+}
 
 /// `first`/`after`/`last`/`before`, checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -51,7 +69,7 @@ pub fn cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("cursor:{id}"))
 }
 
-fn decode_cursor(field: &str, value: &str) -> AppResult<Uuid> {
+fn cursor_id(value: &str) -> Option<Uuid> {
     URL_SAFE_NO_PAD
         .decode(value)
         .ok()
@@ -60,7 +78,10 @@ fn decode_cursor(field: &str, value: &str) -> AppResult<Uuid> {
             text.strip_prefix("cursor:")
                 .and_then(|id| Uuid::parse_str(id).ok())
         })
-        .ok_or_else(|| AppError::bad_input(field, format!("`{value}` is not a cursor")))
+}
+
+fn decode_cursor(field: &str, value: &str) -> AppResult<Uuid> {
+    cursor_id(value).ok_or_else(|| AppError::bad_input(field, format!("`{value}` is not a cursor")))
 }
 
 fn page_size(field: &str, value: Option<i32>) -> AppResult<Option<i64>> {
@@ -171,7 +192,7 @@ impl<T> Page<T> {
         connection.edges = self
             .rows
             .into_iter()
-            .map(|row| Edge::new(cursor(id(&row)), node(row)))
+            .map(|row| Edge::new(ItemCursor(id(&row)), node(row)))
             .collect();
         connection
     }

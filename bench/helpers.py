@@ -137,16 +137,21 @@ def capture(args):
     """Logs every statement while the server answers one `profile` request, then writes those
     statements, parameters inlined, as a pgbench script: the floor the server is measured against."""
     log = Path(args.log)
+    token = Path(args.req).read_text().split("\t")[1]
+
+    def send():
+        req = urllib.request.Request(args.url + "/graphql", data=request_body(args.req), method="POST")
+        req.add_header("Content-Type", "application/json")
+        req.add_header("Authorization", "Bearer " + token)
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return len(response.read())
+
+    send()  # opens the pool connections the request needs, so no connection setup is logged
     start = log.stat().st_size
     psql(args, "alter system set log_statement = 'all'")
     psql(args, "select pg_reload_conf()")
     time.sleep(0.5)
-    req = urllib.request.Request(args.url + "/graphql", data=request_body(args.req), method="POST")
-    token = Path(args.req).read_text().split("\t")[1]
-    req.add_header("Content-Type", "application/json")
-    req.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=60) as response:
-        size = len(response.read())
+    size = send()
     time.sleep(0.5)
     psql(args, "alter system reset log_statement")
     psql(args, "select pg_reload_conf()")
@@ -167,6 +172,8 @@ def capture(args):
         if not match:
             continue
         sql = match.group(1)
+        if sql.startswith("SET "):
+            continue  # a new connection's setup, not part of the request
         detail = entries[i + 1] if i + 1 < len(entries) else ""
         if detail.startswith("DETAIL:  parameters:"):
             values = dict(PARAMETER.findall(detail))

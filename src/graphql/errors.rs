@@ -140,6 +140,10 @@ pub fn code_engine_errors(mut response: Response) -> Response {
             if has_code(&error) {
                 return error;
             }
+            // The one check async-graphql makes while parsing, after the document parsed.
+            if error.message.starts_with("The recursion depth of the query") {
+                return parse_failed(error);
+            }
             if error.message.starts_with("Query is too complex")
                 || error.message.starts_with("Query is nested too deep")
             {

@@ -85,6 +85,9 @@ async fn engine_errors_carry_codes() {
     let app = TestApp::new().await;
     let parse = app.gql("{ viewer { ", json!({}), None).await;
     assert_eq!(codes(&parse), ["GRAPHQL_PARSE_FAILED"]);
+    let too_nested = format!("{}{}", "{ a ".repeat(40), "}".repeat(40));
+    let too_nested = app.gql(&too_nested, json!({}), None).await;
+    assert_eq!(codes(&too_nested), ["GRAPHQL_PARSE_FAILED"]);
     let unknown_field = app.gql("{ viewer { nope } }", json!({}), None).await;
     assert_eq!(codes(&unknown_field), ["GRAPHQL_VALIDATION_FAILED"]);
     let wrong_variable = app

@@ -52,7 +52,7 @@ impl CursorType for ItemCursor {
     }
 
     fn encode_cursor(&self) -> String {
-        cursor(self.0)
+        URL_SAFE_NO_PAD.encode(format!("cursor:{}", self.0))
     }
 }
 
@@ -63,10 +63,6 @@ pub struct PageArgs {
     pub after: Option<Uuid>,
     pub last: Option<i64>,
     pub before: Option<Uuid>,
-}
-
-pub fn cursor(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("cursor:{id}"))
 }
 
 fn cursor_id(value: &str) -> Option<Uuid> {

@@ -278,6 +278,12 @@ impl Loaders {
         self.get::<ToOne<R>>().load_one(key).await
     }
 
+    /// The rows of `R` for `keys`, in the keys' order; keys the viewer has no row for are left out.
+    pub async fn each<R: Relation>(&self, keys: &[Uuid]) -> AppResult<Vec<R::Row>> {
+        let mut rows = self.get::<ToOne<R>>().load_many(keys.iter().copied()).await?;
+        Ok(keys.iter().filter_map(|key| rows.remove(key)).collect())
+    }
+
     /// One parent's page of the listing `L`.
     pub async fn page<L: Listing>(&self, key: PageKey<L::Filter>) -> AppResult<Page<L::Row>> {
         Ok(self.get::<Paged<L>>().load_one(key).await?.unwrap_or_default())

@@ -299,36 +299,18 @@ impl SkillStrength {
     }
     /// Experiences that use it.
     async fn experiences(&self, ctx: &Context<'_>) -> AppResult<Vec<Experience>> {
-        let loaded = viewer(ctx)?
+        viewer(ctx)?
             .loaders
-            .get::<crate::graphql::loaders::ToOne<ExperienceById>>();
-        Ok(loaded
-            .load_many(self.experiences.iter().copied())
-            .await?
-            .into_values()
-            .collect())
+            .each::<ExperienceById>(&self.experiences)
+            .await
     }
     /// Projects that list it.
     async fn projects(&self, ctx: &Context<'_>) -> AppResult<Vec<Project>> {
-        let loaded = viewer(ctx)?
-            .loaders
-            .get::<crate::graphql::loaders::ToOne<ProjectById>>();
-        Ok(loaded
-            .load_many(self.projects.iter().copied())
-            .await?
-            .into_values()
-            .collect())
+        viewer(ctx)?.loaders.each::<ProjectById>(&self.projects).await
     }
     /// STAR stories of the experiences that use it.
     async fn star_stories(&self, ctx: &Context<'_>) -> AppResult<Vec<StarStory>> {
-        let loaded = viewer(ctx)?
-            .loaders
-            .get::<crate::graphql::loaders::ToOne<StarStoryById>>();
-        Ok(loaded
-            .load_many(self.stories.iter().copied())
-            .await?
-            .into_values()
-            .collect())
+        viewer(ctx)?.loaders.each::<StarStoryById>(&self.stories).await
     }
 }
 

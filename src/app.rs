@@ -4,15 +4,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::http::{WebSocketProtocols, WsMessage};
 use async_graphql::{BatchRequest, Data, Executor, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
+use tokio::time::Instant;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -91,7 +95,7 @@ impl AppState {
                 .or_else(|| value.strip_prefix("bearer "))
             {
                 Some(token) => match self.keys.verify_access(token.trim()) {
-                    Ok(user_id) => Auth::User(user_id),
+                    Ok(access) => Auth::User(access),
                     Err(error) => Auth::Refused(error),
                 },
                 None => Auth::Refused(crate::accounts::tokens::TokenError::Invalid),
@@ -231,30 +235,102 @@ async fn graphql_http(
 /// The access token travels in the `connection_init` payload; a bad one closes the connection.
 async fn graphql_ws(
     State(state): State<AppState>,
-    protocol: GraphQLProtocol,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let schema = state.schema.clone();
+    let Some(protocol) = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').find_map(|name| name.trim().parse().ok()))
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Protocol must name graphql-transport-ws or graphql-ws",
+        )
+            .into_response();
+    };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let authorization = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str());
-                    let auth = state.authenticate(authorization, BatchSpawner::Tokio);
-                    if let Some(message) = auth.refusal() {
-                        return Err(async_graphql::Error::new(message));
-                    }
-                    let mut data = Data::default();
-                    data.insert(auth);
-                    Ok(data)
-                })
-                .serve()
-        })
+        .on_upgrade(move |socket| serve_socket(socket, state, protocol))
         .into_response()
+}
+
+/// Close code for a socket whose access token expired: 4403, as graphql-transport-ws closes a
+/// connection whose authorisation is refused. Clients refresh the session, connect again and
+/// resubscribe (status subscriptions with `after`, so nothing is missed).
+pub const TOKEN_EXPIRED_CLOSE_CODE: u16 = 4403;
+
+/// One WebSocket: the engine's protocol handling, plus closing the socket when the access
+/// token it was opened with expires (a socket must not outlive its authorisation).
+async fn serve_socket(socket: WebSocket, state: AppState, protocol: WebSocketProtocols) {
+    let (expiry_sender, expiry) = tokio::sync::oneshot::channel::<Instant>();
+    let (mut sink, incoming) = socket.split();
+    let incoming = incoming
+        .take_while(|message| std::future::ready(message.is_ok()))
+        .filter_map(|message| {
+            std::future::ready(match message {
+                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
+                _ => None,
+            })
+        });
+    let schema = state.schema.clone();
+    let outgoing = async_graphql::http::WebSocket::new(schema, incoming, protocol)
+        .on_connection_init(move |payload| async move {
+            let authorization = payload
+                .get("Authorization")
+                .or_else(|| payload.get("authorization"))
+                .and_then(|v| v.as_str());
+            let auth = state.auth(authorization);
+            if let Auth::User(access) = &auth {
+                let left = (access.expires_at - chrono::Utc::now().timestamp()).max(0);
+                expiry_sender
+                    .send(Instant::now() + Duration::from_secs(left as u64))
+                    .ok();
+            }
+            let auth = RequestAuth::new(auth, &state.pool, BatchSpawner::Tokio);
+            if let Some(message) = auth.refusal() {
+                return Err(async_graphql::Error::new(message));
+            }
+            let mut data = Data::default();
+            data.insert(auth);
+            Ok(data)
+        })
+        .map(|message| match message {
+            WsMessage::Text(text) => Message::Text(text.into()),
+            WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })),
+        });
+    // No token (an anonymous socket) or no init yet: nothing expires.
+    let expired = async {
+        match expiry.await {
+            Ok(at) => tokio::time::sleep_until(at).await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    let mut outgoing = std::pin::pin!(outgoing);
+    let mut expired = std::pin::pin!(expired);
+    loop {
+        tokio::select! {
+            message = outgoing.next() => match message {
+                Some(message) => {
+                    if sink.send(message).await.is_err() {
+                        return;
+                    }
+                }
+                None => return,
+            },
+            () = &mut expired => {
+                let close = CloseFrame {
+                    code: TOKEN_EXPIRED_CLOSE_CODE,
+                    reason: "Forbidden: the access token has expired".into(),
+                };
+                sink.send(Message::Close(Some(close))).await.ok();
+                return;
+            }
+        }
+    }
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {

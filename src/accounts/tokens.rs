@@ -32,6 +32,13 @@ pub struct TokenKeys {
     pub refresh_ttl: Duration,
 }
 
+/// A verified access token: whose it is, and until when (Unix seconds) it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    pub user_id: Uuid,
+    pub expires_at: i64,
+}
+
 /// Why a bearer token was refused; the message tells the client what to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenError {
@@ -75,9 +82,12 @@ impl TokenKeys {
             .map_err(AppError::internal)
     }
 
-    pub fn verify_access(&self, token: &str) -> Result<Uuid, TokenError> {
+    pub fn verify_access(&self, token: &str) -> Result<Access, TokenError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims.sub)
+            .map(|data| Access {
+                user_id: data.claims.sub,
+                expires_at: data.claims.exp,
+            })
             .map_err(|error| match error.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
@@ -110,8 +120,14 @@ mod tests {
         let other = TokenKeys::new(b"secret-two", Duration::from_secs(60), Duration::from_secs(60));
         let user = Uuid::now_v7();
         let token = keys.issue_access(user).ok().unwrap_or_default();
-        assert_eq!(keys.verify_access(&token), Ok(user));
-        assert_eq!(other.verify_access(&token), Err(TokenError::Invalid));
-        assert_eq!(keys.verify_access("not.a.jwt"), Err(TokenError::Invalid));
+        assert_eq!(keys.verify_access(&token).map(|access| access.user_id), Ok(user));
+        assert_eq!(
+            other.verify_access(&token).map(|access| access.user_id),
+            Err(TokenError::Invalid)
+        );
+        assert_eq!(
+            keys.verify_access("not.a.jwt").map(|access| access.user_id),
+            Err(TokenError::Invalid)
+        );
     }
 }

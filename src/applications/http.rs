@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::pdf::{PdfContent, render};
 use super::store;
 use crate::AppState;
+use crate::accounts::tokens::Access;
 use crate::graphql::context::Auth;
 use crate::graphql::ids::{NodeType, decode_as};
 
@@ -23,7 +24,7 @@ pub async fn artifact_pdf(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let Auth::User(owner) = state.auth(authorization) else {
+    let Auth::User(Access { user_id: owner, .. }) = state.auth(authorization) else {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use async_graphql::Context;
 use uuid::Uuid;
 
-use crate::accounts::tokens::{TokenError, TokenKeys};
+use crate::accounts::tokens::{Access, TokenError, TokenKeys};
 use crate::db::DbPool;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::loaders::{BatchSpawner, Loaders};
@@ -21,7 +21,7 @@ pub struct Services {
 pub enum Auth {
     Anonymous,
     Refused(TokenError),
-    User(Uuid),
+    User(Access),
 }
 
 /// The authenticated user of a request, with the loaders scoped to them.
@@ -45,7 +45,7 @@ impl RequestAuth {
         let (refused, viewer) = match auth {
             Auth::Anonymous => (None, None),
             Auth::Refused(error) => (Some(error), None),
-            Auth::User(id) => (None, Some(Viewer::new(pool, id, &spawner))),
+            Auth::User(access) => (None, Some(Viewer::new(pool, access.user_id, &spawner))),
         };
         Self {
             refused,

@@ -109,6 +109,12 @@ pub struct Settings {
     #[arg(long, env = "CAREERGRAPH_MAX_BATCH", default_value_t = 10, global = true)]
     pub max_batch: usize,
 
+    /// Events each server copy holds for its subscriptions. A subscription that falls further
+    /// behind reads what it missed back from the database (status changes) or is ended with
+    /// an `UNAVAILABLE` error (artifacts).
+    #[arg(long, env = "CAREERGRAPH_EVENT_BUFFER", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub event_buffer: u32,
+
     /// Deepest query nesting accepted.
     #[arg(long, env = "CAREERGRAPH_MAX_DEPTH", default_value_t = 16, global = true)]
     pub max_depth: usize,

@@ -86,7 +86,7 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         }
         let statements = StatementCounter::default();
         let pool = db::pool(&url, settings.pool_size, statements.clone())?;
-        let events = EventHub::start(&url);
+        let events = EventHub::start(&url, settings.event_buffer as usize);
         let state = AppState::new(pool, statements, events.clone(), settings, &jwt_secret);
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await

@@ -10,7 +10,7 @@ use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Nullable, Text};
 use diesel_async::AsyncConnection;
-use futures_util::{Stream, StreamExt, stream};
+use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
 use super::enums::{ApplicationStatus, ArtifactKind};
@@ -18,7 +18,7 @@ use super::store::{
     self, ApplicationById, ApplicationOfPosting, ApplicationRow, ArtifactById, ArtifactRow,
     ArtifactsOfApplication, HistoryOfApplication,
 };
-use crate::events::{self, Event, EventHub, StatusEvent};
+use crate::events::{self, Event, EventHub, FeedEnd, Position, StatusEvent};
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
@@ -193,24 +193,52 @@ impl Application {
 #[derive(Clone, Debug)]
 pub struct ApplicationStatusEvent(pub StatusEvent);
 
-fn event_cursor(seq: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("event:{seq}"))
+fn event_cursor(position: Position) -> String {
+    URL_SAFE_NO_PAD.encode(format!("event:{}:{}", position.txid, position.seq))
 }
 
-fn decode_event_cursor(cursor: &str) -> AppResult<i64> {
+fn decode_event_cursor(cursor: &str) -> AppResult<Position> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("event:").and_then(|seq| seq.parse().ok()))
+        .and_then(|text| {
+            let (txid, seq) = text.strip_prefix("event:")?.split_once(':')?;
+            Some(Position {
+                txid: txid.parse().ok()?,
+                seq: seq.parse().ok()?,
+            })
+        })
         .ok_or_else(|| AppError::bad_input("after", format!("`{cursor}` is not an event cursor")))
+}
+
+/// How a subscription that has to stop early says why: `UNAVAILABLE`, with `resumeAfter`
+/// (an event cursor to subscribe again with) where what follows can be replayed.
+fn feed_ended(end: FeedEnd) -> async_graphql::Error {
+    let (message, resume) = match end {
+        FeedEnd::Interrupted(position) => (
+            "the subscription was interrupted; subscribe again with `after: extensions.resumeAfter`",
+            Some(position),
+        ),
+        FeedEnd::Lagged => (
+            "this subscriber fell behind and missed events; subscribe again",
+            None,
+        ),
+    };
+    let mut error = async_graphql::Error::new(message);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", AppError::Unavailable.code());
+    if let Some(position) = resume {
+        extensions.set("resumeAfter", event_cursor(position));
+    }
+    error
 }
 
 #[Object]
 impl ApplicationStatusEvent {
     /// Give it as `after` to `applicationStatusChanged` to receive what came later.
     async fn cursor(&self) -> String {
-        event_cursor(self.0.seq)
+        event_cursor(self.0.position())
     }
     async fn application_id(&self) -> ID {
         NodeType::Application.id(self.0.application_id)
@@ -571,23 +599,6 @@ fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
     &services(ctx).events
 }
 
-/// The viewer's events as they are published.
-fn live_events(hub: &EventHub, owner: Uuid) -> impl Stream<Item = std::sync::Arc<Event>> + use<> {
-    let receiver = hub.subscribe();
-    stream::unfold(receiver, move |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(event) if event.user_id() == owner => return Some((event, receiver)),
-                Ok(_) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "a subscriber fell behind; events were dropped");
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
-}
-
 /// The viewer's application a subscription narrows to, if any (`NOT_FOUND` if not theirs).
 async fn own_application(ctx: &Context<'_>, id: Option<&ID>) -> AppResult<Option<Uuid>> {
     let Some(id) = id else {
@@ -608,39 +619,32 @@ pub struct ApplicationsSubscription;
 #[Subscription]
 impl ApplicationsSubscription {
     /// Status changes of the viewer's applications (of one, with `applicationId`) as they
-    /// happen on any server. With `after` (an event's `cursor`), the changes since then are
-    /// delivered first, then live ones, with no gap and no repeat.
+    /// happen on any server, in the order every server delivers them. With `after` (an
+    /// event's `cursor`), the changes since then are delivered first, then live ones, with no
+    /// gap and no repeat. A subscriber that falls behind is caught up from the history. If the
+    /// subscription has to stop early, its last message is an `UNAVAILABLE` error whose
+    /// `extensions.resumeAfter` is the cursor to subscribe again with.
     async fn application_status_changed(
         &self,
         ctx: &Context<'_>,
         application_id: Option<ID>,
         after: Option<String>,
-    ) -> async_graphql::Result<impl Stream<Item = ApplicationStatusEvent> + use<>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ApplicationStatusEvent>> + use<>>
+    {
         let me = viewer(ctx)?;
         let only = own_application(ctx, application_id.as_ref()).await?;
-        let wanted = move |event: &StatusEvent| only.is_none_or(|id| event.application_id == id);
-        // Subscribe before reading the past, so nothing falls between the two.
-        let live = live_events(hub(ctx), me.id);
-        let past = match after {
-            Some(cursor) => {
-                let seq = decode_event_cursor(&cursor)?;
-                let mut conn = services(ctx).pool.get().await?;
-                events::status_events_after(&mut conn, seq, Some(me.id)).await?
-            }
-            None => Vec::new(),
-        };
-        let delivered = past.last().map(|event| event.seq);
-        let past: Vec<StatusEvent> = past.into_iter().filter(|e| wanted(e)).collect();
-        let live = live.filter_map(move |event| {
-            let status = match event.as_ref() {
-                Event::Status(status) if wanted(status) && delivered.is_none_or(|seq| status.seq > seq) => {
-                    Some(status.clone())
+        let after = after.as_deref().map(decode_event_cursor).transpose()?;
+        let feed = events::status_feed(hub(ctx), services(ctx).pool.clone(), me.id, after);
+        Ok(feed.filter_map(move |item| {
+            let item = match item {
+                Ok(event) if only.is_none_or(|id| event.application_id == id) => {
+                    Some(Ok(ApplicationStatusEvent(event)))
                 }
-                _ => None,
+                Ok(_) => None,
+                Err(end) => Some(Err(feed_ended(end))),
             };
-            async move { status }
-        });
-        Ok(stream::iter(past).chain(live).map(ApplicationStatusEvent))
+            async move { item }
+        }))
     }
 
     /// Artifacts created for the viewer's applications (for one, with `applicationId`), on any
@@ -649,13 +653,17 @@ impl ApplicationsSubscription {
         &self,
         ctx: &Context<'_>,
         application_id: Option<ID>,
-    ) -> async_graphql::Result<impl Stream<Item = Artifact> + use<>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Artifact>> + use<>> {
         let me = viewer(ctx)?;
         let only = own_application(ctx, application_id.as_ref()).await?;
         let (owner, pool) = (me.id, services(ctx).pool.clone());
-        Ok(live_events(hub(ctx), owner).filter_map(move |event| {
+        Ok(events::live_events(hub(ctx), owner).filter_map(move |event| {
             let pool = pool.clone();
             async move {
+                let event = match event {
+                    Ok(event) => event,
+                    Err(end) => return Some(Err(feed_ended(end))),
+                };
                 let Event::Artifact(created) = event.as_ref() else {
                     return None;
                 };
@@ -664,7 +672,7 @@ impl ApplicationsSubscription {
                 }
                 let mut conn = pool.get().await.ok()?;
                 match store::artifact_of(&mut conn, owner, created.artifact_id).await {
-                    Ok(row) => row.map(Artifact::from),
+                    Ok(row) => row.map(|row| Ok(Artifact::from(row))),
                     Err(error) => {
                         tracing::warn!(%error, "cannot load a created artifact");
                         None

@@ -16,6 +16,7 @@ diesel::table! {
         to_status -> Text,
         note -> Nullable<Text>,
         created_at -> Timestamptz,
+        txid -> Int8,
     }
 }
 
@@ -147,6 +148,15 @@ diesel::table! {
         sort_order -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_outbox (seq) {
+        seq -> Int8,
+        txid -> Int8,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
     }
 }
 
@@ -392,6 +402,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     candidate_skills,
     education,
     engagements,
+    event_outbox,
     experience_skills,
     experiences,
     job_experience_matches,

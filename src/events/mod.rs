@@ -1,29 +1,64 @@
-//! Events that subscriptions deliver, carried between server copies by PostgreSQL
-//! LISTEN/NOTIFY.
+//! Events that subscriptions deliver, carried between server copies through a transactional
+//! outbox that PostgreSQL NOTIFY wakes the readers of.
 //!
-//! A change publishes its event with `pg_notify` inside its own transaction, so a rolled-back
-//! change sends nothing and a committed one is delivered to every listening copy. Each process
-//! holds one LISTEN connection ([`EventHub`]), reconnecting with backoff when it drops, and
-//! fans events out to its subscribers through a broadcast channel; each subscription keeps
-//! only its viewer's events.
+//! A change writes its event into `event_outbox` inside its own transaction, so a rolled-back
+//! change sends nothing and a committed one is read by every copy. Each process holds one
+//! listening connection ([`EventHub`]) that reads the outbox in [`Position`] order whenever a
+//! NOTIFY (or, while an event is waiting on an older transaction, a short timer) wakes it, and
+//! fans the events out to its subscribers through a broadcast channel.
+//!
+//! Why not order by the identity column alone: identity values are handed out at insert, not
+//! at commit, so a transaction that took seq 10 can commit after the one that took seq 11. An
+//! event is therefore only *settled* — read, delivered, or given out as a cursor — once its
+//! transaction id is below the oldest transaction still running (`pg_snapshot_xmin`): from
+//! then on no event can appear before it. Every copy and every catch-up read sees the same
+//! settled order, so cursors never skip an event that commits late.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Jsonb, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::applications::enums::{ApplicationStatus, ArtifactKind};
+use crate::db::CacheStatement;
+use crate::db::DbPool;
 use crate::db::schema::application_status_events;
 
 const CHANNEL: &str = "careergraph_events";
 /// How the listener's connection names itself in `pg_stat_activity`.
 pub const LISTENER_NAME: &str = "careergraph-listener";
+/// Most rows one outbox or catch-up read returns; more are read in further pages.
+pub const PAGE: i64 = 500;
+/// While a committed event waits for an older transaction to end, the outbox is read again
+/// after this, doubling up to [`MAX_SETTLE_WAIT`] (the older transaction may write no event,
+/// so no NOTIFY would say when it ends).
+const MIN_SETTLE_WAIT: Duration = Duration::from_millis(5);
+const MAX_SETTLE_WAIT: Duration = Duration::from_secs(1);
+/// With nothing pending the listener still reads now and then, in case a wake-up was lost.
+const IDLE_READ: Duration = Duration::from_secs(10);
+/// Outbox rows are a delivery queue: every copy has read them within moments.
+const OUTBOX_RETENTION: &str = "1 day";
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+/// The transaction-id part of a settled position must be below this SQL value.
+const WATERMARK: &str = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+/// Where an event stands in the delivery order: the id of the transaction that wrote it, then
+/// its sequence number within the table. Status events are compared by their own
+/// `application_status_events` position, which follows the same order as the outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Position {
+    pub txid: i64,
+    pub seq: i64,
+}
 
 /// One entry of an application's history.
 #[derive(Clone, Debug, Serialize, Deserialize, Queryable, Selectable)]
@@ -32,6 +67,7 @@ pub const LISTENER_NAME: &str = "careergraph-listener";
 pub struct StatusEvent {
     pub id: Uuid,
     pub seq: i64,
+    pub txid: i64,
     pub user_id: Uuid,
     pub application_id: Uuid,
     pub from_status: Option<ApplicationStatus>,
@@ -40,7 +76,16 @@ pub struct StatusEvent {
     pub created_at: DateTime<Utc>,
 }
 
-/// A new artifact (its content is read from the table: it may exceed NOTIFY's 8 kB).
+impl StatusEvent {
+    pub fn position(&self) -> Position {
+        Position {
+            txid: self.txid,
+            seq: self.seq,
+        }
+    }
+}
+
+/// A new artifact (its content is read from the table when delivered).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactEvent {
@@ -66,57 +111,81 @@ impl Event {
     }
 }
 
-/// Queues `event` for delivery when the caller's transaction commits.
+/// Writes `event` to the outbox and wakes the listeners, both taking effect when the caller's
+/// transaction commits (and neither if it rolls back).
 pub async fn publish(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult<()> {
-    let payload = serde_json::to_string(event)
+    let payload = serde_json::to_value(event)
         .map_err(|error| diesel::result::Error::SerializationError(Box::new(error)))?;
-    diesel::sql_query("select pg_notify($1, $2)")
-        .bind::<diesel::sql_types::Text, _>(CHANNEL)
-        .bind::<diesel::sql_types::Text, _>(payload)
-        .execute(conn)
-        .await
-        .map(drop)
+    // One statement: the wake-up carries nothing, so notifications of one transaction fold
+    // into one.
+    diesel::sql_query(format!(
+        "with written as (insert into event_outbox (payload) values ($1)) \
+         select pg_notify('{CHANNEL}', '')"
+    ))
+    .bind::<Jsonb, _>(payload)
+    .cached()
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
-/// Status events after `seq`, oldest first; of one user when `user` is given.
-pub async fn status_events_after(
+/// One user's settled status events after `after`, in delivery order, at most [`PAGE`].
+pub async fn settled_status_events_after(
     conn: &mut AsyncPgConnection,
-    seq: i64,
-    user: Option<Uuid>,
+    user: Uuid,
+    after: Position,
 ) -> QueryResult<Vec<StatusEvent>> {
-    let mut query = application_status_events::table
-        .filter(application_status_events::seq.gt(seq))
-        .order(application_status_events::seq)
+    use application_status_events::dsl::{seq, txid, user_id};
+    application_status_events::table
+        .filter(user_id.eq(user))
+        .filter(txid.gt(after.txid).or(txid.eq(after.txid).and(seq.gt(after.seq))))
+        .filter(txid.lt(diesel::dsl::sql::<BigInt>(WATERMARK)))
+        .order((txid, seq))
+        .limit(PAGE)
         .select(StatusEvent::as_select())
-        .into_boxed();
-    if let Some(user) = user {
-        query = query.filter(application_status_events::user_id.eq(user));
-    }
-    query.load(conn).await
+        .load(conn)
+        .await
 }
 
-async fn latest_seq(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    application_status_events::table
-        .select(diesel::dsl::max(application_status_events::seq))
-        .first::<Option<i64>>(conn)
-        .await
-        .map(Option::unwrap_or_default)
+/// The position just before every event that is not settled yet: reading after it yields
+/// only events from now on.
+async fn current_position(conn: &mut AsyncPgConnection) -> QueryResult<Position> {
+    let watermark = diesel::select(diesel::dsl::sql::<BigInt>(WATERMARK))
+        .get_result::<i64>(conn)
+        .await?;
+    Ok(Position {
+        txid: watermark - 1,
+        seq: i64::MAX,
+    })
 }
 
 /// This process's subscription to every event.
 #[derive(Clone)]
 pub struct EventHub {
     sender: broadcast::Sender<Arc<Event>>,
+    last_status: watch::Receiver<Option<Position>>,
     listener: Arc<tokio::task::AbortHandle>,
 }
 
 impl EventHub {
-    /// Starts listening on `database_url` (on a connection of its own, outside the pool).
-    pub fn start(database_url: &str) -> Self {
-        let (sender, _) = broadcast::channel(1024);
+    /// Starts listening on `database_url` (on a connection of its own, outside the pool),
+    /// buffering up to `capacity` events for subscribers: one that falls further behind
+    /// catches up from the tables (status changes) or is told it lagged (the rest).
+    pub fn start(database_url: &str, capacity: usize) -> Self {
+        let (sender, _) = broadcast::channel(capacity);
+        let (last_status_sender, last_status) = watch::channel(None);
         let url = with_application_name(database_url, LISTENER_NAME);
-        let listener = Arc::new(tokio::spawn(listen(url, sender.clone())).abort_handle());
-        Self { sender, listener }
+        let listener = Listener {
+            sender: sender.clone(),
+            last_status: last_status_sender,
+            cursor: None,
+        };
+        let listener = Arc::new(tokio::spawn(listener.run(url)).abort_handle());
+        Self {
+            sender,
+            last_status,
+            listener,
+        }
     }
 
     /// Stops listening (before the database goes away at shutdown, so the listener does not
@@ -127,6 +196,12 @@ impl EventHub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.sender.subscribe()
+    }
+
+    /// The position of the last status event broadcast (None before the listener first
+    /// connected): a subscriber that starts now has seen everything up to it.
+    pub fn last_status_position(&self) -> Option<Position> {
+        *self.last_status.borrow()
     }
 }
 
@@ -140,61 +215,274 @@ fn with_application_name(url: &str, name: &str) -> String {
     }
 }
 
-/// Listens forever. After a reconnect, the status events committed while it was away are
-/// read from the table, so live subscribers miss none of them.
-async fn listen(url: String, sender: broadcast::Sender<Arc<Event>>) {
-    let mut backoff = Duration::from_millis(100);
-    let mut last_seq: Option<i64> = None;
-    loop {
-        match listen_once(&url, &sender, &mut last_seq, &mut backoff).await {
-            Ok(()) => tracing::warn!("the event listener's connection ended; reconnecting"),
-            Err(error) => tracing::warn!(%error, ?backoff, "the event listener failed; reconnecting"),
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
-    }
+#[derive(QueryableByName)]
+struct OutboxRow {
+    #[diesel(sql_type = BigInt)]
+    txid: i64,
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+    #[diesel(sql_type = Text)]
+    payload: String,
+    #[diesel(sql_type = Bool)]
+    settled: bool,
 }
 
-async fn listen_once(
-    url: &str,
-    sender: &broadcast::Sender<Arc<Event>>,
-    last_seq: &mut Option<i64>,
-    backoff: &mut Duration,
-) -> Result<(), diesel::result::Error> {
-    let mut conn = AsyncPgConnection::establish(url)
-        .await
-        .map_err(|error| diesel::result::Error::QueryBuilderError(Box::new(error)))?;
-    conn.batch_execute(&format!("listen {CHANNEL}")).await?;
-    match *last_seq {
-        Some(seq) => {
-            for event in status_events_after(&mut conn, seq, None).await? {
-                deliver(sender, Event::Status(event), last_seq);
+/// What the listener does after a read.
+enum Next {
+    /// A full page came back: read again at once.
+    ReadMore,
+    /// A committed event waits for an older transaction.
+    Unsettled,
+    /// Everything is delivered: wait for a wake-up.
+    Idle,
+}
+
+struct Listener {
+    sender: broadcast::Sender<Arc<Event>>,
+    last_status: watch::Sender<Option<Position>>,
+    /// The outbox position of the last event broadcast; kept across reconnects, so the
+    /// events written while the connection was down are read when it is back.
+    cursor: Option<Position>,
+}
+
+impl Listener {
+    async fn run(mut self, url: String) {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match self.listen_once(&url, &mut backoff).await {
+                Ok(()) => tracing::warn!("the event listener's connection ended; reconnecting"),
+                Err(error) => tracing::warn!(%error, ?backoff, "the event listener failed; reconnecting"),
+            }
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(5));
+        }
+    }
+
+    async fn listen_once(&mut self, url: &str, backoff: &mut Duration) -> QueryResult<()> {
+        let mut conn = AsyncPgConnection::establish(url)
+            .await
+            .map_err(|error| diesel::result::Error::QueryBuilderError(Box::new(error)))?;
+        // LISTEN before the first read, so no wake-up falls between the two.
+        conn.batch_execute(&format!("listen {CHANNEL}")).await?;
+        if self.cursor.is_none() {
+            let start = current_position(&mut conn).await?;
+            self.cursor = Some(start);
+            self.last_status.send_replace(Some(start));
+        }
+        tracing::info!("listening for events");
+        *backoff = Duration::from_millis(100);
+        let mut settle_wait = MIN_SETTLE_WAIT;
+        let mut next_prune = Instant::now();
+        loop {
+            if Instant::now() >= next_prune {
+                prune(&mut conn).await?;
+                next_prune = Instant::now() + PRUNE_EVERY;
+            }
+            let wait = match self.read(&mut conn).await? {
+                Next::ReadMore => continue,
+                Next::Unsettled => {
+                    let wait = settle_wait;
+                    settle_wait = (settle_wait * 2).min(MAX_SETTLE_WAIT);
+                    wait
+                }
+                Next::Idle => {
+                    settle_wait = MIN_SETTLE_WAIT;
+                    IDLE_READ
+                }
+            };
+            let mut notifications = std::pin::pin!(conn.notifications_stream());
+            if let Ok(Some(notification)) = tokio::time::timeout(wait, notifications.next()).await {
+                notification?;
+            }
+            // Wake-ups that queued meanwhile are answered by the same read.
+            while let Some(Some(notification)) = notifications.next().now_or_never() {
+                notification?;
             }
         }
-        None => *last_seq = Some(latest_seq(&mut conn).await?),
     }
-    tracing::info!("listening for events");
-    *backoff = Duration::from_millis(100);
-    let mut notifications = std::pin::pin!(conn.notifications_stream());
-    while let Some(notification) = notifications.next().await {
-        let notification = notification?;
-        match serde_json::from_str::<Event>(&notification.payload) {
-            Ok(event) => deliver(sender, event, last_seq),
-            Err(error) => tracing::warn!(%error, "unreadable event payload"),
+
+    /// Broadcasts the settled events after the cursor, in order.
+    async fn read(&mut self, conn: &mut AsyncPgConnection) -> QueryResult<Next> {
+        let cursor = self.cursor.unwrap_or(Position {
+            txid: i64::MIN,
+            seq: i64::MIN,
+        });
+        let rows: Vec<OutboxRow> = diesel::sql_query(format!(
+            "select txid, seq, payload::text as payload, txid < {WATERMARK} as settled \
+             from event_outbox where (txid, seq) > ($1, $2) order by txid, seq limit $3"
+        ))
+        .bind::<BigInt, _>(cursor.txid)
+        .bind::<BigInt, _>(cursor.seq)
+        .bind::<BigInt, _>(PAGE)
+        .cached()
+        .load(conn)
+        .await?;
+        let full = rows.len() as i64 == PAGE;
+        for row in rows {
+            // Rows come in txid order, so the unsettled ones are all at the end.
+            if !row.settled {
+                return Ok(Next::Unsettled);
+            }
+            self.cursor = Some(Position {
+                txid: row.txid,
+                seq: row.seq,
+            });
+            match serde_json::from_str::<Event>(&row.payload) {
+                Ok(event) => self.broadcast(event),
+                Err(error) => tracing::warn!(%error, seq = row.seq, "unreadable event in the outbox"),
+            }
         }
+        Ok(if full { Next::ReadMore } else { Next::Idle })
     }
-    Ok(())
+
+    fn broadcast(&self, event: Event) {
+        if let Event::Status(status) = &event {
+            // Before sending: a subscriber that reads this position has been sent the event.
+            self.last_status.send_replace(Some(status.position()));
+        }
+        // No receiver is not an error: nobody subscribes right now.
+        self.sender.send(Arc::new(event)).ok();
+    }
 }
 
-/// Broadcasts an event, skipping status events already delivered (a notification can arrive
-/// both live and through the catch-up read after a reconnect).
-fn deliver(sender: &broadcast::Sender<Arc<Event>>, event: Event, last_seq: &mut Option<i64>) {
-    if let Event::Status(status) = &event {
-        if last_seq.is_some_and(|last| status.seq <= last) {
-            return;
+async fn prune(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query(format!(
+        "delete from event_outbox where created_at < now() - interval '{OUTBOX_RETENTION}'"
+    ))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Why a feed ended before its subscriber unsubscribed.
+#[derive(Clone, Copy, Debug)]
+pub enum FeedEnd {
+    /// The database failed while the feed read back what it had missed: subscribe again after
+    /// this position (the last event delivered, or where the feed started).
+    Interrupted(Position),
+    /// The subscriber fell behind the broadcast and what it missed cannot be read back.
+    Lagged,
+}
+
+/// The events of `user` as they are broadcast; a subscriber that falls behind is told so
+/// (once, and then the feed ends) rather than silently missing events.
+pub fn live_events(
+    hub: &EventHub,
+    user: Uuid,
+) -> impl futures_util::Stream<Item = Result<Arc<Event>, FeedEnd>> + use<> {
+    let receiver = hub.subscribe();
+    futures_util::stream::unfold(Some(receiver), move |receiver| async move {
+        let mut receiver = receiver?;
+        loop {
+            match receiver.recv().await {
+                Ok(event) if event.user_id() == user => return Some((Ok(event), Some(receiver))),
+                Ok(_) => continue,
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "a subscriber fell behind; ending its subscription");
+                    return Some((Err(FeedEnd::Lagged), None));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
         }
-        *last_seq = Some(status.seq);
+    })
+}
+
+/// The status events of `user`: with `after`, the settled ones since then first; then live
+/// ones; in delivery order, none twice and none missed. A subscriber that falls behind the
+/// broadcast reads what it missed back from `application_status_events` and carries on.
+pub fn status_feed(
+    hub: &EventHub,
+    pool: DbPool,
+    user: Uuid,
+    after: Option<Position>,
+) -> impl futures_util::Stream<Item = Result<StatusEvent, FeedEnd>> + use<> {
+    // Subscribe before anything is read, so nothing falls between the past and the live.
+    let receiver = hub.subscribe();
+    let last = after.or_else(|| hub.last_status_position());
+    let feed = StatusFeed {
+        receiver,
+        pool,
+        user,
+        last,
+        backlog: std::collections::VecDeque::new(),
+        behind: after.is_some() || last.is_none(),
+    };
+    futures_util::stream::unfold(Some(feed), |feed| async move {
+        let mut feed = feed?;
+        match feed.next().await? {
+            Ok(event) => Some((Ok(event), Some(feed))),
+            Err(end) => Some((Err(end), None)),
+        }
+    })
+}
+
+struct StatusFeed {
+    receiver: broadcast::Receiver<Arc<Event>>,
+    pool: DbPool,
+    user: Uuid,
+    /// The last event delivered (or the feed's start); None until it is known.
+    last: Option<Position>,
+    /// Events read back from the table, not yet delivered.
+    backlog: std::collections::VecDeque<StatusEvent>,
+    /// Whether settled events after `last` may still be unread in the table.
+    behind: bool,
+}
+
+impl StatusFeed {
+    async fn next(&mut self) -> Option<Result<StatusEvent, FeedEnd>> {
+        loop {
+            if let Some(event) = self.backlog.pop_front() {
+                return Some(Ok(event));
+            }
+            if self.behind
+                && let Err(error) = self.catch_up().await
+            {
+                tracing::warn!(%error, "a status subscription could not catch up");
+                let resume = self.last.unwrap_or(Position {
+                    txid: i64::MIN,
+                    seq: i64::MIN,
+                });
+                return Some(Err(FeedEnd::Interrupted(resume)));
+            }
+            if !self.backlog.is_empty() {
+                continue;
+            }
+            match self.receiver.recv().await {
+                Ok(event) => {
+                    if let Event::Status(status) = event.as_ref()
+                        && status.user_id == self.user
+                        && self.last.is_none_or(|last| status.position() > last)
+                    {
+                        self.last = Some(status.position());
+                        return Some(Ok(status.clone()));
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::info!(
+                        missed,
+                        "a status subscriber fell behind; reading back what it missed"
+                    );
+                    self.behind = true;
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
     }
-    // No receiver is not an error: nobody subscribes right now.
-    sender.send(Arc::new(event)).ok();
+
+    /// Reads the next page of settled events after `last` into the backlog.
+    async fn catch_up(&mut self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get().await?;
+        let after = match self.last {
+            Some(last) => last,
+            // The listener has not connected yet: start from now.
+            None => *self.last.insert(current_position(&mut conn).await?),
+        };
+        let page = settled_status_events_after(&mut conn, self.user, after).await?;
+        self.behind = page.len() as i64 == PAGE;
+        if let Some(event) = page.last() {
+            self.last = Some(event.position());
+        }
+        self.backlog.extend(page);
+        Ok(())
+    }
 }

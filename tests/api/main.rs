@@ -4,6 +4,7 @@
 mod accounts;
 mod applications;
 mod career;
+mod events;
 mod http;
 mod job_fixtures;
 mod jobs;

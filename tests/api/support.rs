@@ -153,7 +153,7 @@ impl TestApp {
         let settings = Cli::parse_from(argv).settings;
         let statements = StatementCounter::default();
         let pool = db::pool(database_url, 4, statements.clone()).expect("pool");
-        let events = EventHub::start(database_url);
+        let events = EventHub::start(database_url, settings.event_buffer as usize);
         let state = AppState::new(pool, statements.clone(), events, &settings, JWT_SECRET);
         Self {
             router: app(state),

@@ -7,6 +7,7 @@ mod career;
 mod http;
 mod job_fixtures;
 mod jobs;
+mod lifecycle;
 mod migrations;
 mod profile;
 mod record;

@@ -1,0 +1,560 @@
+//! The end of things: updating and deleting applications, and what goes with them.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::{Value, json};
+
+use crate::career::{mutate, refused};
+use crate::support::{Account, TestApp, only_error};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `mutation($input: <input_type>!) { <name>(input: $input) { <selection> } }`; the whole
+/// response. For mutations whose input type `career::mutate` cannot guess (`IdInput`).
+async fn run(
+    app: &TestApp,
+    who: &Account,
+    name: &str,
+    input_type: &str,
+    input: Value,
+    selection: &str,
+) -> Value {
+    let query = format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} }} }}");
+    app.gql(&query, json!({ "input": input }), Some(&who.access_token))
+        .await
+}
+
+async fn delete_application(app: &TestApp, who: &Account, id: &str) -> Value {
+    run(
+        app,
+        who,
+        "deleteApplication",
+        "IdInput",
+        json!({ "id": id }),
+        "deletedId",
+    )
+    .await
+}
+
+/// `node(id:)` as `who` sees it, selecting `selection`: the whole response.
+async fn node(app: &TestApp, who: &Account, id: &str, selection: &str) -> Value {
+    app.gql(
+        &format!("query($id: ID!) {{ node(id: $id) {{ {selection} }} }}"),
+        json!({ "id": id }),
+        Some(&who.access_token),
+    )
+    .await
+}
+
+/// `node(id:)` that must succeed: the node.
+async fn read(app: &TestApp, who: &Account, id: &str, selection: &str) -> Value {
+    let response = node(app, who, id, selection).await;
+    assert!(response.get("errors").is_none(), "{response}");
+    response["data"]["node"].clone()
+}
+
+/// `who` cannot reach `id`: `node(id:)` is NOT_FOUND (and null) and `nodes(ids:)` gives null.
+async fn assert_not_found(app: &TestApp, who: &Account, id: &str) {
+    let response = node(app, who, id, "id").await;
+    assert_eq!(only_error(&response).0, "NOT_FOUND", "{response}");
+    assert_eq!(response["data"]["node"], Value::Null, "{response}");
+    let many = app
+        .ok(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": [id] }),
+            Some(&who.access_token),
+        )
+        .await;
+    assert_eq!(many["nodes"], json!([null]));
+}
+
+async fn posting(app: &TestApp, who: &Account, input: Value) -> String {
+    let made = mutate(app, who, "createJobPosting", input, "jobPosting { id }").await;
+    made["jobPosting"]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Starts an application for `posting_id` with `extra` input fields (context, notes).
+async fn apply(app: &TestApp, who: &Account, posting_id: &str, extra: Value) -> String {
+    let mut input = json!({ "jobPostingId": posting_id });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    let made = mutate(app, who, "createApplication", input, "application { id }").await;
+    made["application"]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn artifact(app: &TestApp, who: &Account, application_id: &str, kind: &str, content: &str) -> String {
+    let made = mutate(
+        app,
+        who,
+        "createArtifact",
+        json!({ "applicationId": application_id, "kind": kind, "content": content }),
+        "artifact { pdfUrl }",
+    )
+    .await;
+    made["artifact"]["pdfUrl"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn pdf_status(app: &TestApp, who: &Account, url: &str) -> StatusCode {
+    let request = Request::get(url)
+        .header("authorization", format!("Bearer {}", who.access_token))
+        .body(Body::empty())
+        .unwrap_or_default();
+    app.send(request).await.0
+}
+
+/// Everything about an application that an update or a foreign request must not change.
+const APPLICATION: &str = "... on Application { id status personalContext notes updatedAt createdAt
+  history { fromStatus toStatus note } artifacts { kind version content } jobPosting { id } }";
+
+/// The ids in `viewer.applications(orderBy:)`, in order, and its totalCount.
+async fn application_ids(app: &TestApp, who: &Account, order: &str) -> (Vec<String>, i64) {
+    let data = app
+        .ok(
+            "query($order: ApplicationOrder) { viewer { applications(orderBy: $order) { totalCount edges { node { id } } } } }",
+            json!({ "order": order }),
+            Some(&who.access_token),
+        )
+        .await;
+    let connection = &data["viewer"]["applications"];
+    (
+        ids_of(connection),
+        connection["totalCount"].as_i64().unwrap_or(-1),
+    )
+}
+
+fn ids_of(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn instant(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(value.as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Rows of `table` that belong to the user with `email`, read straight from the database: for
+/// rows (artifacts, status events, posting skills, stored matches) the API cannot reach once
+/// their parent is gone.
+async fn rows_of(app: &TestApp, table: &str, email: &str) -> i64 {
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query(format!(
+        "select count(*) as n from {table} where user_id = (select id from users where email = $1)"
+    ))
+    .bind::<Text, _>(email)
+    .get_result::<Count>(&mut conn)
+    .await
+    .unwrap_or_else(|e| panic!("{table}: {e}"))
+    .n
+}
+
+// ---------------------------------------------------------------------------------------------
+// updateApplication
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_application_by_its_owner_changes_only_the_given_fields() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("update-app@example.com").await;
+    let first_posting = posting(
+        &app,
+        &me,
+        json!({ "companyName": "Globex", "jobTitle": "Staff Engineer", "description": "Rust" }),
+    )
+    .await;
+    let first = apply(
+        &app,
+        &me,
+        &first_posting,
+        json!({ "personalContext": "I use their product daily", "notes": "Recruiter: Sam" }),
+    )
+    .await;
+    let second = crate::applications::application(&app, &me).await;
+    // The newest change first: the second application, then the first.
+    assert_eq!(
+        application_ids(&app, &me, "LAST_CHANGED").await,
+        (vec![second.clone(), first.clone()], 2)
+    );
+    let before = read(&app, &me, &first, APPLICATION).await;
+    assert_eq!(before["personalContext"], "I use their product daily");
+
+    // Only notes: the context stays; the value is trimmed.
+    let updated = mutate(
+        &app,
+        &me,
+        "updateApplication",
+        json!({ "id": first, "notes": "  Recruiter: Sam; call on Tuesday  " }),
+        "application { id personalContext notes status }",
+    )
+    .await;
+    assert_eq!(
+        updated["application"],
+        json!({ "id": first, "personalContext": "I use their product daily", "notes": "Recruiter: Sam; call on Tuesday", "status": "DRAFT" })
+    );
+    let after = read(&app, &me, &first, APPLICATION).await;
+    assert_eq!(after["notes"], "Recruiter: Sam; call on Tuesday");
+    assert_eq!(after["personalContext"], before["personalContext"]);
+    // Not a status change: no history event, same status, same posting.
+    assert_eq!(after["history"], before["history"]);
+    assert_eq!(after["status"], "DRAFT");
+    assert_eq!(after["jobPosting"], before["jobPosting"]);
+    assert_eq!(after["createdAt"], before["createdAt"]);
+    assert!(
+        instant(&after["updatedAt"]) > instant(&before["updatedAt"]),
+        "updatedAt did not move: {before} -> {after}"
+    );
+    // `updatedAt` is the order of viewer.applications: the edited one comes first now.
+    assert_eq!(
+        application_ids(&app, &me, "LAST_CHANGED").await,
+        (vec![first.clone(), second.clone()], 2)
+    );
+    assert_eq!(
+        application_ids(&app, &me, "NEWEST").await,
+        (vec![second.clone(), first.clone()], 2)
+    );
+
+    // Null clears a field; the other stays. Both at once work too.
+    mutate(
+        &app,
+        &me,
+        "updateApplication",
+        json!({ "id": first, "personalContext": null }),
+        "application { id }",
+    )
+    .await;
+    let cleared = read(&app, &me, &first, APPLICATION).await;
+    assert_eq!(cleared["personalContext"], Value::Null);
+    assert_eq!(cleared["notes"], "Recruiter: Sam; call on Tuesday");
+    mutate(
+        &app,
+        &me,
+        "updateApplication",
+        json!({ "id": first, "personalContext": "Mission fits", "notes": "é".repeat(5000) }),
+        "application { id }",
+    )
+    .await;
+    let both = read(&app, &me, &first, APPLICATION).await;
+    assert_eq!(both["personalContext"], "Mission fits");
+    // The limit is 5,000 characters, not bytes.
+    assert_eq!(both["notes"].as_str().map(|n| n.chars().count()), Some(5000));
+    // The other application was not touched.
+    let untouched = read(&app, &me, &second, APPLICATION).await;
+    assert_eq!(
+        (untouched["personalContext"].clone(), untouched["notes"].clone()),
+        (Value::Null, Value::Null)
+    );
+    // Only the id: nothing changes, the current application comes back.
+    let same = mutate(
+        &app,
+        &me,
+        "updateApplication",
+        json!({ "id": first }),
+        "application { personalContext notes }",
+    )
+    .await;
+    assert_eq!(same["application"]["personalContext"], "Mission fits", "{same}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_application_refuses_bad_input_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("update-bad@example.com").await;
+    let posting_id = posting(
+        &app,
+        &me,
+        json!({ "companyName": "Initech", "jobTitle": "Engineer", "description": "Go" }),
+    )
+    .await;
+    let id = apply(
+        &app,
+        &me,
+        &posting_id,
+        json!({ "personalContext": "Short commute", "notes": "Applied via referral" }),
+    )
+    .await;
+    let before = read(&app, &me, &id, APPLICATION).await;
+
+    for (input, field) in [
+        (json!({ "id": id, "personalContext": "   " }), "personalContext"),
+        (json!({ "id": id, "personalContext": "" }), "personalContext"),
+        (json!({ "id": id, "notes": "\n\t" }), "notes"),
+        (json!({ "id": id, "notes": "x".repeat(5001) }), "notes"),
+        (
+            json!({ "id": id, "personalContext": "y".repeat(5001) }),
+            "personalContext",
+        ),
+        // One good field and one bad one: the good one is not applied either.
+        (
+            json!({ "id": id, "notes": "A fine new note", "personalContext": " " }),
+            "personalContext",
+        ),
+        (
+            json!({ "id": id, "personalContext": "A fine new context", "notes": "z".repeat(5001) }),
+            "notes",
+        ),
+        // A malformed id.
+        (json!({ "id": "not-an-id", "notes": "n" }), "id"),
+        // A value of the wrong type.
+        (json!({ "id": id, "notes": 5 }), "notes"),
+    ] {
+        let response = run(
+            &app,
+            &me,
+            "updateApplication",
+            "UpdateApplicationInput",
+            input.clone(),
+            "application { id }",
+        )
+        .await;
+        assert_eq!(
+            only_error(&response),
+            ("BAD_USER_INPUT".to_owned(), Some(field.to_owned())),
+            "{input}: {response}"
+        );
+        assert_eq!(response["data"], Value::Null, "{response}");
+        let message = response["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(field), "{input}: {message}");
+    }
+    // A well-formed id of another kind of object is no application of the viewer's.
+    assert_eq!(
+        refused(
+            &app,
+            &me,
+            "updateApplication",
+            json!({ "id": posting_id, "notes": "n" })
+        )
+        .await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    assert_eq!(read(&app, &me, &id, APPLICATION).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_users_application_can_be_neither_updated_nor_deleted() {
+    let app = TestApp::new().await;
+    let alice = app.sign_up("alice-app@example.com").await;
+    let bob = app.sign_up("bob-app@example.com").await;
+    let alices_posting = posting(
+        &app,
+        &alice,
+        json!({ "companyName": "Globex", "jobTitle": "Engineer", "description": "Rust" }),
+    )
+    .await;
+    let alices = apply(
+        &app,
+        &alice,
+        &alices_posting,
+        json!({ "personalContext": "Dream job", "notes": "Private notes" }),
+    )
+    .await;
+    let cv = artifact(&app, &alice, &alices, "CV", "Alice's CV").await;
+    let before = read(&app, &alice, &alices, APPLICATION).await;
+    assert_eq!(before["status"], "GENERATED");
+    // Bob has an application of his own, so he is not simply empty-handed.
+    let bobs = crate::applications::application(&app, &bob).await;
+
+    for input in [
+        json!({ "id": alices, "notes": "Bob was here" }),
+        json!({ "id": alices, "personalContext": null }),
+        json!({ "id": alices }),
+    ] {
+        assert_eq!(
+            refused(&app, &bob, "updateApplication", input).await,
+            ("NOT_FOUND".to_owned(), None)
+        );
+    }
+    let deleted = delete_application(&app, &bob, &alices).await;
+    assert_eq!(only_error(&deleted).0, "NOT_FOUND", "{deleted}");
+    assert_not_found(&app, &bob, &alices).await;
+    assert_eq!(application_ids(&app, &bob, "NEWEST").await, (vec![bobs], 1));
+
+    // Alice's application, its artifact and its history are all still there, unchanged.
+    assert_eq!(read(&app, &alice, &alices, APPLICATION).await, before);
+    assert_eq!(
+        application_ids(&app, &alice, "NEWEST").await,
+        (vec![alices.clone()], 1)
+    );
+    assert_eq!(pdf_status(&app, &alice, &cv).await, StatusCode::OK);
+    let posting_node = read(
+        &app,
+        &alice,
+        &alices_posting,
+        "... on JobPosting { application { id } }",
+    )
+    .await;
+    assert_eq!(posting_node["application"]["id"], alices.as_str());
+}
+
+// ---------------------------------------------------------------------------------------------
+// deleteApplication
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_application_removes_it_with_its_artifacts_and_history() {
+    let app = TestApp::new().await;
+    let email = "delete-app@example.com";
+    let me = app.sign_up(email).await;
+    let posting_id = posting(
+        &app,
+        &me,
+        json!({ "companyName": "Hooli", "jobTitle": "SRE", "description": "Kubernetes and Go" }),
+    )
+    .await;
+    let id = apply(&app, &me, &posting_id, json!({ "notes": "Goes away" })).await;
+    let cv = artifact(&app, &me, &id, "CV", "My CV, first draft").await;
+    artifact(&app, &me, &id, "CV", "My CV, second draft").await;
+    let letter = artifact(&app, &me, &id, "COVER_LETTER", "Dear Hooli").await;
+    mutate(
+        &app,
+        &me,
+        "transitionApplication",
+        json!({ "id": id, "to": "SUBMITTED", "note": "sent" }),
+        "application { status }",
+    )
+    .await;
+    let kept = crate::applications::application(&app, &me).await;
+    let before = read(&app, &me, &id, APPLICATION).await;
+    let page = app
+        .ok(
+            "{ viewer { applications(orderBy: NEWEST) { edges { cursor node { id } } } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    let edges = &page["viewer"]["applications"]["edges"];
+    assert_eq!(edges[1]["node"]["id"], id.as_str());
+    let cursor = edges[1]["cursor"].as_str().unwrap_or_default().to_owned();
+    let after_cursor = "query($after: String) { viewer { applications(orderBy: NEWEST, first: 10, after: $after) { edges { node { id } } } } }";
+    let past_the_end = app
+        .ok(after_cursor, json!({ "after": cursor }), Some(&me.access_token))
+        .await;
+    assert_eq!(
+        ids_of(&past_the_end["viewer"]["applications"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(before["artifacts"].as_array().map(Vec::len), Some(3));
+    assert_eq!(before["history"].as_array().map(Vec::len), Some(3));
+    // The kept application has its creation event and no artifacts.
+    assert_eq!(rows_of(&app, "artifacts", email).await, 3);
+    assert_eq!(rows_of(&app, "application_status_events", email).await, 4);
+
+    let deleted = delete_application(&app, &me, &id).await;
+    assert!(deleted.get("errors").is_none(), "{deleted}");
+    assert_eq!(deleted["data"]["deleteApplication"]["deletedId"], id.as_str());
+
+    assert_not_found(&app, &me, &id).await;
+    let posting_node = read(
+        &app,
+        &me,
+        &posting_id,
+        "... on JobPosting { id application { id } }",
+    )
+    .await;
+    assert_eq!(
+        posting_node,
+        json!({ "id": posting_id, "application": null }),
+        "the posting survives without its application"
+    );
+    assert_eq!(
+        application_ids(&app, &me, "LAST_CHANGED").await,
+        (vec![kept.clone()], 1)
+    );
+    let submitted = app
+        .ok(
+            "{ viewer { applications(filter: { status: SUBMITTED }) { totalCount } }
+               jobPostings: viewer { jobPostings(filter: { hasApplication: false }) { edges { node { id } } } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(submitted["viewer"]["applications"]["totalCount"], 0);
+    // A cursor naming the deleted application starts from the beginning (README, Connections).
+    let restarted = app
+        .ok(after_cursor, json!({ "after": cursor }), Some(&me.access_token))
+        .await;
+    assert_eq!(ids_of(&restarted["viewer"]["applications"]), [kept.as_str()]);
+    assert_eq!(
+        ids_of(&submitted["jobPostings"]["jobPostings"]),
+        [posting_id.as_str()]
+    );
+    // The artifacts went with it: their PDFs are gone, and so are the rows (with the history).
+    assert_eq!(pdf_status(&app, &me, &cv).await, StatusCode::NOT_FOUND);
+    assert_eq!(pdf_status(&app, &me, &letter).await, StatusCode::NOT_FOUND);
+    assert_eq!(rows_of(&app, "artifacts", email).await, 0);
+    assert_eq!(rows_of(&app, "application_status_events", email).await, 1);
+    assert_eq!(rows_of(&app, "applications", email).await, 1);
+
+    // Gone for good: deleting or updating it again is NOT_FOUND.
+    assert_eq!(
+        only_error(&delete_application(&app, &me, &id).await).0,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &me,
+            "updateApplication",
+            json!({ "id": id, "notes": "back?" })
+        )
+        .await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &me,
+            "createArtifact",
+            json!({ "applicationId": id, "kind": "CV", "content": "orphan" })
+        )
+        .await
+        .0,
+        "NOT_FOUND"
+    );
+
+    // The posting is free again: a new application starts from scratch.
+    let again = apply(&app, &me, &posting_id, json!({})).await;
+    assert_ne!(again, id);
+    let fresh = read(&app, &me, &again, APPLICATION).await;
+    assert_eq!(fresh["status"], "DRAFT");
+    assert_eq!(fresh["notes"], Value::Null);
+    assert_eq!(
+        fresh["history"],
+        json!([{ "fromStatus": null, "toStatus": "DRAFT", "note": null }])
+    );
+    assert_eq!(fresh["artifacts"], json!([]));
+    let version = mutate(
+        &app,
+        &me,
+        "createArtifact",
+        json!({ "applicationId": again, "kind": "CV", "content": "New start" }),
+        "artifact { version }",
+    )
+    .await;
+    assert_eq!(version["artifact"]["version"], 1);
+    // The other application was never touched.
+    assert!(
+        read(&app, &me, &kept, APPLICATION).await["history"]
+            .as_array()
+            .is_some_and(|h| h.len() == 1)
+    );
+}

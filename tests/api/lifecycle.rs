@@ -1,4 +1,7 @@
-//! The end of things: updating and deleting applications, and what goes with them.
+//! The end of things: updating and deleting applications (and what goes with them), and
+//! unlinking skills.
+
+use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -557,4 +560,281 @@ async fn delete_application_removes_it_with_its_artifacts_and_history() {
             .as_array()
             .is_some_and(|h| h.len() == 1)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// removeCandidateSkill, removeProjectSkill
+// ---------------------------------------------------------------------------------------------
+
+async fn project(app: &TestApp, who: &Account, name: &str) -> String {
+    let made = mutate(
+        app,
+        who,
+        "createProject",
+        json!({ "name": name }),
+        "project { id }",
+    )
+    .await;
+    made["project"]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+/// A catalog skill's id, by (prefix of) name.
+async fn catalog_skill(app: &TestApp, who: &Account, search: &str) -> String {
+    let data = app
+        .ok(
+            "query($search: String) { skills(search: $search, first: 1) { edges { node { id } } } }",
+            json!({ "search": search }),
+            Some(&who.access_token),
+        )
+        .await;
+    data["skills"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no catalog skill {search:?}: {data}"))
+        .to_owned()
+}
+
+/// The viewer's claimed skills, by name.
+async fn claimed(app: &TestApp, who: &Account) -> BTreeSet<String> {
+    let data = app
+        .ok(
+            "{ viewer { skills { edges { node { skill { name } } } } } }",
+            json!({}),
+            Some(&who.access_token),
+        )
+        .await;
+    names(&data["viewer"]["skills"], |node| &node["skill"]["name"])
+}
+
+/// A project's tech stack, by name.
+async fn tech_stack(app: &TestApp, who: &Account, project: &str) -> BTreeSet<String> {
+    let node = read(
+        app,
+        who,
+        project,
+        "... on Project { techStack { edges { node { name } } } }",
+    )
+    .await;
+    names(&node["techStack"], |node| &node["name"])
+}
+
+fn names(connection: &Value, name: impl Fn(&Value) -> &Value) -> BTreeSet<String> {
+    connection["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .filter_map(|e| name(&e["node"]).as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remove_candidate_skill_unlinks_only_the_viewers_claim() {
+    let app = TestApp::new().await;
+    let alice = app.sign_up("alice-claims@example.com").await;
+    let bob = app.sign_up("bob-claims@example.com").await;
+    let mut claim_ids = Vec::new();
+    for (who, name, proficiency) in [
+        (&alice, "Python", "EXPERT"),
+        (&alice, "Go", "BEGINNER"),
+        (&bob, "Python", "ADVANCED"),
+    ] {
+        let made = mutate(
+            &app,
+            who,
+            "setCandidateSkill",
+            json!({ "skillName": name, "proficiency": proficiency }),
+            "candidateSkill { id }",
+        )
+        .await;
+        claim_ids.push(
+            made["candidateSkill"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let alices_python_claim = claim_ids[0].clone();
+    let python = catalog_skill(&app, &alice, "Python").await;
+    let go = catalog_skill(&app, &alice, "Go").await;
+
+    // Other user: Bob never claimed Go; removing it is NOT_FOUND and Alice's claim stays.
+    assert_eq!(
+        refused(&app, &bob, "removeCandidateSkill", json!({ "skillId": go })).await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    assert_eq!(
+        claimed(&app, &alice).await,
+        BTreeSet::from(["Go".to_owned(), "Python".to_owned()])
+    );
+
+    // Owner: Alice withdraws Python.
+    let removed = mutate(
+        &app,
+        &alice,
+        "removeCandidateSkill",
+        json!({ "skillId": python }),
+        "removedSkillId",
+    )
+    .await;
+    assert_eq!(removed["removedSkillId"], python.as_str());
+    assert_eq!(claimed(&app, &alice).await, BTreeSet::from(["Go".to_owned()]));
+    assert_not_found(&app, &alice, &alices_python_claim).await;
+    // Only Alice's claim: Bob's claim of the same skill stays.
+    assert_eq!(claimed(&app, &bob).await, BTreeSet::from(["Python".to_owned()]));
+    // The catalog skill stays.
+    let skill = read(&app, &alice, &python, "... on Skill { id name userAdded }").await;
+    assert_eq!(
+        skill,
+        json!({ "id": python, "name": "Python", "userAdded": false })
+    );
+    assert_eq!(catalog_skill(&app, &bob, "python").await, python);
+
+    // Twice: NOT_FOUND, as documented ("if the candidate had not claimed it").
+    assert_eq!(
+        refused(&app, &alice, "removeCandidateSkill", json!({ "skillId": python })).await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    // A malformed id names its field; a claim's id is not a skill's.
+    assert_eq!(
+        refused(
+            &app,
+            &alice,
+            "removeCandidateSkill",
+            json!({ "skillId": "garbage" })
+        )
+        .await,
+        ("BAD_USER_INPUT".to_owned(), Some("skillId".to_owned()))
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &alice,
+            "removeCandidateSkill",
+            json!({ "skillId": claim_ids[1] })
+        )
+        .await
+        .0,
+        "NOT_FOUND"
+    );
+    assert_eq!(claimed(&app, &alice).await, BTreeSet::from(["Go".to_owned()]));
+    // Claiming it again after the removal works.
+    mutate(
+        &app,
+        &alice,
+        "setCandidateSkill",
+        json!({ "skillId": python, "proficiency": "INTERMEDIATE" }),
+        "candidateSkill { id }",
+    )
+    .await;
+    assert_eq!(
+        claimed(&app, &alice).await,
+        BTreeSet::from(["Go".to_owned(), "Python".to_owned()])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remove_project_skill_unlinks_one_project_only() {
+    let app = TestApp::new().await;
+    let alice = app.sign_up("alice-stack@example.com").await;
+    let bob = app.sign_up("bob-stack@example.com").await;
+    let pipeline = project(&app, &alice, "Pipeline").await;
+    let scraper = project(&app, &alice, "Scraper").await;
+    let bobs = project(&app, &bob, "Bob's tool").await;
+    let mut added = std::collections::HashMap::new();
+    for (who, project_id, name) in [
+        (&alice, &pipeline, "Python"),
+        (&alice, &pipeline, "Airflow"),
+        (&alice, &pipeline, "Quantum Loom Weaving"),
+        (&alice, &scraper, "Python"),
+        (&bob, &bobs, "Python"),
+    ] {
+        let made = mutate(
+            &app,
+            who,
+            "addProjectSkill",
+            json!({ "projectId": project_id, "skillName": name }),
+            "skill { id name }",
+        )
+        .await;
+        added.insert(name, made["skill"]["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let python = added["Python"].clone();
+    let airflow = added["Airflow"].clone();
+    let woven = added["Quantum Loom Weaving"].clone();
+    let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+
+    // Other user: Bob cannot unlink from Alice's project, nor a skill his project lacks.
+    for input in [
+        json!({ "projectId": pipeline, "skillId": python }),
+        json!({ "projectId": bobs, "skillId": airflow }),
+    ] {
+        assert_eq!(
+            refused(&app, &bob, "removeProjectSkill", input).await,
+            ("NOT_FOUND".to_owned(), None)
+        );
+    }
+    assert_eq!(
+        tech_stack(&app, &alice, &pipeline).await,
+        set(&["Airflow", "Python", "Quantum Loom Weaving"])
+    );
+
+    // Owner: Python leaves Pipeline only.
+    let removed = mutate(
+        &app,
+        &alice,
+        "removeProjectSkill",
+        json!({ "projectId": pipeline, "skillId": python }),
+        "removedSkillId",
+    )
+    .await;
+    assert_eq!(removed["removedSkillId"], python.as_str());
+    assert_eq!(
+        tech_stack(&app, &alice, &pipeline).await,
+        set(&["Airflow", "Quantum Loom Weaving"])
+    );
+    assert_eq!(tech_stack(&app, &alice, &scraper).await, set(&["Python"]));
+    assert_eq!(tech_stack(&app, &bob, &bobs).await, set(&["Python"]));
+
+    // A skill this link added to the catalog stays in it after the link is gone.
+    mutate(
+        &app,
+        &alice,
+        "removeProjectSkill",
+        json!({ "projectId": pipeline, "skillId": woven }),
+        "removedSkillId",
+    )
+    .await;
+    assert_eq!(tech_stack(&app, &alice, &pipeline).await, set(&["Airflow"]));
+    for (id, name, user_added) in [(&python, "Python", false), (&woven, "Quantum Loom Weaving", true)] {
+        assert_eq!(
+            read(&app, &bob, id, "... on Skill { name userAdded }").await,
+            json!({ "name": name, "userAdded": user_added })
+        );
+    }
+    assert_eq!(catalog_skill(&app, &bob, "quantum loom").await, woven);
+
+    // Twice: NOT_FOUND, as documented ("if it was not there"); nothing else moves.
+    assert_eq!(
+        refused(
+            &app,
+            &alice,
+            "removeProjectSkill",
+            json!({ "projectId": pipeline, "skillId": python })
+        )
+        .await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    for (input, field) in [
+        (json!({ "projectId": "garbage", "skillId": python }), "projectId"),
+        (json!({ "projectId": pipeline, "skillId": "garbage" }), "skillId"),
+    ] {
+        assert_eq!(
+            refused(&app, &alice, "removeProjectSkill", input).await,
+            ("BAD_USER_INPUT".to_owned(), Some(field.to_owned()))
+        );
+    }
+    assert_eq!(tech_stack(&app, &alice, &pipeline).await, set(&["Airflow"]));
+    assert_eq!(tech_stack(&app, &alice, &scraper).await, set(&["Python"]));
 }

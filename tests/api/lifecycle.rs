@@ -1,5 +1,5 @@
-//! The end of things: updating and deleting applications (and what goes with them), and
-//! unlinking skills.
+//! The end of things: updating and deleting applications, unlinking skills, deleting postings
+//! (with what the schema says goes with them).
 
 use std::collections::BTreeSet;
 
@@ -10,7 +10,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value, json};
 
-use crate::career::{mutate, refused};
+use crate::career::{experience, mutate, refused};
 use crate::support::{Account, TestApp, only_error};
 
 // ---------------------------------------------------------------------------------------------
@@ -837,4 +837,251 @@ async fn remove_project_skill_unlinks_one_project_only() {
     }
     assert_eq!(tech_stack(&app, &alice, &pipeline).await, set(&["Airflow"]));
     assert_eq!(tech_stack(&app, &alice, &scraper).await, set(&["Python"]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// deleteJobPosting
+// ---------------------------------------------------------------------------------------------
+
+/// A posting with extracted, manual and removed skills, a computed and a manual match, and an
+/// application with an artifact: (posting, application, artifact PDF url, experiences).
+async fn full_posting(app: &TestApp, who: &Account, company: &str) -> (String, String, String, [String; 2]) {
+    let rust_shop = experience(
+        app,
+        who,
+        &format!("{company} alumni"),
+        "FULL_TIME",
+        "2021-01-01",
+        None,
+    )
+    .await;
+    let unrelated = experience(
+        app,
+        who,
+        &format!("{company} other"),
+        "FULL_TIME",
+        "2015-01-01",
+        Some("2016-01-01"),
+    )
+    .await;
+    mutate(
+        app,
+        who,
+        "setExperienceSkill",
+        json!({ "experienceId": rust_shop, "skillName": "Rust", "prominence": "PRIMARY" }),
+        "experienceSkill { id }",
+    )
+    .await;
+    let id = posting(
+        app,
+        who,
+        json!({ "companyName": company, "jobTitle": "Backend", "description": "Rust, Kafka and Docker." }),
+    )
+    .await;
+    mutate(
+        app,
+        who,
+        "setJobPostingSkill",
+        json!({ "jobPostingId": id, "skillName": "Terraform", "importance": "NICE_TO_HAVE" }),
+        "jobPosting { id }",
+    )
+    .await;
+    let kafka = catalog_skill(app, who, "Apache Kafka").await;
+    mutate(
+        app,
+        who,
+        "removeJobPostingSkill",
+        json!({ "jobPostingId": id, "skillId": kafka }),
+        "removedSkillId",
+    )
+    .await;
+    mutate(
+        app,
+        who,
+        "setMatch",
+        json!({ "jobPostingId": id, "experienceId": unrelated, "relevance": "HIGH", "relevanceNotes": "Same domain" }),
+        "jobPosting { id }",
+    )
+    .await;
+    let application = apply(app, who, &id, json!({ "notes": "n" })).await;
+    let pdf = artifact(app, who, &application, "CV", "CV text").await;
+    (id, application, pdf, [rust_shop, unrelated])
+}
+
+const POSTING: &str = "... on JobPosting { id companyName
+  skills { edges { node { importance skill { name } } } }
+  matches { edges { node { creationSource experience { id } } } }
+  application { id artifacts { version } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_job_posting_takes_its_skills_matches_and_application() {
+    let app = TestApp::new().await;
+    let email = "delete-posting@example.com";
+    let me = app.sign_up(email).await;
+    let (doomed, application, pdf, [rust_shop, unrelated]) = full_posting(&app, &me, "Doomed").await;
+    let (kept, kept_application, kept_pdf, _) = full_posting(&app, &me, "Kept").await;
+    let kept_before = read(&app, &me, &kept, POSTING).await;
+    let doomed_before = read(&app, &me, &doomed, POSTING).await;
+    assert_eq!(
+        names(&doomed_before["skills"], |n| &n["skill"]["name"]),
+        BTreeSet::from(["Docker".to_owned(), "Rust".to_owned(), "Terraform".to_owned()])
+    );
+    // Its manual match, and computed ones for both Rust experiences (this posting's and the
+    // other's: matches cover all the viewer's experiences).
+    let matches: BTreeSet<(String, String)> = doomed_before["matches"]["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .map(|e| {
+                    (
+                        e["node"]["creationSource"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        e["node"]["experience"]["id"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(matches.len(), 3, "{matches:?}");
+    assert!(matches.contains(&("MANUAL".to_owned(), unrelated.clone())));
+    assert!(matches.contains(&("COMPUTED".to_owned(), rust_shop.clone())));
+    // Both postings were built alike, so each holds half of these rows.
+    let skill_rows = rows_of(&app, "job_posting_skills", email).await;
+    let match_rows = rows_of(&app, "job_experience_matches", email).await;
+    assert_eq!(rows_of(&app, "applications", email).await, 2);
+
+    let deleted = mutate(
+        &app,
+        &me,
+        "deleteJobPosting",
+        json!({ "id": doomed }),
+        "deletedId",
+    )
+    .await;
+    assert_eq!(deleted["deletedId"], doomed.as_str());
+
+    // The posting is gone, and so is its application (Application.jobPosting is non-null).
+    assert_not_found(&app, &me, &doomed).await;
+    assert_not_found(&app, &me, &application).await;
+    assert_eq!(pdf_status(&app, &me, &pdf).await, StatusCode::NOT_FOUND);
+    let listed = app
+        .ok(
+            "{ viewer { jobPostings { totalCount edges { node { id } } } applications { totalCount edges { node { id } } } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(ids_of(&listed["viewer"]["jobPostings"]), [kept.as_str()]);
+    assert_eq!(listed["viewer"]["jobPostings"]["totalCount"], 1);
+    assert_eq!(
+        ids_of(&listed["viewer"]["applications"]),
+        [kept_application.as_str()]
+    );
+    assert_eq!(listed["viewer"]["applications"]["totalCount"], 1);
+    // Its skill rows and its stored (manual) match went with it; exactly half of each.
+    assert_eq!(rows_of(&app, "job_posting_skills", email).await, skill_rows / 2);
+    assert_eq!(
+        rows_of(&app, "job_experience_matches", email).await,
+        match_rows / 2
+    );
+    assert_eq!(rows_of(&app, "applications", email).await, 1);
+    assert_eq!(rows_of(&app, "artifacts", email).await, 1);
+
+    // The experiences it matched stay, with their skills; the catalog skills stay.
+    for experience_id in [&rust_shop, &unrelated] {
+        read(&app, &me, experience_id, "... on Experience { id }").await;
+    }
+    let rust_shop_skills = read(
+        &app,
+        &me,
+        &rust_shop,
+        "... on Experience { skills { edges { node { skill { name } } } } }",
+    )
+    .await;
+    assert_eq!(
+        names(&rust_shop_skills["skills"], |n| &n["skill"]["name"]),
+        BTreeSet::from(["Rust".to_owned()])
+    );
+    for name in ["Terraform", "Apache Kafka", "Rust", "Docker"] {
+        let id = catalog_skill(&app, &me, name).await;
+        assert_eq!(read(&app, &me, &id, "... on Skill { name }").await["name"], name);
+    }
+    // The other posting is exactly as it was.
+    assert_eq!(read(&app, &me, &kept, POSTING).await, kept_before);
+    assert_eq!(pdf_status(&app, &me, &kept_pdf).await, StatusCode::OK);
+
+    // Twice: NOT_FOUND; so is any edit of it, or starting an application for it.
+    assert_eq!(
+        refused(&app, &me, "deleteJobPosting", json!({ "id": doomed })).await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    for (mutation, input) in [
+        ("updateJobPosting", json!({ "id": doomed, "remoteOk": true })),
+        (
+            "setJobPostingSkill",
+            json!({ "jobPostingId": doomed, "skillName": "Go", "importance": "MUST_HAVE" }),
+        ),
+        (
+            "setMatch",
+            json!({ "jobPostingId": doomed, "experienceId": rust_shop, "relevance": "LOW" }),
+        ),
+        ("createApplication", json!({ "jobPostingId": doomed })),
+    ] {
+        assert_eq!(
+            refused(&app, &me, mutation, input).await.0,
+            "NOT_FOUND",
+            "{mutation}"
+        );
+    }
+    assert_eq!(rows_of(&app, "job_posting_skills", email).await, skill_rows / 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_users_job_posting_cannot_be_deleted() {
+    let app = TestApp::new().await;
+    let alice_email = "alice-posting@example.com";
+    let alice = app.sign_up(alice_email).await;
+    let bob = app.sign_up("bob-posting@example.com").await;
+    let (alices, application, pdf, _) = full_posting(&app, &alice, "Alice's").await;
+    let before = read(&app, &alice, &alices, POSTING).await;
+    let skill_rows = rows_of(&app, "job_posting_skills", alice_email).await;
+    let bobs = posting(
+        &app,
+        &bob,
+        json!({ "companyName": "Bob's", "jobTitle": "Dev", "description": "Rust" }),
+    )
+    .await;
+
+    assert_eq!(
+        refused(&app, &bob, "deleteJobPosting", json!({ "id": alices })).await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    // An application id is not a posting id, even the owner's.
+    assert_eq!(
+        refused(&app, &alice, "deleteJobPosting", json!({ "id": application })).await,
+        ("NOT_FOUND".to_owned(), None)
+    );
+    assert_eq!(
+        refused(&app, &bob, "deleteJobPosting", json!({ "id": "garbage" })).await,
+        ("BAD_USER_INPUT".to_owned(), Some("id".to_owned()))
+    );
+
+    assert_eq!(read(&app, &alice, &alices, POSTING).await, before);
+    assert_eq!(rows_of(&app, "job_posting_skills", alice_email).await, skill_rows);
+    assert_eq!(pdf_status(&app, &alice, &pdf).await, StatusCode::OK);
+    assert_eq!(
+        read(&app, &alice, &application, "... on Application { id }").await["id"],
+        application.as_str()
+    );
+    assert_not_found(&app, &bob, &alices).await;
+    // Bob's own posting is his to delete.
+    mutate(&app, &bob, "deleteJobPosting", json!({ "id": bobs }), "deletedId").await;
+    assert_not_found(&app, &bob, &bobs).await;
+    assert_eq!(read(&app, &alice, &alices, POSTING).await, before);
 }

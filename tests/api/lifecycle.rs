@@ -1,13 +1,14 @@
 //! The end of things: updating and deleting applications, unlinking skills, deleting postings
-//! (with what the schema says goes with them).
+//! (with what the schema says goes with them); and `/metrics`.
 
 use std::collections::BTreeSet;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Request, StatusCode, header};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
 use crate::career::{experience, mutate, refused};
@@ -1084,4 +1085,107 @@ async fn another_users_job_posting_cannot_be_deleted() {
     mutate(&app, &bob, "deleteJobPosting", json!({ "id": bobs }), "deletedId").await;
     assert_not_found(&app, &bob, &bobs).await;
     assert_eq!(read(&app, &alice, &alices, POSTING).await, before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// /metrics
+// ---------------------------------------------------------------------------------------------
+
+/// GET /metrics: status, content type, body.
+async fn metrics(app: &TestApp) -> (StatusCode, String, String) {
+    let response = tower::ServiceExt::oneshot(
+        app.router.clone(),
+        Request::get("/metrics").body(Body::empty()).unwrap_or_default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+        .unwrap_or_default();
+    (status, content_type, body)
+}
+
+/// The value of the sample `name` (no labels) in Prometheus text.
+fn sample(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let (metric, value) = line.split_once(' ')?;
+            (metric == name).then(|| value.trim().parse::<f64>().ok())?
+        })
+        .unwrap_or_else(|| panic!("no sample {name} in:\n{text}"))
+}
+
+const STATEMENTS: &str = "careergraph_sql_statements_total";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_count_the_sql_statements_of_graphql_requests() {
+    let app = TestApp::new().await;
+    let (status, content_type, text) = metrics(&app).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    assert!(content_type.contains("version=0.0.4"), "{content_type}");
+    // Well-formed exposition: each sample is `name value` under its HELP and TYPE lines.
+    for line in text.lines() {
+        if let Some(comment) = line.strip_prefix("# ") {
+            assert!(
+                comment.starts_with("HELP ") || comment.starts_with("TYPE "),
+                "{line}"
+            );
+            continue;
+        }
+        let (name, value) = line
+            .split_once(' ')
+            .unwrap_or_else(|| panic!("not a sample: {line:?}"));
+        assert!(value.trim().parse::<f64>().is_ok(), "{line}");
+        assert!(
+            text.contains(&format!("# HELP {name} ")) && text.contains(&format!("# TYPE {name} ")),
+            "{name} lacks HELP/TYPE"
+        );
+    }
+    assert!(text.contains(&format!("# TYPE {STATEMENTS} counter")), "{text}");
+    assert!(
+        text.contains("# TYPE careergraph_db_pool_connections gauge"),
+        "{text}"
+    );
+    let start = sample(&text, STATEMENTS);
+
+    // A GraphQL request that reads the database moves the counter by what it sent.
+    let me = app.sign_up("metrics@example.com").await;
+    let signed_up = sample(&metrics(&app).await.2, STATEMENTS);
+    assert!(signed_up > start, "{start} -> {signed_up}");
+    let sent = app
+        .statements_for(
+            "{ viewer { email jobPostings { totalCount } applications { totalCount } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    assert!(sent > 0);
+    let after_query = sample(&metrics(&app).await.2, STATEMENTS);
+    assert_eq!(after_query - signed_up, sent as f64);
+    // Reading /metrics sends nothing itself, and neither does a query that needs no data.
+    assert_eq!(sample(&metrics(&app).await.2, STATEMENTS), after_query);
+    app.ok("{ __typename }", json!({}), None).await;
+    assert_eq!(sample(&metrics(&app).await.2, STATEMENTS), after_query);
+    // A mutation counts as well.
+    posting(
+        &app,
+        &me,
+        json!({ "companyName": "Metrics Co", "jobTitle": "Dev", "description": "Rust" }),
+    )
+    .await;
+    assert!(sample(&metrics(&app).await.2, STATEMENTS) > after_query);
+    // The pool has opened at least one connection by now.
+    assert!(sample(&metrics(&app).await.2, "careergraph_db_pool_connections") >= 1.0);
 }

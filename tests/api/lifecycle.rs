@@ -1,5 +1,5 @@
 //! The end of things: updating and deleting applications, unlinking skills, deleting postings
-//! (with what the schema says goes with them); and `/metrics`.
+//! (with what the schema says goes with them), `/metrics`, and `Application.fitScore`.
 
 use std::collections::BTreeSet;
 
@@ -1188,4 +1188,222 @@ async fn metrics_count_the_sql_statements_of_graphql_requests() {
     assert!(sample(&metrics(&app).await.2, STATEMENTS) > after_query);
     // The pool has opened at least one connection by now.
     assert!(sample(&metrics(&app).await.2, "careergraph_db_pool_connections") >= 1.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Application.fitScore
+// ---------------------------------------------------------------------------------------------
+
+const FIT: &str = "... on Application { fitScore jobPosting { skillGap { fitScore }
+  skills { edges { node { importance skill { name } } } } } }";
+
+/// The application's fitScore, checked against its posting's skill gap and the listing.
+async fn fit_score(app: &TestApp, who: &Account, application: &str) -> i64 {
+    let node = read(app, who, application, FIT).await;
+    assert_eq!(
+        node["fitScore"], node["jobPosting"]["skillGap"]["fitScore"],
+        "{node}"
+    );
+    let listed = app
+        .ok(
+            "{ viewer { applications { edges { node { id fitScore } } } } }",
+            json!({}),
+            Some(&who.access_token),
+        )
+        .await;
+    let in_list = listed["viewer"]["applications"]["edges"]
+        .as_array()
+        .and_then(|edges| edges.iter().find(|e| e["node"]["id"] == application))
+        .map(|e| e["node"]["fitScore"].clone());
+    assert_eq!(in_list.as_ref(), Some(&node["fitScore"]));
+    node["fitScore"].as_i64().unwrap_or(-1)
+}
+
+async fn posting_skills(app: &TestApp, who: &Account, application: &str) -> BTreeSet<(String, String)> {
+    let node = read(app, who, application, FIT).await;
+    node["jobPosting"]["skills"]["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .map(|e| {
+                    (
+                        e["node"]["skill"]["name"].as_str().unwrap_or_default().to_owned(),
+                        e["node"]["importance"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn skill_set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(name, importance)| (name.to_string(), importance.to_string()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fit_score_follows_the_formula_and_stays_current() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("fit@example.com").await;
+    // Evidence of each kind. A current experience (recency 1): Rust PRIMARY (1.0) and Docker
+    // MENTIONED (0.3); a claim of Docker ADVANCED (0.8, the better of the two for Docker); a
+    // personal project listing Kubernetes (0.5).
+    let current = experience(&app, &me, "Current Co", "FULL_TIME", "2022-01-01", None).await;
+    for (skill, prominence) in [("Rust", "PRIMARY"), ("Docker", "MENTIONED")] {
+        mutate(
+            &app,
+            &me,
+            "setExperienceSkill",
+            json!({ "experienceId": current, "skillName": skill, "prominence": prominence }),
+            "experienceSkill { id }",
+        )
+        .await;
+    }
+    mutate(
+        &app,
+        &me,
+        "setCandidateSkill",
+        json!({ "skillName": "Docker", "proficiency": "ADVANCED" }),
+        "candidateSkill { id }",
+    )
+    .await;
+    let homelab = project(&app, &me, "Homelab").await;
+    mutate(
+        &app,
+        &me,
+        "addProjectSkill",
+        json!({ "projectId": homelab, "skillName": "Kubernetes" }),
+        "skill { id }",
+    )
+    .await;
+
+    let posting_id = posting(
+        &app,
+        &me,
+        json!({ "companyName": "Fit Co", "jobTitle": "Platform", "description": "Rust, Docker and PostgreSQL.", "niceToHaves": "Kubernetes" }),
+    )
+    .await;
+    let id = apply(&app, &me, &posting_id, json!({})).await;
+    assert_eq!(
+        posting_skills(&app, &me, &id).await,
+        skill_set(&[
+            ("Rust", "MUST_HAVE"),
+            ("Docker", "MUST_HAVE"),
+            ("PostgreSQL", "MUST_HAVE"),
+            ("Kubernetes", "NICE_TO_HAVE"),
+        ])
+    );
+    // round(100 × (1·1.0 + 1·0.8 + 1·0 + 0.5·0.5) ÷ (1 + 1 + 1 + 0.5)) = round(58.57) = 59
+    assert_eq!(fit_score(&app, &me, &id).await, 59);
+
+    // Always current: withdrawing the Docker claim leaves the experience's 0.3 …
+    let docker = catalog_skill(&app, &me, "Docker").await;
+    mutate(
+        &app,
+        &me,
+        "removeCandidateSkill",
+        json!({ "skillId": docker }),
+        "removedSkillId",
+    )
+    .await;
+    // round(100 × (1.0 + 0.3 + 0.25) ÷ 3.5) = round(44.29) = 44
+    assert_eq!(fit_score(&app, &me, &id).await, 44);
+    // … and unlinking Kubernetes from the project drops its 0.5.
+    let kubernetes = catalog_skill(&app, &me, "Kubernetes").await;
+    mutate(
+        &app,
+        &me,
+        "removeProjectSkill",
+        json!({ "projectId": homelab, "skillId": kubernetes }),
+        "removedSkillId",
+    )
+    .await;
+    // round(100 × (1.0 + 0.3) ÷ 3.5) = round(37.14) = 37
+    assert_eq!(fit_score(&app, &me, &id).await, 37);
+    // A status change does not touch it; a PostgreSQL claim (EXPERT 1.0) raises it.
+    mutate(
+        &app,
+        &me,
+        "transitionApplication",
+        json!({ "id": id, "to": "WITHDRAWN" }),
+        "application { status }",
+    )
+    .await;
+    assert_eq!(fit_score(&app, &me, &id).await, 37);
+    mutate(
+        &app,
+        &me,
+        "setCandidateSkill",
+        json!({ "skillName": "PostgreSQL", "proficiency": "EXPERT" }),
+        "candidateSkill { id }",
+    )
+    .await;
+    // round(100 × (1.0 + 0.3 + 1.0) ÷ 3.5) = round(65.71) = 66
+    assert_eq!(fit_score(&app, &me, &id).await, 66);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fit_score_is_zero_without_overlap() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("no-fit@example.com").await;
+    let current = experience(&app, &me, "Rust Co", "FULL_TIME", "2020-01-01", None).await;
+    mutate(
+        &app,
+        &me,
+        "setExperienceSkill",
+        json!({ "experienceId": current, "skillName": "Rust", "prominence": "PRIMARY" }),
+        "experienceSkill { id }",
+    )
+    .await;
+    mutate(
+        &app,
+        &me,
+        "setCandidateSkill",
+        json!({ "skillName": "Go", "proficiency": "EXPERT" }),
+        "candidateSkill { id }",
+    )
+    .await;
+    // A posting whose skills the candidate has no evidence for.
+    let elsewhere = posting(
+        &app,
+        &me,
+        json!({ "companyName": "Data Co", "jobTitle": "Analyst", "description": "Python, Tableau and SQL." }),
+    )
+    .await;
+    let id = apply(&app, &me, &elsewhere, json!({})).await;
+    assert_eq!(
+        posting_skills(&app, &me, &id).await,
+        skill_set(&[
+            ("Python", "MUST_HAVE"),
+            ("Tableau", "MUST_HAVE"),
+            ("SQL", "MUST_HAVE")
+        ])
+    );
+    assert_eq!(fit_score(&app, &me, &id).await, 0);
+    let gap = read(
+        &app,
+        &me,
+        &elsewhere,
+        "... on JobPosting { skillGap { matched { skill { name } } missing { skill { name } } } }",
+    )
+    .await;
+    assert_eq!(gap["skillGap"]["matched"], json!([]));
+    assert_eq!(gap["skillGap"]["missing"].as_array().map(Vec::len), Some(3));
+
+    // A posting that asks for no catalog skill at all: nothing to fit, 0 (not an error).
+    let vague = posting(
+        &app,
+        &me,
+        json!({ "companyName": "Vague Co", "jobTitle": "Person", "description": "Build things." }),
+    )
+    .await;
+    let vague_application = apply(&app, &me, &vague, json!({})).await;
+    assert_eq!(
+        posting_skills(&app, &me, &vague_application).await,
+        BTreeSet::new()
+    );
+    assert_eq!(fit_score(&app, &me, &vague_application).await, 0);
 }

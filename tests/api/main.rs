@@ -8,6 +8,7 @@ mod events;
 mod http;
 mod job_fixtures;
 mod jobs;
+mod lifecycle;
 mod migrations;
 mod profile;
 mod record;

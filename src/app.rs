@@ -28,6 +28,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::events::EventHub;
 use crate::graphql::context::{Auth, RequestAuth, Services};
+use crate::graphql::limits::DocumentLimits;
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql::{self, AppSchema, Limits};
 
@@ -68,8 +69,17 @@ impl AppState {
                 events,
             },
             Limits {
-                depth: settings.max_depth,
+                document: DocumentLimits {
+                    depth: settings.max_depth,
+                    // Every field costs at least one, so no document with more expanded
+                    // fields than this could pass the complexity limit.
+                    fields: settings.max_complexity,
+                    aliases: settings.max_aliases,
+                    root_fields: settings.max_root_fields,
+                    directives: settings.max_directives,
+                },
                 complexity: settings.max_complexity,
+                errors: settings.max_errors as usize,
             },
         );
         Self {
@@ -179,6 +189,18 @@ fn request_error(status: StatusCode, code: &str, message: String) -> Response {
         .into_response()
 }
 
+/// Whether a POST says its body is JSON. Only such a request runs: a browser sends JSON
+/// across sites only after a CORS preflight, while a plain form (`text/plain`, urlencoded or
+/// multipart) needs none, so accepting any body would let any site run mutations.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|media| media.trim().to_ascii_lowercase())
+        .is_some_and(|media| media == "application/json" || media == "application/graphql-response+json")
+}
+
 async fn graphql_http(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -195,13 +217,25 @@ async fn graphql_http(
         }
         Err(rejection) => return request_error(rejection.status(), "BAD_REQUEST", rejection.body_text()),
     };
+    if !is_json(&headers) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "POST /graphql takes `Content-Type: application/json`".to_owned(),
+        );
+    }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(error) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 "GRAPHQL_PARSE_FAILED",
-                format!("the body is not a GraphQL request in JSON: {error}"),
+                format!(
+                    "the body is not a GraphQL request in JSON (an object with `query`, or an array of them): \
+                     line {}, column {}",
+                    error.line(),
+                    error.column()
+                ),
             );
         }
     };

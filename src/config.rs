@@ -128,6 +128,27 @@ pub struct Settings {
     )]
     pub max_complexity: usize,
 
+    /// Most aliased fields in one operation (fragments expanded).
+    #[arg(long, env = "CAREERGRAPH_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+
+    /// Most fields at the root of one operation (fragments expanded).
+    #[arg(
+        long,
+        env = "CAREERGRAPH_MAX_ROOT_FIELDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub max_root_fields: usize,
+
+    /// Most directives in one document.
+    #[arg(long, env = "CAREERGRAPH_MAX_DIRECTIVES", default_value_t = 50, global = true)]
+    pub max_directives: usize,
+
+    /// Most errors in one response (the last then says how many were left out).
+    #[arg(long, env = "CAREERGRAPH_MAX_ERRORS", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_errors: u32,
+
     /// Log filter, e.g. `info` or `info,careergraph=debug`.
     #[arg(long, env = "CAREERGRAPH_LOG", default_value = "info", global = true)]
     pub log: String,

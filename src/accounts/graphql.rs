@@ -20,6 +20,10 @@ use crate::jobs::store::JobPosting;
 use crate::profile::graphql::CandidateProfile;
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
 
+/// The root fields that check a credential (a password or a refresh token): a request may run
+/// one of them at most, so aliases cannot turn one request into a password-guessing run.
+pub const CREDENTIAL_FIELDS: &[&str] = &["signIn", "signUp", "refreshSession"];
+
 /// A user is only ever visible to themself.
 pub struct UserById;
 

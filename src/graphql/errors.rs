@@ -121,9 +121,49 @@ fn set_code(mut error: ServerError, code: &str) -> ServerError {
     error
 }
 
-/// A document that does not parse.
-pub fn parse_failed(error: ServerError) -> ServerError {
+/// The longest line of the document a parse error quotes.
+const QUOTED_LINE: usize = 120;
+
+/// A document that does not parse. The parser's message quotes the offending line; a
+/// document on one line would be echoed whole, so the quote is cut short.
+pub fn parse_failed(mut error: ServerError) -> ServerError {
+    if error
+        .message
+        .lines()
+        .any(|line| line.chars().count() > QUOTED_LINE)
+    {
+        error.message = error
+            .message
+            .lines()
+            .map(|line| match line.char_indices().nth(QUOTED_LINE) {
+                Some((end, _)) => format!("{}…", &line[..end]),
+                None => line.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     set_code(error, "GRAPHQL_PARSE_FAILED")
+}
+
+/// At most `most` errors in a response; the last one then says how many were left out.
+pub fn cap(mut response: Response, most: usize) -> Response {
+    if response.errors.len() > most {
+        let omitted = response.errors.len() - most;
+        let code = response.errors[most]
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code").cloned());
+        response.errors.truncate(most);
+        let mut error = ServerError::new(format!("{omitted} more errors were left out"), None);
+        if let Some(code) = code {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code);
+        }
+        response.errors.push(error);
+    }
+    response
 }
 
 /// Gives `extensions.code` to the errors the engine raised itself (ours already carry one).

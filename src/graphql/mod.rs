@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod errors;
 pub mod ids;
+pub mod limits;
 pub mod loaders;
 pub mod node;
 pub mod scalars;
@@ -13,19 +14,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{
-    Data, Executor, MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder, Subscription,
+    BatchRequest, BatchResponse, Data, Executor, MergedObject, MergedSubscription, Request, Response, Schema,
+    SchemaBuilder, ServerError, Subscription,
 };
 use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
-use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::accounts::graphql::{AccountsMutation, AccountsQuery, CREDENTIAL_FIELDS};
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
 use crate::career::mutations::CareerMutation;
 use crate::jobs::graphql::JobsMutation;
 use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use context::Services;
+use limits::{DocumentLimits, Refusal};
 use node::NodeQuery;
 
 /// The values of a text[] column (whose elements diesel types as nullable, though ours never
@@ -62,18 +65,78 @@ pub struct Mutation(
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(HeartbeatSubscription, ApplicationsSubscription);
 
-/// The schema as the server runs it: async-graphql's, with a code on every error the engine
-/// raises itself (see [`errors::code_engine_errors`]). HTTP and WebSocket requests both go
-/// through it.
+/// The schema as the server runs it: async-graphql's, behind the document limits (checked in
+/// linear time before the engine validates anything, see [`limits`]) and with a code on every
+/// error the engine raises itself (see [`errors::code_engine_errors`]). HTTP and WebSocket
+/// requests both go through it.
 #[derive(Clone)]
-pub struct AppSchema(Schema<Query, Mutation, Subscription>);
+pub struct AppSchema {
+    schema: Schema<Query, Mutation, Subscription>,
+    limits: Limits,
+}
+
+impl AppSchema {
+    /// Parses `request` and checks it against the document limits; how many credential
+    /// checks it would run.
+    fn admit(&self, request: &mut Request) -> Result<u64, ServerError> {
+        let operation_name = request.operation_name.clone();
+        let document = request.parsed_query().map_err(errors::parse_failed)?;
+        limits::check(
+            document,
+            operation_name.as_deref(),
+            &self.limits.document,
+            CREDENTIAL_FIELDS,
+        )
+        .map_err(Refusal::into_error)
+    }
+
+    async fn execute_admitted(&self, request: Request) -> Response {
+        let response = errors::code_engine_errors(self.schema.execute(request).await);
+        errors::cap(response, self.limits.errors)
+    }
+}
+
+fn refused(error: ServerError) -> Response {
+    Response::from_errors(vec![error])
+}
 
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
-        if let Err(error) = request.parsed_query() {
-            return Response::from_errors(vec![errors::parse_failed(error)]);
+        match self.admit(&mut request) {
+            Ok(credentials) if credentials > 1 => {
+                refused(Refusal::CredentialFields(credentials).into_error())
+            }
+            Ok(_) => self.execute_admitted(request).await,
+            Err(error) => refused(error),
         }
-        errors::code_engine_errors(self.0.execute(request).await)
+    }
+
+    /// A batch may check credentials once in all, not once per entry.
+    async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
+        let mut requests = match batch {
+            BatchRequest::Single(request) => return BatchResponse::Single(self.execute(request).await),
+            BatchRequest::Batch(requests) => requests,
+        };
+        let admitted: Vec<_> = requests.iter_mut().map(|request| self.admit(request)).collect();
+        let credentials: u64 = admitted.iter().flatten().sum();
+        let mut responses = Vec::with_capacity(requests.len());
+        if credentials > 1 {
+            responses.resize_with(requests.len(), || {
+                refused(Refusal::CredentialFields(credentials).into_error())
+            });
+            return BatchResponse::Batch(responses);
+        }
+        let executed: futures_util::stream::FuturesOrdered<_> = requests
+            .into_iter()
+            .zip(admitted)
+            .map(|(request, admitted)| async move {
+                match admitted {
+                    Ok(_) => self.execute_admitted(request).await,
+                    Err(error) => refused(error),
+                }
+            })
+            .collect();
+        BatchResponse::Batch(executed.collect().await)
     }
 
     fn execute_stream(
@@ -81,14 +144,12 @@ impl Executor for AppSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        if let Err(error) = request.parsed_query() {
-            return futures_util::stream::once(std::future::ready(Response::from_errors(vec![
-                errors::parse_failed(error),
-            ])))
-            .boxed();
+        if let Err(error) = self.admit(&mut request) {
+            return futures_util::stream::once(std::future::ready(refused(error))).boxed();
         }
-        Executor::execute_stream(&self.0, request, session_data)
-            .map(errors::code_engine_errors)
+        let errors = self.limits.errors;
+        Executor::execute_stream(&self.schema, request, session_data)
+            .map(move |response| errors::cap(errors::code_engine_errors(response), errors))
             .boxed()
     }
 }
@@ -96,10 +157,12 @@ impl Executor for AppSchema {
 /// How much one request may ask for.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Deepest nesting of fields.
-    pub depth: usize,
+    /// What the document may ask for, checked before the engine sees it.
+    pub document: DocumentLimits,
     /// Total cost: one per field, list fields multiplied by their page size.
     pub complexity: usize,
+    /// Most errors one response carries.
+    pub errors: usize,
 }
 
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
@@ -108,13 +171,14 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 
 /// The schema the server runs, with its services and limits.
 pub fn build(services: Services, limits: Limits) -> AppSchema {
-    AppSchema(
-        builder()
+    AppSchema {
+        schema: builder()
             .data(services)
-            .limit_depth(limits.depth)
+            .limit_depth(limits.document.depth)
             .limit_complexity(limits.complexity)
             .finish(),
-    )
+        limits,
+    }
 }
 
 /// The SDL as committed in `schema.graphql`: fields, arguments and enum values sorted, so that

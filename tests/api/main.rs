@@ -5,6 +5,7 @@ mod accounts;
 mod applications;
 mod career;
 mod events;
+mod hostile;
 mod http;
 mod job_fixtures;
 mod jobs;

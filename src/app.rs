@@ -30,7 +30,7 @@ use crate::events::EventHub;
 use crate::graphql::context::{Auth, RequestAuth, Services};
 use crate::graphql::limits::DocumentLimits;
 use crate::graphql::loaders::{BatchSpawner, request_batches};
-use crate::graphql::{self, AppSchema, Limits};
+use crate::graphql::{self, AppSchema, Disclosure, Limits};
 
 /// Everything the routes share. Cheap to clone.
 #[derive(Clone)]
@@ -47,6 +47,7 @@ pub struct HttpLimits {
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub max_batch: usize,
+    pub graphiql: bool,
 }
 
 impl AppState {
@@ -67,6 +68,7 @@ impl AppState {
                 pool: pool.clone(),
                 keys: keys.clone(),
                 events,
+                sign_ins: Default::default(),
             },
             Limits {
                 document: DocumentLimits {
@@ -81,6 +83,10 @@ impl AppState {
                 complexity: settings.max_complexity,
                 errors: settings.max_errors as usize,
             },
+            Disclosure {
+                introspection: settings.introspection,
+                field_suggestions: settings.field_suggestions,
+            },
         );
         Self {
             schema,
@@ -91,6 +97,7 @@ impl AppState {
                 cors_origins: settings.cors_origins.clone(),
                 max_body_bytes: settings.max_body_bytes,
                 max_batch: settings.max_batch,
+                graphiql: settings.graphiql,
             },
         }
     }
@@ -132,6 +139,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::map_request(drop_unfit_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -165,7 +173,10 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
-async fn graphiql() -> Html<String> {
+async fn graphiql(State(state): State<AppState>) -> Response {
+    if !state.http.graphiql {
+        return (StatusCode::NOT_FOUND, "GraphiQL is turned off on this server").into_response();
+    }
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
@@ -173,6 +184,27 @@ async fn graphiql() -> Html<String> {
             .title("careergraph")
             .finish(),
     )
+    .into_response()
+}
+
+/// The longest client-sent `x-request-id` kept; longer ones, or ones with anything but
+/// letters, digits, `-`, `_` and `.`, are replaced by a fresh id (they end up in every log
+/// line and in the response).
+const MAX_REQUEST_ID: usize = 64;
+
+async fn drop_unfit_request_id(mut request: Request<axum::body::Body>) -> Request<axum::body::Body> {
+    let fit = request.headers().get("x-request-id").is_none_or(|value| {
+        let value = value.as_bytes();
+        !value.is_empty()
+            && value.len() <= MAX_REQUEST_ID
+            && value
+                .iter()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+    });
+    if !fit {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
 }
 
 /// An error response for a request that never reached the GraphQL engine.

@@ -149,6 +149,20 @@ pub struct Settings {
     #[arg(long, env = "CAREERGRAPH_MAX_ERRORS", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub max_errors: u32,
 
+    /// Answer introspection queries (`__schema`, `__type`). GraphiQL and code generators need
+    /// it; turn it off in production if the schema should not be read by anyone.
+    #[arg(long, env = "CAREERGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub introspection: bool,
+
+    /// Suggest names in validation errors ("Did you mean …?"), which tells a prober the
+    /// schema even with introspection off.
+    #[arg(long, env = "CAREERGRAPH_FIELD_SUGGESTIONS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub field_suggestions: bool,
+
+    /// Serve GraphiQL on `GET /graphql`.
+    #[arg(long, env = "CAREERGRAPH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub graphiql: bool,
+
     /// Log filter, e.g. `info` or `info,careergraph=debug`.
     #[arg(long, env = "CAREERGRAPH_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -282,7 +282,14 @@ impl AccountsMutation {
     /// Signs in. A wrong email and a wrong password get the same `UNAUTHENTICATED` answer.
     async fn sign_in(&self, ctx: &Context<'_>, input: CredentialsInput) -> AppResult<AuthPayload> {
         let services = services(ctx);
-        let session = super::sign_in(&services.pool, &services.keys, &input.email, input.password).await?;
+        let session = super::sign_in(
+            &services.pool,
+            &services.keys,
+            &services.sign_ins,
+            &input.email,
+            input.password,
+        )
+        .await?;
         Ok(signed_in(ctx, session))
     }
 

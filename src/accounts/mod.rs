@@ -4,6 +4,7 @@
 pub mod graphql;
 pub mod password;
 pub mod store;
+pub mod throttle;
 pub mod tokens;
 
 use chrono::Utc;
@@ -14,6 +15,7 @@ use crate::db::DbPool;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::validate;
 use store::UserRow;
+use throttle::SignInThrottle;
 use tokens::TokenKeys;
 
 /// The one message for every failed sign-in: it never tells whether the email exists.
@@ -43,16 +45,29 @@ pub async fn sign_up(pool: &DbPool, keys: &TokenKeys, email: &str, password: Str
     .await
 }
 
-pub async fn sign_in(pool: &DbPool, keys: &TokenKeys, email: &str, password: String) -> AppResult<Session> {
+pub async fn sign_in(
+    pool: &DbPool,
+    keys: &TokenKeys,
+    throttle: &SignInThrottle,
+    email: &str,
+    password: String,
+) -> AppResult<Session> {
     // A malformed email cannot belong to an account: the same answer as a wrong password.
     let email = validate::email("email", email).map_err(|_| AppError::Unauthenticated(BAD_CREDENTIALS))?;
+    throttle
+        .check(&email)
+        .map_err(|wait| AppError::RateLimited { retry_after: wait })?;
     let user = store::user_by_email(&mut *pool.get().await?, &email).await?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = password::verify(password, stored_hash).await?;
     let user = match user {
         Some(user) if password_ok && user.is_active => user,
-        _ => return Err(AppError::Unauthenticated(BAD_CREDENTIALS)),
+        _ => {
+            throttle.failed(&email);
+            return Err(AppError::Unauthenticated(BAD_CREDENTIALS));
+        }
     };
+    throttle.succeeded(&email);
     let mut conn = pool.get().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let user = store::record_sign_in(conn, user.id).await?;

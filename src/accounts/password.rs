@@ -1,4 +1,6 @@
-//! argon2id password hashing, run off the async threads (a hash takes tens of milliseconds).
+//! argon2id password hashing, run off the async threads (a hash takes tens of milliseconds)
+//! and at most [`hashing_slots`] at a time, so a flood of sign-ins queues up instead of taking
+//! every core from the queries.
 
 use std::sync::OnceLock;
 
@@ -22,6 +24,23 @@ pub fn check_policy(password: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Half the cores (at least one) may hash at once.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        tokio::sync::Semaphore::new((cores / 2).max(1))
+    })
+}
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn in_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let _slot = hashing_slots().acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)
+}
+
 fn hash_blocking(password: &str) -> AppResult<String> {
     let mut salt = [0u8; 16];
     rand::rngs::OsRng
@@ -35,15 +54,13 @@ fn hash_blocking(password: &str) -> AppResult<String> {
 }
 
 pub async fn hash(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(AppError::internal)?
+    in_hashing_slot(move || hash_blocking(&password)).await?
 }
 
 /// Checks `password` against `stored`, or against a throwaway hash when there is no account,
 /// so that a sign-in takes as long whether or not the email exists.
 pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
+    in_hashing_slot(move || {
         static DECOY: OnceLock<Option<String>> = OnceLock::new();
         let decoy = DECOY.get_or_init(|| hash_blocking("decoy password, never matches").ok());
         let Some(phc) = stored.as_deref().or(decoy.as_deref()) else {
@@ -58,5 +75,4 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
         matches && stored.is_some()
     })
     .await
-    .map_err(AppError::internal)
 }

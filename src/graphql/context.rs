@@ -15,6 +15,7 @@ pub struct Services {
     pub pool: DbPool,
     pub keys: Arc<TokenKeys>,
     pub events: crate::events::EventHub,
+    pub sign_ins: crate::accounts::throttle::SignInThrottle,
 }
 
 /// Who sent the request, decided from its bearer token before execution.

@@ -19,6 +19,8 @@ pub enum AppError {
     BadInput { field: String, message: String },
     /// The change clashes with existing data (e.g. the email is taken).
     Conflict(String),
+    /// Too many attempts: retry after the given time (`extensions.retryAfter`, in seconds).
+    RateLimited { retry_after: std::time::Duration },
     /// The database is unreachable or overloaded; retrying later may work.
     Unavailable,
     /// A bug or an unexpected failure: logged with the request id, never shown.
@@ -43,6 +45,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
@@ -54,6 +57,10 @@ impl AppError {
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { message, .. } => message.clone(),
             Self::Conflict(message) => message.clone(),
+            Self::RateLimited { retry_after } => format!(
+                "too many failed attempts; try again in {} s",
+                retry_after.as_secs_f64().ceil()
+            ),
             Self::Unavailable => "the service is temporarily unavailable; retry later".to_owned(),
             Self::Internal(_) => "internal server error".to_owned(),
         }
@@ -69,8 +76,12 @@ impl From<AppError> for async_graphql::Error {
         let mut graphql = async_graphql::Error::new(error.message());
         let mut extensions = async_graphql::ErrorExtensionValues::default();
         extensions.set("code", error.code());
-        if let AppError::BadInput { field, .. } = &error {
-            extensions.set("field", field.as_str());
+        match &error {
+            AppError::BadInput { field, .. } => extensions.set("field", field.as_str()),
+            AppError::RateLimited { retry_after } => {
+                extensions.set("retryAfter", retry_after.as_secs_f64().ceil() as u64)
+            }
+            _ => {}
         }
         graphql.extensions = Some(extensions);
         graphql

@@ -165,18 +165,31 @@ pub struct Limits {
     pub errors: usize,
 }
 
+/// What the schema tells about itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Disclosure {
+    pub introspection: bool,
+    pub field_suggestions: bool,
+}
+
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
 /// The schema the server runs, with its services and limits.
-pub fn build(services: Services, limits: Limits) -> AppSchema {
+pub fn build(services: Services, limits: Limits, disclosure: Disclosure) -> AppSchema {
+    let mut schema = builder()
+        .data(services)
+        .limit_depth(limits.document.depth)
+        .limit_complexity(limits.complexity);
+    if !disclosure.introspection {
+        schema = schema.disable_introspection();
+    }
+    if !disclosure.field_suggestions {
+        schema = schema.disable_suggestions();
+    }
     AppSchema {
-        schema: builder()
-            .data(services)
-            .limit_depth(limits.document.depth)
-            .limit_complexity(limits.complexity)
-            .finish(),
+        schema: schema.finish(),
         limits,
     }
 }

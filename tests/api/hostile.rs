@@ -173,3 +173,127 @@ async fn only_json_posts_run_so_a_cross_site_form_cannot() {
     let text = String::from_utf8_lossy(&body);
     assert!(!text.contains("BatchRequest"), "no Rust type names: {text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_sign_ins_slow_the_account_down_and_a_success_clears_it() {
+    let app = TestApp::new().await;
+    app.sign_up("guessed@example.com").await;
+    let attempt = async |password: &str| {
+        app.gql(
+            &format!("mutation($input: CredentialsInput!) {{ {SIGN_IN} }}"),
+            json!({ "input": { "email": "guessed@example.com", "password": password } }),
+            None,
+        )
+        .await
+    };
+    for _ in 0..5 {
+        assert_eq!(codes(&attempt("wrong password").await), ["UNAUTHENTICATED"]);
+    }
+    // Now even the right password waits: nothing is checked until the delay has passed.
+    let slowed = attempt(PASSWORD).await;
+    assert_eq!(codes(&slowed), ["RATE_LIMITED"], "{slowed}");
+    let retry_after = slowed["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .expect("retryAfter");
+    assert_eq!(retry_after, 1);
+    // Another account is not affected.
+    app.sign_up("bystander@example.com").await;
+    login_count(&app, "bystander@example.com").await;
+
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let recovered = attempt(PASSWORD).await;
+    assert!(recovered.get("errors").is_none(), "{recovered}");
+    assert_eq!(
+        codes(&attempt("wrong password").await),
+        ["UNAUTHENTICATED"],
+        "the count starts again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn production_switches_hide_introspection_suggestions_and_graphiql() {
+    let open = TestApp::new().await;
+    let typo = open.gql("{ viewr { id } }", json!({}), None).await;
+    assert!(
+        typo.to_string().contains("Did you mean"),
+        "suggestions by default: {typo}"
+    );
+    let schema = open
+        .gql("{ __schema { queryType { name } } }", json!({}), None)
+        .await;
+    assert_eq!(schema["data"]["__schema"]["queryType"]["name"], "Query");
+
+    let closed = TestApp::with_args(&[
+        "--introspection",
+        "false",
+        "--field-suggestions",
+        "false",
+        "--graphiql",
+        "false",
+    ])
+    .await;
+    let typo = closed.gql("{ viewr { id } }", json!({}), None).await;
+    assert_eq!(codes(&typo), ["GRAPHQL_VALIDATION_FAILED"]);
+    assert!(!typo.to_string().contains("Did you mean"), "{typo}");
+    let schema = closed
+        .gql("{ __schema { queryType { name } } }", json!({}), None)
+        .await;
+    assert!(schema["data"]["__schema"].is_null(), "{schema}");
+    let (status, _) = closed
+        .send(Request::get("/graphql").body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_short_plain_request_ids_are_echoed() {
+    let app = TestApp::new().await;
+    for (sent, kept) in [
+        ("trace-42.a_b", true),
+        ("<script>alert(1)</script>", false),
+        (&"x".repeat(65)[..], false),
+    ] {
+        let response = tower::ServiceExt::oneshot(
+            app.router.clone(),
+            Request::get("/health/live")
+                .header("x-request-id", sent)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("an answer");
+        let echoed = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(echoed == sent, kept, "{sent} → {echoed}");
+        assert!(!echoed.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_not_valid_yet_is_refused() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("not-yet@example.com").await;
+    let user_id = crate::applications::uuid_of(&me.user_id);
+    let now = chrono::Utc::now().timestamp();
+    let token = |nbf: Option<i64>| {
+        let mut claims = json!({ "sub": user_id, "iat": now, "exp": now + 600, "iss": "careergraph" });
+        if let Some(nbf) = nbf {
+            claims["nbf"] = json!(nbf);
+        }
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(crate::support::JWT_SECRET),
+        )
+        .expect("a token")
+    };
+    let viewer = "{ viewer { email } }";
+    let valid = app.gql(viewer, json!({}), Some(&token(None))).await;
+    assert_eq!(valid["data"]["viewer"]["email"], "not-yet@example.com", "{valid}");
+    let early = app.gql(viewer, json!({}), Some(&token(Some(now + 3600)))).await;
+    assert_eq!(codes(&early), ["UNAUTHENTICATED"], "{early}");
+}

@@ -308,6 +308,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         auto_extract -> Bool,
+        owner_id -> Nullable<Uuid>,
     }
 }
 
@@ -378,7 +379,6 @@ diesel::joinable!(project_skills -> skills (skill_id));
 diesel::joinable!(project_skills -> users (user_id));
 diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(skills -> users (created_by));
 diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 

@@ -13,6 +13,10 @@ use async_graphql::{Response, ServerError};
 pub enum AppError {
     /// No valid access token, or a failed sign-in.
     Unauthenticated(&'static str),
+    /// The viewer is known but their role does not allow the operation (e.g. only platform
+    /// admins promote skills). Checked before any object is looked up, so it reveals nothing
+    /// about the object.
+    Forbidden(&'static str),
     /// The object does not exist or is not the viewer's: the two are never told apart.
     NotFound(&'static str),
     /// An input value is wrong; `field` names it as the client sent it.
@@ -40,6 +44,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
@@ -50,7 +55,7 @@ impl AppError {
 
     fn message(&self) -> String {
         match self {
-            Self::Unauthenticated(message) => (*message).to_owned(),
+            Self::Unauthenticated(message) | Self::Forbidden(message) => (*message).to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { message, .. } => message.clone(),
             Self::Conflict(message) => message.clone(),

@@ -5,6 +5,7 @@ mod accounts;
 mod applications;
 mod career;
 mod http;
+mod integrity;
 mod job_fixtures;
 mod jobs;
 mod migrations;

@@ -1,5 +1,6 @@
 //! Correctness across users and under concurrency (issue #20): the skill catalog is not a
-//! shared write surface, and a failed link leaves no catalog skill behind.
+//! shared write surface, a failed link leaves no catalog skill behind, and positions come
+//! from the database.
 //!
 //! The races are forced, not hoped for: a transaction is held open directly on the database
 //! while a request runs, and released only once the request is seen waiting for its lock (or
@@ -418,4 +419,58 @@ async fn a_failed_link_leaves_no_catalog_skill_behind() {
         count(&mut conn, "select count(*) from skills").await,
         skills_before
     );
+}
+
+fn sort_orders(responses: &[Value], object: &str) -> Vec<i64> {
+    let mut orders: Vec<i64> = responses
+        .iter()
+        .map(|r| r[object]["sortOrder"].as_i64().unwrap_or(-1))
+        .collect();
+    orders.sort_unstable();
+    orders
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_creates_get_distinct_positions() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("positions@example.com").await;
+    let parent = experience(&app, &me, "Busy", "FULL_TIME", "2019-01-01", None).await;
+    let bullets: Vec<_> = (0..16)
+        .map(|n| {
+            spawn_mutation(
+                &app,
+                &me,
+                "createBullet",
+                json!({ "experienceId": parent, "text": format!("Bullet {n}") }),
+                "bullet { sortOrder }",
+            )
+        })
+        .collect();
+    let mut responses = Vec::new();
+    for request in bullets {
+        let response = request.await.expect("the request task");
+        assert!(response.get("errors").is_none(), "{response}");
+        responses.push(response["data"]["createBullet"].clone());
+    }
+    assert_eq!(sort_orders(&responses, "bullet"), (0..16).collect::<Vec<_>>());
+
+    // Experiences are ordered per user: one already exists, so these take 1 to 16.
+    let experiences: Vec<_> = (0..16)
+        .map(|n| {
+            spawn_mutation(
+                &app,
+                &me,
+                "createExperience",
+                json!({ "companyName": format!("Co {n}"), "jobTitle": "Engineer", "employmentType": "FULL_TIME", "startDate": "2020-01-01" }),
+                "experience { sortOrder }",
+            )
+        })
+        .collect();
+    let mut responses = Vec::new();
+    for request in experiences {
+        let response = request.await.expect("the request task");
+        assert!(response.get("errors").is_none(), "{response}");
+        responses.push(response["data"]["createExperience"].clone());
+    }
+    assert_eq!(sort_orders(&responses, "experience"), (1..17).collect::<Vec<_>>());
 }

@@ -59,18 +59,6 @@ async fn experience(
         .ok_or(AppError::NotFound("Experience"))
 }
 
-/// An engagement can only sit inside an independent-consulting experience.
-fn require_consulting(experience: &Experience) -> AppResult<()> {
-    if experience.employment_type == EmploymentType::IndependentConsulting {
-        Ok(())
-    } else {
-        Err(AppError::bad_input(
-            "experienceId",
-            "engagements belong only to INDEPENDENT_CONSULTING experiences",
-        ))
-    }
-}
-
 /// A bullet's engagement must belong to the bullet's experience.
 async fn engagement_in(
     conn: &mut AsyncPgConnection,
@@ -490,16 +478,8 @@ impl CareerMutation {
             Some(changes.start_date.unwrap_or(current.start_date)),
             after_update(changes.end_date, current.end_date),
         )?;
-        let leaves_consulting = current.employment_type == EmploymentType::IndependentConsulting
-            && changes
-                .employment_type
-                .is_some_and(|t| t != EmploymentType::IndependentConsulting);
-        if leaves_consulting && store::has_engagements(&mut conn, owner, current.id).await? {
-            return Err(AppError::bad_input(
-                "employmentType",
-                "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
-            ));
-        }
+        // The database refuses to take a consulting experience with engagements away from
+        // consulting, also when an engagement is being created at the same moment.
         let experience = store::update_experience(&mut conn, owner, current.id, &changes)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
@@ -528,11 +508,12 @@ impl CareerMutation {
         let date_range_label = optional("dateRangeLabel", input.date_range_label, 100)?;
         let domain_tags = tags("domainTags", input.domain_tags)?;
         let tech_tags = tags("techTags", input.tech_tags)?;
+        let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let (owner, mut conn) = begin(ctx).await?;
-        let parent = experience(&mut conn, owner, &input.experience_id, "experienceId").await?;
-        require_consulting(&parent)?;
+        // The database refuses an engagement under an experience that is not (or, at the same
+        // moment, stops being) independent consulting.
         let new = NewEngagement {
-            experience_id: parent.id,
+            experience_id,
             client,
             project_name,
             project_type: input.project_type,

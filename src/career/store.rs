@@ -331,6 +331,7 @@ pub async fn insert_experience(
 }
 
 /// Adds an engagement, last in its experience; None when the owner has no such experience.
+/// The database refuses one under an experience that is not independent consulting.
 pub async fn insert_engagement(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
@@ -502,17 +503,3 @@ owned_relation!(
     VersionsOfBullet: bullet_versions.bullet_id => BulletVersion,
     order by (bullet_versions::created_at.desc(), bullet_versions::id.desc())
 );
-
-pub async fn has_engagements(
-    conn: &mut AsyncPgConnection,
-    owner: Uuid,
-    experience_id: Uuid,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        engagements::table
-            .filter(engagements::user_id.eq(owner))
-            .filter(engagements::experience_id.eq(experience_id)),
-    ))
-    .get_result(conn)
-    .await
-}

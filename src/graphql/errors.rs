@@ -82,16 +82,45 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
+/// A rule only the database can hold under concurrent writes (a trigger raising a check
+/// violation under this constraint name), told to the client as the input it concerns.
+struct Rule {
+    constraint: &'static str,
+    field: &'static str,
+    message: &'static str,
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        constraint: "engagements_consulting_experience",
+        field: "experienceId",
+        message: "engagements belong only to INDEPENDENT_CONSULTING experiences",
+    },
+    Rule {
+        constraint: "experiences_consulting_engagements",
+        field: "employmentType",
+        message: "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
+    },
+];
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match &error {
             // The database's own checks back up the validation in Rust (e.g. under a race);
             // what they refuse is still the client's input.
-            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Self::bad_input(
-                info.constraint_name().unwrap_or("input"),
-                "the change breaks a rule of the data; check the values given",
-            ),
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+                match RULES
+                    .iter()
+                    .find(|rule| Some(rule.constraint) == info.constraint_name())
+                {
+                    Some(rule) => Self::bad_input(rule.field, rule.message),
+                    None => Self::bad_input(
+                        info.constraint_name().unwrap_or("input"),
+                        "the change breaks a rule of the data; check the values given",
+                    ),
+                }
+            }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::NotFound("referenced object")
             }

@@ -1,6 +1,7 @@
 //! Correctness across users and under concurrency (issue #20): the skill catalog is not a
-//! shared write surface, a failed link leaves no catalog skill behind, and positions come
-//! from the database.
+//! shared write surface, a failed link leaves no catalog skill behind, positions come from the
+//! database, the consulting-engagement rule holds under a race, and owned rows cannot hang
+//! under another user's parent.
 //!
 //! The races are forced, not hoped for: a transaction is held open directly on the database
 //! while a request runs, and released only once the request is seen waiting for its lock (or
@@ -8,6 +9,7 @@
 
 use std::time::{Duration, Instant};
 
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{Value, json};
 
@@ -473,4 +475,179 @@ async fn concurrent_creates_get_distinct_positions() {
         responses.push(response["data"]["createExperience"].clone());
     }
     assert_eq!(sort_orders(&responses, "experience"), (1..17).collect::<Vec<_>>());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn engagements_stay_under_consulting_experiences_under_a_race() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("race@example.com").await;
+    let mut conn = connect(&app).await;
+
+    // The experience stops being consulting while an engagement is being created under it.
+    let first = experience(
+        &app,
+        &me,
+        "First Ltd",
+        "INDEPENDENT_CONSULTING",
+        "2019-01-01",
+        None,
+    )
+    .await;
+    conn.batch_execute(
+        "begin; update experiences set employment_type = 'full_time' where company_name = 'First Ltd'",
+    )
+    .await
+    .expect("the type change starts");
+    let request = spawn_mutation(
+        &app,
+        &me,
+        "createEngagement",
+        json!({ "experienceId": first, "client": "Bank" }),
+        "engagement { id }",
+    );
+    until_blocked_or_done(&mut conn, &request).await;
+    conn.batch_execute("commit")
+        .await
+        .expect("the type change commits");
+    let response = request.await.expect("the request task");
+    assert_eq!(
+        only_error(&response),
+        ("BAD_USER_INPUT".to_owned(), Some("experienceId".to_owned())),
+        "{response}"
+    );
+
+    // An engagement is being created while the experience's type is changed.
+    let second = experience(
+        &app,
+        &me,
+        "Second Ltd",
+        "INDEPENDENT_CONSULTING",
+        "2019-01-01",
+        None,
+    )
+    .await;
+    conn.batch_execute(
+        "begin;
+         insert into engagements (id, user_id, experience_id, client)
+           select gen_random_uuid(), user_id, id, 'Insurer' from experiences where company_name = 'Second Ltd'",
+    )
+    .await
+    .expect("the engagement insert starts");
+    let request = spawn_mutation(
+        &app,
+        &me,
+        "updateExperience",
+        json!({ "id": second, "employmentType": "FULL_TIME" }),
+        "experience { employmentType }",
+    );
+    until_blocked_or_done(&mut conn, &request).await;
+    conn.batch_execute("commit").await.expect("the insert commits");
+    let response = request.await.expect("the request task");
+    assert_eq!(
+        only_error(&response),
+        ("BAD_USER_INPUT".to_owned(), Some("employmentType".to_owned())),
+        "{response}"
+    );
+
+    assert_eq!(
+        count(
+            &mut conn,
+            "select count(*) from engagements g join experiences e on e.id = g.experience_id
+             where e.employment_type <> 'independent_consulting'",
+        )
+        .await,
+        0
+    );
+
+    // The database itself refuses either state, whoever writes.
+    for sql in [
+        "update experiences set employment_type = 'contract' where company_name = 'Second Ltd'",
+        "insert into engagements (id, user_id, experience_id)
+           select gen_random_uuid(), user_id, id from experiences where company_name = 'First Ltd'",
+    ] {
+        let refused = conn.batch_execute(sql).await;
+        assert!(
+            matches!(
+                refused,
+                Err(DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, _))
+            ),
+            "{sql}: {refused:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn owned_rows_cannot_hang_under_another_users_parent() {
+    let app = TestApp::new().await;
+    let alice = app.sign_up("alice.fk@example.com").await;
+    app.sign_up("bob.fk@example.com").await;
+    let job = experience(&app, &alice, "Acme", "FULL_TIME", "2019-01-01", None).await;
+    mutate(
+        &app,
+        &alice,
+        "createBullet",
+        json!({ "experienceId": job, "text": "Alice's bullet" }),
+        "bullet { id }",
+    )
+    .await;
+    mutate(
+        &app,
+        &alice,
+        "createProject",
+        json!({ "name": "Alice's project" }),
+        "project { id }",
+    )
+    .await;
+    let mut conn = connect(&app).await;
+
+    let cases = [
+        (
+            "bullet_versions",
+            "insert into bullet_versions (id, user_id, bullet_id, text)
+               select gen_random_uuid(), u.id, b.id, 'old text'
+               from bullets b, users u where b.text = 'Alice''s bullet' and u.email = '{email}'",
+        ),
+        (
+            "project_skills",
+            "insert into project_skills (project_id, skill_id, user_id)
+               select p.id, s.id, u.id
+               from projects p, skills s, users u
+               where p.name = 'Alice''s project' and s.name = 'Rust' and u.email = '{email}'",
+        ),
+        (
+            "mbti_profiles",
+            "insert into mbti_profiles (id, user_id, profile_id, mbti_type, manually_overridden)
+               select gen_random_uuid(), u.id, p.id, 'INTJ', true
+               from candidate_profiles p join users a on a.id = p.user_id, users u
+               where a.email = 'alice.fk@example.com' and u.email = '{email}'",
+        ),
+    ];
+    for (table, sql) in cases {
+        let refused = conn
+            .batch_execute(&sql.replace("{email}", "bob.fk@example.com"))
+            .await;
+        assert!(
+            matches!(
+                refused,
+                Err(DieselError::DatabaseError(
+                    DatabaseErrorKind::ForeignKeyViolation,
+                    _
+                ))
+            ),
+            "{table}: a row of Bob's under Alice's parent: {refused:?}"
+        );
+        // The same row with the parent's owner is fine: the owner is what was refused.
+        conn.batch_execute(&sql.replace("{email}", "alice.fk@example.com"))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            "select (select count(*) from bullet_versions) + (select count(*) from project_skills)
+                    + (select count(*) from mbti_profiles)",
+        )
+        .await,
+        3
+    );
 }

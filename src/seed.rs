@@ -739,8 +739,9 @@ pub async fn seed(
     let password_hash = crate::accounts::password::hash(PASSWORD.to_owned())
         .await
         .map_err(|_| anyhow::anyhow!("cannot hash the seed password"))?;
-    let catalog = crate::jobs::store::extraction_catalog(&mut conn).await?;
+    let catalog = crate::jobs::store::extraction_catalog(&mut conn, None).await?;
     let known: Vec<(Uuid, String)> = skills::table
+        .filter(skills::owner_id.is_null())
         .select((skills::id, skills::name))
         .load(&mut conn)
         .await?;

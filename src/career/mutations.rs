@@ -2,7 +2,7 @@
 //! before anything is written; on any error nothing changes.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
@@ -47,27 +47,25 @@ fn tags(name: &'static str, values: Vec<String>) -> AppResult<Vec<String>> {
     validate::labels(name, &values, 30, 100)
 }
 
-async fn experience(conn: &mut DbConn, owner: Uuid, id: &ID, field: &str) -> AppResult<Experience> {
+async fn experience(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: &ID,
+    field: &str,
+) -> AppResult<Experience> {
     let id = decode_as(id, NodeType::Experience, field)?;
     store::experience_of(conn, owner, id)
         .await?
         .ok_or(AppError::NotFound("Experience"))
 }
 
-/// An engagement can only sit inside an independent-consulting experience.
-fn require_consulting(experience: &Experience) -> AppResult<()> {
-    if experience.employment_type == EmploymentType::IndependentConsulting {
-        Ok(())
-    } else {
-        Err(AppError::bad_input(
-            "experienceId",
-            "engagements belong only to INDEPENDENT_CONSULTING experiences",
-        ))
-    }
-}
-
 /// A bullet's engagement must belong to the bullet's experience.
-async fn engagement_in(conn: &mut DbConn, owner: Uuid, id: &ID, experience_id: Uuid) -> AppResult<Uuid> {
+async fn engagement_in(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    id: &ID,
+    experience_id: Uuid,
+) -> AppResult<Uuid> {
     let id = decode_as(id, NodeType::Engagement, "engagementId")?;
     match store::engagement_of(conn, owner, id).await? {
         Some(engagement) if engagement.experience_id == experience_id => Ok(id),
@@ -112,12 +110,15 @@ async fn reorder(
     input: ReorderInput,
 ) -> AppResult<ReorderPayload> {
     let (owner, mut conn) = begin(ctx).await?;
-    let (parent_column, parent) = match (&input.parent_id, table) {
-        (None, Owned::Experiences) => ("user_id", owner),
-        (Some(id), _) => (
-            "experience_id",
-            experience(&mut conn, owner, id, "parentId").await?.id,
-        ),
+    let parent = match (&input.parent_id, table) {
+        (None, Owned::Experiences) => Parent::User,
+        (Some(_), Owned::Experiences) => {
+            return Err(AppError::bad_input(
+                "parentId",
+                "experiences have no parent; omit parentId",
+            ));
+        }
+        (Some(id), _) => Parent::Experience(decode_as(id, NodeType::Experience, "parentId")?),
         (None, _) => {
             return Err(AppError::bad_input(
                 "parentId",
@@ -130,7 +131,18 @@ async fn reorder(
         .iter()
         .map(|id| decode_as(id, node, "ids"))
         .collect::<AppResult<Vec<_>>>()?;
-    if !owned::reorder(&mut conn, table, parent_column, owner, parent, &ids).await? {
+    let reordered = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            // With the parent locked, no child is created between checking the ids against the
+            // children and writing their positions.
+            if !store::lock_parent(conn, owner, parent).await? {
+                return Err(AppError::NotFound("Experience"));
+            }
+            let (parent_column, parent_id) = parent.key(owner);
+            Ok(owned::reorder(conn, table, parent_column, owner, parent_id, &ids).await?)
+        })
+        .await?;
+    if !reordered {
         return Err(AppError::bad_input(
             "ids",
             format!("ids must name every {} of the parent exactly once", node.name()),
@@ -435,7 +447,12 @@ impl CareerMutation {
         };
         ordered_dates(Some(new.start_date), new.end_date)?;
         let (owner, mut conn) = begin(ctx).await?;
-        let experience = store::insert_experience(&mut conn, owner, &new).await?;
+        let experience =
+            store::insert_experience(&mut conn, owner, &new)
+                .await?
+                .ok_or(AppError::Unauthenticated(
+                    "the account no longer exists or is deactivated",
+                ))?;
         Ok(ExperiencePayload { experience })
     }
 
@@ -461,16 +478,8 @@ impl CareerMutation {
             Some(changes.start_date.unwrap_or(current.start_date)),
             after_update(changes.end_date, current.end_date),
         )?;
-        let leaves_consulting = current.employment_type == EmploymentType::IndependentConsulting
-            && changes
-                .employment_type
-                .is_some_and(|t| t != EmploymentType::IndependentConsulting);
-        if leaves_consulting && store::has_engagements(&mut conn, owner, current.id).await? {
-            return Err(AppError::bad_input(
-                "employmentType",
-                "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
-            ));
-        }
+        // The database refuses to take a consulting experience with engagements away from
+        // consulting, also when an engagement is being created at the same moment.
         let experience = store::update_experience(&mut conn, owner, current.id, &changes)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
@@ -499,11 +508,12 @@ impl CareerMutation {
         let date_range_label = optional("dateRangeLabel", input.date_range_label, 100)?;
         let domain_tags = tags("domainTags", input.domain_tags)?;
         let tech_tags = tags("techTags", input.tech_tags)?;
+        let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let (owner, mut conn) = begin(ctx).await?;
-        let parent = experience(&mut conn, owner, &input.experience_id, "experienceId").await?;
-        require_consulting(&parent)?;
+        // The database refuses an engagement under an experience that is not (or, at the same
+        // moment, stops being) independent consulting.
         let new = NewEngagement {
-            experience_id: parent.id,
+            experience_id,
             client,
             project_name,
             project_type: input.project_type,
@@ -511,7 +521,9 @@ impl CareerMutation {
             domain_tags,
             tech_tags,
         };
-        let engagement = store::insert_engagement(&mut conn, owner, &new).await?;
+        let engagement = store::insert_engagement(&mut conn, owner, &new)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))?;
         Ok(EngagementPayload { engagement })
     }
 
@@ -553,8 +565,11 @@ impl CareerMutation {
         ctx: &Context<'_>,
         input: CreateProjectInput,
     ) -> AppResult<ProjectPayload> {
-        let mut new = NewProject {
-            experience_id: None,
+        let new = NewProject {
+            experience_id: input
+                .experience_id
+                .map(|id| decode_as(&id, NodeType::Experience, "experienceId"))
+                .transpose()?,
             name: validate::text_of("name", &input.name, 200)?,
             description: optional("description", input.description, 5000)?,
             role: optional("role", input.role, 200)?,
@@ -570,10 +585,9 @@ impl CareerMutation {
         };
         ordered_dates(new.start_date, new.end_date)?;
         let (owner, mut conn) = begin(ctx).await?;
-        if let Some(id) = &input.experience_id {
-            new.experience_id = Some(experience(&mut conn, owner, id, "experienceId").await?.id);
-        }
-        let project = store::insert_project(&mut conn, owner, &new).await?;
+        let project = store::insert_project(&mut conn, owner, &new)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))?;
         Ok(ProjectPayload { project })
     }
 
@@ -594,6 +608,7 @@ impl CareerMutation {
             live_url: field(input.live_url, url("liveUrl", &[]))?,
             start_date: field(input.start_date, Ok)?,
             end_date: field(input.end_date, Ok)?,
+            sort_order: None,
         };
         let id = decode_as(&input.id, NodeType::Project, "id")?;
         let (owner, mut conn) = begin(ctx).await?;
@@ -607,13 +622,26 @@ impl CareerMutation {
         changes.experience_id = match input.experience_id {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(id) => {
-                Some(Some(experience(&mut conn, owner, &id, "experienceId").await?.id))
-            }
+            MaybeUndefined::Value(id) => Some(Some(decode_as(&id, NodeType::Experience, "experienceId")?)),
         };
-        let project = store::update_project(&mut conn, owner, id, &changes)
-            .await?
-            .ok_or(AppError::NotFound("Project"))?;
+        let project = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                // A project that changes experience goes last in the new one.
+                changes.sort_order = match changes.experience_id {
+                    Some(moved) if moved == current.experience_id => None,
+                    Some(Some(experience_id)) => Some(
+                        store::next_position(conn, owner, Parent::Experience(experience_id), "projects")
+                            .await?
+                            .ok_or(AppError::NotFound("Experience"))?,
+                    ),
+                    Some(None) => Some(0),
+                    None => None,
+                };
+                store::update_project(conn, owner, id, &changes)
+                    .await?
+                    .ok_or(AppError::NotFound("Project"))
+            })
+            .await?;
         Ok(ProjectPayload { project })
     }
 
@@ -698,7 +726,9 @@ impl CareerMutation {
             importance: input.importance,
             star_notes,
         };
-        let bullet = store::insert_bullet(&mut conn, owner, &new).await?;
+        let bullet = store::insert_bullet(&mut conn, owner, &new)
+            .await?
+            .ok_or(AppError::NotFound("Experience"))?;
         Ok(BulletPayload { bullet })
     }
 

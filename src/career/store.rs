@@ -2,13 +2,13 @@
 
 use crate::db::updated_or_current;
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
 use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
 use crate::db::schema::{
-    bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths,
+    bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths, users,
 };
 use crate::graphql::scalars::Date;
 use crate::owned_relation;
@@ -134,6 +134,8 @@ pub struct ProjectChanges {
     pub live_url: Option<Option<String>>,
     pub start_date: Option<Option<Date>>,
     pub end_date: Option<Option<Date>>,
+    /// Set with `experience_id`: a moved project goes last in its new experience.
+    pub sort_order: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -229,84 +231,160 @@ pub struct StrengthChanges {
     pub description: Option<Option<String>>,
 }
 
-/// The next sort position among a parent's children: new items go last.
-async fn next_position(
+/// What keeps children in order: the user (of their experiences) or an experience (of its
+/// engagements, projects and bullets).
+#[derive(Clone, Copy, Debug)]
+pub enum Parent {
+    User,
+    Experience(Uuid),
+}
+
+impl Parent {
+    /// The column of the children that names this parent, and its value.
+    pub fn key(self, owner: Uuid) -> (&'static str, Uuid) {
+        match self {
+            Self::User => ("user_id", owner),
+            Self::Experience(id) => ("experience_id", id),
+        }
+    }
+}
+
+/// Locks the owner's `parent` row until the caller's transaction ends, so that writers of its
+/// children's positions take turns; false when the owner has no such parent. FOR NO KEY
+/// UPDATE: it does not hold up inserts that merely reference the row.
+pub async fn lock_parent(conn: &mut AsyncPgConnection, owner: Uuid, parent: Parent) -> QueryResult<bool> {
+    let locked = match parent {
+        Parent::User => {
+            users::table
+                .find(owner)
+                .select(users::id)
+                .for_no_key_update()
+                .first::<Uuid>(conn)
+                .await
+        }
+        Parent::Experience(id) => {
+            experiences::table
+                .filter(experiences::user_id.eq(owner))
+                .filter(experiences::id.eq(id))
+                .select(experiences::id)
+                .for_no_key_update()
+                .first::<Uuid>(conn)
+                .await
+        }
+    };
+    Ok(locked.optional()?.is_some())
+}
+
+/// The position after the last of `parent`'s children in `table` (new items go last), with the
+/// parent locked ([`lock_parent`]) until the caller's transaction ends; None when the owner
+/// has no such parent. Concurrent creates under one parent so get distinct positions: each
+/// reads the maximum only once the one before it committed its row. (The maximum is read by a
+/// statement of its own, after the lock: one statement sees what was committed when it began.)
+pub async fn next_position(
     conn: &mut AsyncPgConnection,
-    table: &'static str,
-    parent_column: &'static str,
     owner: Uuid,
-    parent: Uuid,
-) -> QueryResult<i32> {
+    parent: Parent,
+    table: &'static str,
+) -> QueryResult<Option<i32>> {
     #[derive(QueryableByName)]
     struct Next {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         next: i32,
     }
+    if !lock_parent(conn, owner, parent).await? {
+        return Ok(None);
+    }
+    let (parent_column, parent_id) = parent.key(owner);
     let row: Next = diesel::sql_query(format!(
         "select coalesce(max(sort_order) + 1, 0) as next from {table} where user_id = $1 and {parent_column} = $2"
     ))
     .bind::<diesel::sql_types::Uuid, _>(owner)
-    .bind::<diesel::sql_types::Uuid, _>(parent)
+    .bind::<diesel::sql_types::Uuid, _>(parent_id)
     .get_result(conn)
     .await?;
-    Ok(row.next)
+    Ok(Some(row.next))
 }
 
+/// Adds an experience, last in the owner's order.
 pub async fn insert_experience(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
     new: &NewExperience,
-) -> QueryResult<Experience> {
-    let position = next_position(conn, "experiences", "user_id", owner, owner).await?;
-    diesel::insert_into(experiences::table)
-        .values((
-            experiences::id.eq(Uuid::now_v7()),
-            experiences::user_id.eq(owner),
-            experiences::sort_order.eq(position),
-            new,
-        ))
-        .returning(Experience::as_returning())
-        .get_result(conn)
-        .await
+) -> QueryResult<Option<Experience>> {
+    conn.transaction(async |conn| {
+        let Some(position) = next_position(conn, owner, Parent::User, "experiences").await? else {
+            return Ok(None);
+        };
+        diesel::insert_into(experiences::table)
+            .values((
+                experiences::id.eq(Uuid::now_v7()),
+                experiences::user_id.eq(owner),
+                experiences::sort_order.eq(position),
+                new,
+            ))
+            .returning(Experience::as_returning())
+            .get_result(conn)
+            .await
+            .map(Some)
+    })
+    .await
 }
 
+/// Adds an engagement, last in its experience; None when the owner has no such experience.
+/// The database refuses one under an experience that is not independent consulting.
 pub async fn insert_engagement(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
     new: &NewEngagement,
-) -> QueryResult<Engagement> {
-    let position = next_position(conn, "engagements", "experience_id", owner, new.experience_id).await?;
-    diesel::insert_into(engagements::table)
-        .values((
-            engagements::id.eq(Uuid::now_v7()),
-            engagements::user_id.eq(owner),
-            engagements::sort_order.eq(position),
-            new,
-        ))
-        .returning(Engagement::as_returning())
-        .get_result(conn)
-        .await
+) -> QueryResult<Option<Engagement>> {
+    conn.transaction(async |conn| {
+        let parent = Parent::Experience(new.experience_id);
+        let Some(position) = next_position(conn, owner, parent, "engagements").await? else {
+            return Ok(None);
+        };
+        diesel::insert_into(engagements::table)
+            .values((
+                engagements::id.eq(Uuid::now_v7()),
+                engagements::user_id.eq(owner),
+                engagements::sort_order.eq(position),
+                new,
+            ))
+            .returning(Engagement::as_returning())
+            .get_result(conn)
+            .await
+            .map(Some)
+    })
+    .await
 }
 
+/// Adds a project, last in its experience (personal projects have no order: 0); None when the
+/// owner has no such experience.
 pub async fn insert_project(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
     new: &NewProject,
-) -> QueryResult<Project> {
-    let position = match new.experience_id {
-        Some(experience_id) => next_position(conn, "projects", "experience_id", owner, experience_id).await?,
-        None => 0,
-    };
-    diesel::insert_into(projects::table)
-        .values((
-            projects::id.eq(Uuid::now_v7()),
-            projects::user_id.eq(owner),
-            projects::sort_order.eq(position),
-            new,
-        ))
-        .returning(Project::as_returning())
-        .get_result(conn)
-        .await
+) -> QueryResult<Option<Project>> {
+    conn.transaction(async |conn| {
+        let position = match new.experience_id {
+            Some(id) => match next_position(conn, owner, Parent::Experience(id), "projects").await? {
+                Some(position) => position,
+                None => return Ok(None),
+            },
+            None => 0,
+        };
+        diesel::insert_into(projects::table)
+            .values((
+                projects::id.eq(Uuid::now_v7()),
+                projects::user_id.eq(owner),
+                projects::sort_order.eq(position),
+                new,
+            ))
+            .returning(Project::as_returning())
+            .get_result(conn)
+            .await
+            .map(Some)
+    })
+    .await
 }
 
 pub async fn insert_star_story(
@@ -325,22 +403,30 @@ pub async fn insert_star_story(
         .await
 }
 
+/// Adds a bullet, last in its experience; None when the owner has no such experience.
 pub async fn insert_bullet(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
     new: &NewBullet,
-) -> QueryResult<Bullet> {
-    let position = next_position(conn, "bullets", "experience_id", owner, new.experience_id).await?;
-    diesel::insert_into(bullets::table)
-        .values((
-            bullets::id.eq(Uuid::now_v7()),
-            bullets::user_id.eq(owner),
-            bullets::sort_order.eq(position),
-            new,
-        ))
-        .returning(Bullet::as_returning())
-        .get_result(conn)
-        .await
+) -> QueryResult<Option<Bullet>> {
+    conn.transaction(async |conn| {
+        let parent = Parent::Experience(new.experience_id);
+        let Some(position) = next_position(conn, owner, parent, "bullets").await? else {
+            return Ok(None);
+        };
+        diesel::insert_into(bullets::table)
+            .values((
+                bullets::id.eq(Uuid::now_v7()),
+                bullets::user_id.eq(owner),
+                bullets::sort_order.eq(position),
+                new,
+            ))
+            .returning(Bullet::as_returning())
+            .get_result(conn)
+            .await
+            .map(Some)
+    })
+    .await
 }
 
 pub async fn insert_education(
@@ -417,17 +503,3 @@ owned_relation!(
     VersionsOfBullet: bullet_versions.bullet_id => BulletVersion,
     order by (bullet_versions::created_at.desc(), bullet_versions::id.desc())
 );
-
-pub async fn has_engagements(
-    conn: &mut AsyncPgConnection,
-    owner: Uuid,
-    experience_id: Uuid,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        engagements::table
-            .filter(engagements::user_id.eq(owner))
-            .filter(engagements::experience_id.eq(experience_id)),
-    ))
-    .get_result(conn)
-    .await
-}

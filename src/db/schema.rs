@@ -318,6 +318,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         auto_extract -> Bool,
+        owner_id -> Nullable<Uuid>,
     }
 }
 
@@ -366,7 +367,6 @@ diesel::table! {
 diesel::joinable!(application_status_events -> users (user_id));
 diesel::joinable!(applications -> users (user_id));
 diesel::joinable!(artifacts -> users (user_id));
-diesel::joinable!(bullet_versions -> bullets (bullet_id));
 diesel::joinable!(bullet_versions -> users (user_id));
 diesel::joinable!(bullets -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
@@ -381,14 +381,11 @@ diesel::joinable!(job_experience_matches -> users (user_id));
 diesel::joinable!(job_posting_skills -> skills (skill_id));
 diesel::joinable!(job_posting_skills -> users (user_id));
 diesel::joinable!(job_postings -> users (user_id));
-diesel::joinable!(mbti_profiles -> candidate_profiles (profile_id));
 diesel::joinable!(mbti_profiles -> users (user_id));
-diesel::joinable!(project_skills -> projects (project_id));
 diesel::joinable!(project_skills -> skills (skill_id));
 diesel::joinable!(project_skills -> users (user_id));
 diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(skills -> users (created_by));
 diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 

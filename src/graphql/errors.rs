@@ -13,6 +13,10 @@ use async_graphql::{Response, ServerError};
 pub enum AppError {
     /// No valid access token, or a failed sign-in.
     Unauthenticated(&'static str),
+    /// The viewer is known but their role does not allow the operation (e.g. only platform
+    /// admins promote skills). Checked before any object is looked up, so it reveals nothing
+    /// about the object.
+    Forbidden(&'static str),
     /// The object does not exist or is not the viewer's: the two are never told apart.
     NotFound(&'static str),
     /// An input value is wrong; `field` names it as the client sent it.
@@ -42,6 +46,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
@@ -53,7 +58,7 @@ impl AppError {
 
     fn message(&self) -> String {
         match self {
-            Self::Unauthenticated(message) => (*message).to_owned(),
+            Self::Unauthenticated(message) | Self::Forbidden(message) => (*message).to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { message, .. } => message.clone(),
             Self::Conflict(message) => message.clone(),
@@ -88,16 +93,45 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
+/// A rule only the database can hold under concurrent writes (a trigger raising a check
+/// violation under this constraint name), told to the client as the input it concerns.
+struct Rule {
+    constraint: &'static str,
+    field: &'static str,
+    message: &'static str,
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        constraint: "engagements_consulting_experience",
+        field: "experienceId",
+        message: "engagements belong only to INDEPENDENT_CONSULTING experiences",
+    },
+    Rule {
+        constraint: "experiences_consulting_engagements",
+        field: "employmentType",
+        message: "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
+    },
+];
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match &error {
             // The database's own checks back up the validation in Rust (e.g. under a race);
             // what they refuse is still the client's input.
-            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Self::bad_input(
-                info.constraint_name().unwrap_or("input"),
-                "the change breaks a rule of the data; check the values given",
-            ),
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+                match RULES
+                    .iter()
+                    .find(|rule| Some(rule.constraint) == info.constraint_name())
+                {
+                    Some(rule) => Self::bad_input(rule.field, rule.message),
+                    None => Self::bad_input(
+                        info.constraint_name().unwrap_or("input"),
+                        "the change breaks a rule of the data; check the values given",
+                    ),
+                }
+            }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::NotFound("referenced object")
             }

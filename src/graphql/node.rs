@@ -42,8 +42,8 @@ pub enum Node {
     CoverLetterArtifact(CoverLetterArtifact),
 }
 
-/// The viewer's object with this id (or a catalog skill), or None when there is none (or it is
-/// someone else's).
+/// The viewer's object with this id (or a shared catalog skill), or None when there is none (or
+/// it is someone else's, a private skill included).
 async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
     let (node_type, uuid) = ids::decode(id, "id")?;
     let me = viewer(ctx)?;
@@ -88,8 +88,9 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Fetches any of the viewer's objects (or a catalog skill) by its global id. `NOT_FOUND`
-    /// when no object of the viewer's has it (someone else's object is never revealed);
+    /// Fetches any of the viewer's objects (or a shared catalog skill) by its global id.
+    /// `NOT_FOUND` when no object of the viewer's has it (someone else's object, such as their
+    /// private skill, is never revealed);
     /// `BAD_USER_INPUT` when the id is malformed.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
         find(ctx, &id).await?.map(Some).ok_or(AppError::NotFound("node"))

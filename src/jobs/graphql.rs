@@ -24,7 +24,9 @@ use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::{DeletePayload, IdInput};
 use crate::skills::enums::Prominence;
-use crate::skills::graphql::{RemoveSkillPayload, Skill, SkillRefInput, load_skill, resolve_skill};
+use crate::skills::graphql::{
+    RemoveSkillPayload, Skill, SkillRefInput, load_skill, resolve_skill, visible_skill,
+};
 use crate::validate::{self, field, text, url};
 
 /// Filters for job postings.
@@ -614,13 +616,14 @@ fn salary_range(min: Option<i32>, max: Option<i32>) -> AppResult<()> {
     }
 }
 
-/// Extracts the posting's skills from its current text and stores them.
+/// Extracts the posting's skills from its current text and stores them: the shared catalog's
+/// and the owner's private skills, never another user's.
 async fn extract_skills(
     conn: &mut diesel_async::AsyncPgConnection,
     owner: Uuid,
     posting: &JobPosting,
 ) -> AppResult<()> {
-    let catalog = store::extraction_catalog(conn).await?;
+    let catalog = store::extraction_catalog(conn, Some(owner)).await?;
     let found = extract(
         &catalog,
         &PostingText {
@@ -650,7 +653,8 @@ pub struct JobsMutation;
 
 #[Object]
 impl JobsMutation {
-    /// Saves a job posting and finds the catalog skills its text asks for.
+    /// Saves a job posting and finds the catalog skills its text asks for: those of the shared
+    /// catalog and the viewer's own private skills (never another user's).
     async fn create_job_posting(
         &self,
         ctx: &Context<'_>,
@@ -752,15 +756,11 @@ impl JobsMutation {
         let owner = viewer(ctx)?.id;
         let mut conn = services(ctx).pool.get().await?;
         let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
-        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
-        store::set_manual_skill(
-            &mut conn,
-            owner,
-            job_posting.id,
-            skill.id,
-            input.importance,
-            false,
-        )
+        conn.transaction::<_, AppError, _>(async |conn| {
+            let skill = resolve_skill(conn, owner, &input.skill).await?;
+            store::set_manual_skill(conn, owner, job_posting.id, skill.id, input.importance, false).await?;
+            Ok(())
+        })
         .await?;
         Ok(SetJobPostingSkillPayload { job_posting })
     }
@@ -775,6 +775,8 @@ impl JobsMutation {
         let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
         let mut conn = services(ctx).pool.get().await?;
         let posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        // Another user's private skill is as unknown here as anywhere.
+        visible_skill(&mut conn, owner, skill_id).await?;
         store::set_manual_skill(
             &mut conn,
             owner,

@@ -186,10 +186,15 @@ pub async fn delete_posting(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid)
     .map(|n| n == 1)
 }
 
-/// The catalog terms extraction looks for: every extractable skill's name and aliases.
-pub async fn extraction_catalog(conn: &mut AsyncPgConnection) -> QueryResult<Vec<CatalogSkill>> {
+/// The catalog terms extraction looks for: the name and aliases of every extractable skill of
+/// the shared catalog and, with an `owner`, of the owner's private skills (no one else's).
+pub async fn extraction_catalog(
+    conn: &mut AsyncPgConnection,
+    owner: Option<Uuid>,
+) -> QueryResult<Vec<CatalogSkill>> {
     let rows: Vec<(Uuid, String, Vec<Option<String>>)> = skills::table
         .filter(skills::auto_extract)
+        .filter(skills::owner_id.is_null().or(skills::owner_id.eq(owner)))
         .select((skills::id, skills::normalized_name, skills::aliases))
         .load(conn)
         .await?;

@@ -1,4 +1,5 @@
-//! GraphQL for skills: the shared catalog, the skills linked to experiences, projects and the
+//! GraphQL for skills: the catalog (shared skills, and the private ones each user adds until a
+//! platform admin promotes them), the skills linked to experiences, projects and the
 //! candidate, and the skill matrix.
 
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -6,7 +7,7 @@ use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Bool, Nullable, Text};
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::enums::{ExtractionMethod, Proficiency, Prominence, SkillCategory};
@@ -14,6 +15,8 @@ use super::store::{
     self, CandidateSkillRow, CandidateSkillValues, ExperienceSkillRow, ExperienceSkillValues,
     SkillEvidenceRow, SkillRow,
 };
+use crate::accounts::graphql::load_viewer;
+use crate::accounts::store::UserRole;
 use crate::career::store as career_store;
 use crate::db::schema::{candidate_skills, experience_skills};
 use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
@@ -26,10 +29,11 @@ use crate::graphql::scalars::Date;
 use crate::owned_relation;
 use crate::validate;
 
-/// A skill of the shared catalog.
 #[derive(Clone, Debug)]
 pub struct Skill(pub SkillRow);
 
+/// A catalog skill: one of the shared catalog, or one the viewer added, which stays private to
+/// them until a platform admin promotes it (`promoteSkill`).
 #[Object]
 impl Skill {
     /// Opaque global id.
@@ -52,10 +56,16 @@ impl Skill {
     async fn user_added(&self) -> bool {
         self.0.created_by.is_some()
     }
+    /// True while the skill is private to the viewer, who added it: no one else sees it, and
+    /// it is found only in the viewer's own job postings. False for the shared catalog, which
+    /// everyone sees and every posting is read against.
+    async fn is_private(&self) -> bool {
+        self.0.owner_id.is_some()
+    }
 }
 
-/// Catalog skills by id. The catalog is shared, so this is the one relation not filtered by
-/// owner.
+/// Catalog skills by id: the shared ones and the viewer's private ones (another user's private
+/// skill reads as missing).
 pub struct SkillById;
 
 impl Relation for SkillById {
@@ -63,10 +73,10 @@ impl Relation for SkillById {
 
     fn fetch(
         conn: &mut AsyncPgConnection,
-        _owner: Uuid,
+        owner: Uuid,
         keys: &[Uuid],
     ) -> impl Future<Output = QueryResult<Vec<SkillRow>>> + Send {
-        store::skills_by_ids(conn, keys)
+        store::visible_skills(conn, owner, keys)
     }
 
     fn key(row: &SkillRow) -> Uuid {
@@ -74,7 +84,7 @@ impl Relation for SkillById {
     }
 }
 
-/// A catalog skill by id, through the request's loader.
+/// A catalog skill the viewer may see, by id, through the request's loader.
 pub async fn load_skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
     viewer(ctx)?
         .loaders
@@ -354,8 +364,9 @@ pub struct SkillsQuery;
 
 #[Object]
 impl SkillsQuery {
-    /// The shared skill catalog, by name. `search` matches the start of a name or of an alias,
-    /// ignoring case ("post" finds PostgreSQL, "k8" finds Kubernetes).
+    /// The skill catalog, by name: the shared skills and the viewer's private ones (never
+    /// another user's). `search` matches the start of a name or of an alias, ignoring case
+    /// ("post" finds PostgreSQL, "k8" finds Kubernetes).
     #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn skills(
         &self,
@@ -365,11 +376,12 @@ impl SkillsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> AppResult<Conn<Skill>> {
-        viewer(ctx)?;
+        let me = viewer(ctx)?.id;
         let args = PageArgs::new(first, after, None, None)?;
         let limit = args.first.unwrap_or_default();
         let mut conn = services(ctx).pool.get().await?;
-        let mut hits = store::search(&mut conn, search.as_deref(), category, args.after, limit + 1).await?;
+        let mut hits =
+            store::search(&mut conn, me, search.as_deref(), category, args.after, limit + 1).await?;
         let has_next = hits.len() as i64 > limit;
         hits.truncate(limit as usize);
         let page = Page {
@@ -382,38 +394,41 @@ impl SkillsQuery {
     }
 }
 
-/// Names a catalog skill by id, or by name or alias (any case; created if missing).
+/// Names a catalog skill by id, or by name or alias (any case; added as a private skill of the
+/// viewer if missing).
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct SkillRefInput {
-    /// A catalog skill's id.
+    /// The id of a shared skill or of one of the viewer's private skills (another user's
+    /// private skill is `NOT_FOUND`).
     pub skill_id: Option<ID>,
-    /// A skill name or alias; a name the catalog lacks is added to it (category `OTHER`).
+    /// A skill name or alias. A shared skill of that name wins over a private one; a name
+    /// neither has is added as a private skill of the viewer (category `OTHER`).
     pub skill_name: Option<String>,
 }
 
-/// The catalog skill an input names.
+/// A skill the viewer may see, by id.
+pub async fn visible_skill(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> AppResult<SkillRow> {
+    store::visible_skills(conn, owner, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound("Skill"))
+}
+
+/// The catalog skill an input names. Call inside the transaction that links it: a skill it
+/// adds must not outlive a link that fails.
 pub async fn resolve_skill(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
     skill: &SkillRefInput,
 ) -> AppResult<SkillRow> {
     match (&skill.skill_id, &skill.skill_name) {
-        (Some(id), None) => {
-            let id = decode_as(id, NodeType::Skill, "skillId")?;
-            store::skills_by_ids(conn, &[id])
-                .await?
-                .into_iter()
-                .next()
-                .ok_or(AppError::NotFound("Skill"))
-        }
+        (Some(id), None) => visible_skill(conn, owner, decode_as(id, NodeType::Skill, "skillId")?).await,
         (None, Some(name)) => {
             let name = validate::text_of("skillName", name, 100)?;
-            match store::skill_named(conn, &name).await? {
-                Some(row) => Ok(row),
-                None => Ok(store::add_skill(conn, &name, SkillCategory::Other, &[], owner)
-                    .await?
-                    .0),
-            }
+            Ok(store::add_skill(conn, owner, &name, SkillCategory::Other, &[])
+                .await?
+                .0)
         }
         _ => Err(AppError::bad_input(
             "skillId",
@@ -422,7 +437,7 @@ pub async fn resolve_skill(
     }
 }
 
-/// A skill to add to the catalog.
+/// A skill to add to the viewer's catalog (private to them until promoted).
 #[derive(InputObject)]
 pub struct AddSkillInput {
     /// Up to 100 characters.
@@ -435,10 +450,26 @@ pub struct AddSkillInput {
 
 #[derive(SimpleObject)]
 pub struct AddSkillPayload {
-    /// The skill: new, or the existing one with that name.
+    /// The skill: new and private to the viewer, or the existing one with that name or alias
+    /// (a shared one first, else the viewer's own).
     pub skill: Skill,
     /// False when a skill of that name (in any case and spacing) already existed.
     pub created: bool,
+}
+
+/// A skill to move into the shared catalog.
+#[derive(InputObject)]
+pub struct PromoteSkillInput {
+    /// The skill, private to whichever user added it.
+    pub skill_id: ID,
+}
+
+/// What `promoteSkill` changed.
+#[derive(SimpleObject)]
+pub struct PromoteSkillPayload {
+    /// The skill, now shared. When the shared catalog already had a skill of that name, it is
+    /// that one, and the promoted skill was merged into it.
+    pub skill: Skill,
 }
 
 /// Links a skill to one of the viewer's experiences (or updates the link).
@@ -516,18 +547,46 @@ pub struct SkillsMutation;
 
 #[Object]
 impl SkillsMutation {
-    /// Adds a skill to the shared catalog. Adding a name that exists (in any case or spacing)
-    /// returns the existing skill.
+    /// Adds a skill to the viewer's catalog. It is private to the viewer: only they see it, link
+    /// it and have it found in their job postings, until a platform admin promotes it to the
+    /// shared catalog (`promoteSkill`). A name or alias that exists (in any case or spacing) in
+    /// the shared catalog, or among the viewer's own skills, returns that skill instead.
     async fn add_skill(&self, ctx: &Context<'_>, input: AddSkillInput) -> AppResult<AddSkillPayload> {
         let owner = viewer(ctx)?.id;
         let name = validate::text_of("name", &input.name, 100)?;
         let aliases = validate::labels("aliases", &input.aliases, 10, 100)?;
         let mut conn = services(ctx).pool.get().await?;
-        let (row, created) = store::add_skill(&mut conn, &name, input.category, &aliases, owner).await?;
+        let (row, created) = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                Ok(store::add_skill(conn, owner, &name, input.category, &aliases).await?)
+            })
+            .await?;
         Ok(AddSkillPayload {
             skill: Skill(row),
             created,
         })
+    }
+
+    /// Moves a user's private skill into the shared catalog: from then on every user sees it
+    /// and it is found in everyone's new or re-extracted job postings. Other users' private
+    /// skills of the same name are merged into it (their links move to it). Promoting a shared
+    /// skill returns it unchanged. Platform admins only: `FORBIDDEN` for anyone else (whatever
+    /// the id); `NOT_FOUND` when no skill has the id.
+    async fn promote_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: PromoteSkillInput,
+    ) -> AppResult<PromoteSkillPayload> {
+        if load_viewer(ctx).await?.0.role != UserRole::Admin {
+            return Err(AppError::Forbidden("only platform admins promote skills"));
+        }
+        let id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let row = conn
+            .transaction::<_, AppError, _>(async |conn| Ok(store::promote(conn, id).await?))
+            .await?
+            .ok_or(AppError::NotFound("Skill"))?;
+        Ok(PromoteSkillPayload { skill: Skill(row) })
     }
 
     /// Links a skill to an experience with its prominence; linking it again updates the link.
@@ -546,14 +605,18 @@ impl SkillsMutation {
         career_store::experience_of(&mut conn, owner, experience_id)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
-        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
         let values = ExperienceSkillValues {
             proficiency_demonstrated: input.proficiency_demonstrated,
             prominence: input.prominence.unwrap_or(Prominence::Secondary),
             usage_notes,
             extraction_method: ExtractionMethod::Manual,
         };
-        let row = store::upsert_experience_skill(&mut conn, owner, experience_id, skill.id, &values).await?;
+        let row = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let skill = resolve_skill(conn, owner, &input.skill).await?;
+                Ok(store::upsert_experience_skill(conn, owner, experience_id, skill.id, &values).await?)
+            })
+            .await?;
         Ok(SetExperienceSkillPayload {
             experience_skill: row.into(),
         })
@@ -589,8 +652,13 @@ impl SkillsMutation {
         let project = career_store::project_of(&mut conn, owner, project_id)
             .await?
             .ok_or(AppError::NotFound("Project"))?;
-        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
-        store::add_project_skill(&mut conn, owner, project_id, skill.id).await?;
+        let skill = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let skill = resolve_skill(conn, owner, &input.skill).await?;
+                store::add_project_skill(conn, owner, project_id, skill.id).await?;
+                Ok(skill)
+            })
+            .await?;
         Ok(ProjectSkillPayload {
             project,
             skill: Skill(skill),
@@ -627,13 +695,17 @@ impl SkillsMutation {
             .map(|years| validate::int_in("yearsExperience", years, 0..=80))
             .transpose()?;
         let mut conn = services(ctx).pool.get().await?;
-        let skill = resolve_skill(&mut conn, owner, &input.skill).await?;
         let values = CandidateSkillValues {
             proficiency: input.proficiency.unwrap_or(Proficiency::Intermediate),
             years_experience,
             is_featured: input.is_featured,
         };
-        let row = store::upsert_candidate_skill(&mut conn, owner, skill.id, &values).await?;
+        let row = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let skill = resolve_skill(conn, owner, &input.skill).await?;
+                Ok(store::upsert_candidate_skill(conn, owner, skill.id, &values).await?)
+            })
+            .await?;
         Ok(SetCandidateSkillPayload {
             candidate_skill: row.into(),
         })

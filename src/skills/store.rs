@@ -1,8 +1,9 @@
-//! SQL for the skill catalog and the links from experiences, projects and the candidate.
+//! SQL for the skill catalog (shared skills and users' private ones) and the links from
+//! experiences, projects and the candidate.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -19,6 +20,8 @@ pub struct SkillRow {
     pub category: SkillCategory,
     pub aliases: Vec<Option<String>>,
     pub created_by: Option<Uuid>,
+    /// Set while the skill is private to this user; null once it is in the shared catalog.
+    pub owner_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -31,62 +34,181 @@ pub fn normalize(name: &str) -> String {
         .to_lowercase()
 }
 
-pub async fn skills_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<SkillRow>> {
+type Visible =
+    diesel::dsl::Or<diesel::dsl::IsNull<skills::owner_id>, diesel::dsl::Eq<skills::owner_id, Uuid>>;
+
+/// The skills `viewer` may see and use: the shared catalog and their own private skills.
+fn visible_to(viewer: Uuid) -> Visible {
+    skills::owner_id.is_null().or(skills::owner_id.eq(viewer))
+}
+
+/// The skills among `ids` that `viewer` may see.
+pub async fn visible_skills(
+    conn: &mut AsyncPgConnection,
+    viewer: Uuid,
+    ids: &[Uuid],
+) -> QueryResult<Vec<SkillRow>> {
     skills::table
         .filter(skills::id.eq_any(ids))
+        .filter(visible_to(viewer))
         .select(SkillRow::as_select())
         .load(conn)
         .await
 }
 
-/// The skill whose name or one of whose aliases is `name` (normalised); names win.
-pub async fn skill_named(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Option<SkillRow>> {
+/// The skill visible to `viewer` whose name or one of whose aliases is `name` (normalised).
+/// The shared catalog wins over the viewer's private skills, and names over aliases.
+pub async fn skill_named(
+    conn: &mut AsyncPgConnection,
+    viewer: Uuid,
+    name: &str,
+) -> QueryResult<Option<SkillRow>> {
     let normalized = normalize(name);
     skills::table
+        .filter(visible_to(viewer))
         .filter(
             skills::normalized_name
                 .eq(&normalized)
                 .or(skills::aliases.contains(vec![normalized.clone()])),
         )
-        .order(skills::normalized_name.eq(&normalized).desc())
+        .order((
+            skills::owner_id.is_null().desc(),
+            skills::normalized_name.eq(&normalized).desc(),
+        ))
         .select(SkillRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-/// Adds a skill to the catalog; returns the existing one when the name is taken.
+/// Makes writers of one skill name take turns until their transactions end: adding a private
+/// skill must not miss a shared one of that name being promoted at the same moment, or the
+/// private one would shadow it.
+async fn lock_name(conn: &mut AsyncPgConnection, normalized: &str) -> QueryResult<()> {
+    // The two-key form, whose key space is apart from the migrations' one-key lock.
+    const SKILL_NAMES: i32 = 0x736b_696c; // "skil"
+    diesel::sql_query("select pg_advisory_xact_lock($1, hashtext($2))")
+        .bind::<diesel::sql_types::Integer, _>(SKILL_NAMES)
+        .bind::<Text, _>(normalized)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The skill `owner` means by `name`: the visible one with that name or alias, or else a new
+/// skill private to `owner`; true when it is new. Call inside the transaction that uses it, so
+/// that a skill added for a link that then fails goes with it.
 pub async fn add_skill(
     conn: &mut AsyncPgConnection,
+    owner: Uuid,
     name: &str,
     category: SkillCategory,
     aliases: &[String],
-    created_by: Uuid,
 ) -> QueryResult<(SkillRow, bool)> {
-    let inserted = diesel::insert_into(skills::table)
+    if let Some(existing) = skill_named(conn, owner, name).await? {
+        return Ok((existing, false));
+    }
+    let normalized = normalize(name);
+    lock_name(conn, &normalized).await?;
+    // Again, now that no one else adds or promotes the name until this transaction ends.
+    if let Some(existing) = skill_named(conn, owner, name).await? {
+        return Ok((existing, false));
+    }
+    diesel::insert_into(skills::table)
         .values((
             skills::id.eq(Uuid::now_v7()),
             skills::name.eq(name),
-            skills::normalized_name.eq(normalize(name)),
+            skills::normalized_name.eq(normalized),
             skills::category.eq(category),
             skills::aliases.eq(aliases.iter().map(|a| normalize(a)).collect::<Vec<_>>()),
-            skills::created_by.eq(created_by),
+            skills::created_by.eq(owner),
+            skills::owner_id.eq(owner),
         ))
-        .on_conflict(skills::normalized_name)
-        .do_nothing()
         .returning(SkillRow::as_returning())
         .get_result(conn)
         .await
-        .optional()?;
-    match inserted {
-        Some(row) => Ok((row, true)),
-        None => skills::table
-            .filter(skills::normalized_name.eq(normalize(name)))
-            .select(SkillRow::as_select())
-            .first(conn)
-            .await
-            .map(|row| (row, false)),
+        .map(|row| (row, true))
+}
+
+/// Puts a private skill into the shared catalog and returns the shared skill; None when there
+/// is no skill with that id. Every private skill of the same name (other users', or the one
+/// promoted when a shared skill of its name already exists) is merged into the shared one:
+/// its links move there and it is deleted, so no private skill shadows a shared one. Call
+/// inside a transaction.
+pub async fn promote(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SkillRow>> {
+    let Some(skill) = skills::table
+        .find(id)
+        .select(SkillRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if skill.owner_id.is_none() {
+        return Ok(Some(skill));
     }
+    lock_name(conn, &skill.normalized_name).await?;
+    let shared = skills::table
+        .filter(skills::owner_id.is_null())
+        .filter(skills::normalized_name.eq(&skill.normalized_name))
+        .select(SkillRow::as_select())
+        .first(conn)
+        .await
+        .optional()?;
+    let target = match shared {
+        Some(shared) => shared,
+        None => {
+            let promoted = diesel::update(skills::table.find(id))
+                .set(skills::owner_id.eq(None::<Uuid>))
+                .returning(SkillRow::as_returning())
+                .get_result(conn)
+                .await
+                .optional()?;
+            // Gone meanwhile: its owner's account was deleted.
+            let Some(promoted) = promoted else {
+                return Ok(None);
+            };
+            promoted
+        }
+    };
+    let duplicates: Vec<Uuid> = skills::table
+        .filter(skills::owner_id.is_not_null())
+        .filter(skills::normalized_name.eq(&target.normalized_name))
+        .select(skills::id)
+        .load(conn)
+        .await?;
+    if !duplicates.is_empty() {
+        merge(conn, target.id, &duplicates).await?;
+    }
+    Ok(Some(target))
+}
+
+/// Moves every link to one of `duplicates` over to `target`, then deletes the duplicates. A
+/// record that already links `target` keeps that link; its link to the duplicate goes with it.
+async fn merge(conn: &mut AsyncPgConnection, target: Uuid, duplicates: &[Uuid]) -> QueryResult<()> {
+    // Each link table, with the column that, with skill_id, makes a link unique.
+    const LINKS: [(&str, &str); 4] = [
+        ("experience_skills", "experience_id"),
+        ("project_skills", "project_id"),
+        ("candidate_skills", "user_id"),
+        ("job_posting_skills", "job_posting_id"),
+    ];
+    for (table, record) in LINKS {
+        diesel::sql_query(format!(
+            "update {table} l set skill_id = $1
+             where l.skill_id = any($2)
+               and not exists (select 1 from {table} x where x.{record} = l.{record} and x.skill_id = $1)"
+        ))
+        .bind::<SqlUuid, _>(target)
+        .bind::<Array<SqlUuid>, _>(duplicates)
+        .execute(conn)
+        .await?;
+    }
+    diesel::delete(skills::table.filter(skills::id.eq_any(duplicates)))
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 #[derive(QueryableByName)]
@@ -97,10 +219,11 @@ pub struct SkillHit {
     pub total: i64,
 }
 
-/// Catalog skills whose name or an alias starts with `prefix`, by name, after the `after`
-/// skill; at most `limit`, each carrying the number of matches before the cursor cut.
+/// The skills `viewer` may see whose name or an alias starts with `prefix`, by name, after the
+/// `after` skill; at most `limit`, each carrying the number of matches before the cursor cut.
 pub async fn search(
     conn: &mut AsyncPgConnection,
+    viewer: Uuid,
     prefix: Option<&str>,
     category: Option<SkillCategory>,
     after: Option<Uuid>,
@@ -113,21 +236,27 @@ pub async fn search(
             .replace('_', "\\_");
         format!("{escaped}%")
     });
+    // A name is unique among the skills one viewer sees, but the id breaks ties anyway, so
+    // that the cursor never skips a skill.
     diesel::sql_query(
         "select * from (
            select s.*, count(*) over () as total from skills s
-           where ($1::text is null or s.normalized_name like $1
+           where (s.owner_id is null or s.owner_id = $5)
+             and ($1::text is null or s.normalized_name like $1
                   or exists (select 1 from unnest(s.aliases) a where a like $1))
              and ($2::text is null or s.category = $2)
          ) matches
-         where $3::uuid is null or normalized_name > (select normalized_name from skills where id = $3)
-         order by normalized_name
+         where $3::uuid is null
+            or (normalized_name, id) > (select normalized_name, id from skills
+                                           where id = $3 and (owner_id is null or owner_id = $5))
+         order by normalized_name, id
          limit $4",
     )
     .bind::<Nullable<Text>, _>(pattern)
     .bind::<Nullable<Text>, _>(category.map(SkillCategory::as_str))
     .bind::<Nullable<SqlUuid>, _>(after)
     .bind::<BigInt, _>(limit)
+    .bind::<SqlUuid, _>(viewer)
     .cached()
     .load(conn)
     .await

@@ -27,7 +27,7 @@ pub async fn refused(app: &TestApp, who: &Account, name: &str, input: Value) -> 
     only_error(&response)
 }
 
-fn input_type(mutation: &str) -> String {
+pub fn input_type(mutation: &str) -> String {
     let shared = match mutation {
         "deleteExperience" | "deleteEngagement" | "deleteProject" | "deleteStarStory" | "deleteBullet"
         | "deleteEducation" | "deleteStrength" | "retireBullet" | "restoreBullet" | "deleteJobPosting" => {

@@ -798,7 +798,8 @@ async fn remove_project_skill_unlinks_one_project_only() {
     assert_eq!(tech_stack(&app, &alice, &scraper).await, set(&["Python"]));
     assert_eq!(tech_stack(&app, &bob, &bobs).await, set(&["Python"]));
 
-    // A skill this link added to the catalog stays in it after the link is gone.
+    // A skill this link added to the catalog stays in it after the link is gone (private to
+    // the user who added it).
     mutate(
         &app,
         &alice,
@@ -810,11 +811,12 @@ async fn remove_project_skill_unlinks_one_project_only() {
     assert_eq!(tech_stack(&app, &alice, &pipeline).await, set(&["Airflow"]));
     for (id, name, user_added) in [(&python, "Python", false), (&woven, "Quantum Loom Weaving", true)] {
         assert_eq!(
-            read(&app, &bob, id, "... on Skill { name userAdded }").await,
+            read(&app, &alice, id, "... on Skill { name userAdded }").await,
             json!({ "name": name, "userAdded": user_added })
         );
     }
-    assert_eq!(catalog_skill(&app, &bob, "quantum loom").await, woven);
+    assert_eq!(catalog_skill(&app, &alice, "quantum loom").await, woven);
+    assert_not_found(&app, &bob, &woven).await;
 
     // Twice: NOT_FOUND, as documented ("if it was not there"); nothing else moves.
     assert_eq!(

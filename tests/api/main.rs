@@ -7,6 +7,7 @@ mod career;
 mod events;
 mod hostile;
 mod http;
+mod integrity;
 mod job_fixtures;
 mod jobs;
 mod lifecycle;

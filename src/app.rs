@@ -21,6 +21,7 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::accounts::tokens::TokenKeys;
@@ -48,6 +49,7 @@ pub struct HttpLimits {
     pub max_body_bytes: usize,
     pub max_batch: usize,
     pub graphiql: bool,
+    pub body_timeout: Duration,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
                 max_body_bytes: settings.max_body_bytes,
                 max_batch: settings.max_batch,
                 graphiql: settings.graphiql,
+                body_timeout: Duration::from_secs(settings.body_timeout),
             },
         }
     }
@@ -137,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyTimeoutLayer::new(state.http.body_timeout))
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::map_request(drop_unfit_request_id))

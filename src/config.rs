@@ -149,6 +149,20 @@ pub struct Settings {
     #[arg(long, env = "CAREERGRAPH_MAX_ERRORS", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub max_errors: u32,
 
+    /// Most connections held at once (WebSockets included); a client beyond it waits until
+    /// one ends. Keep it below the open-file limit, with room for database connections.
+    #[arg(long, env = "CAREERGRAPH_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_connections: u32,
+
+    /// Seconds a client has to send a request's headers (and a kept-alive connection may sit
+    /// idle) before the connection is closed.
+    #[arg(long, env = "CAREERGRAPH_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub header_timeout: u64,
+
+    /// Seconds a client has to send a request's body (408 after that).
+    #[arg(long, env = "CAREERGRAPH_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub body_timeout: u64,
+
     /// Answer introspection queries (`__schema`, `__type`). GraphiQL and code generators need
     /// it; turn it off in production if the schema should not be read by anyone.
     #[arg(long, env = "CAREERGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
@@ -179,6 +193,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    pub fn connection_limits(&self) -> crate::http_server::ConnectionLimits {
+        crate::http_server::ConnectionLimits {
+            max_connections: self.max_connections as usize,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+
     pub fn access_ttl(&self) -> Duration {
         Duration::from_secs(self.access_token_ttl)
     }

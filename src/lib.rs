@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod graphql;
+pub mod http_server;
 pub mod jobs;
 pub mod profile;
 pub mod seed;

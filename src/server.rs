@@ -92,10 +92,13 @@ pub async fn serve(settings: &Settings) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         tracing::info!(address = %listener.local_addr()?, "listening; GraphiQL at /graphql");
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("the HTTP server failed")?;
+        crate::http_server::serve(
+            listener,
+            app(state),
+            settings.connection_limits(),
+            shutdown_signal(),
+        )
+        .await;
         events.stop();
         tracing::info!("HTTP server stopped; in-flight requests finished");
         Ok(())
@@ -103,7 +106,8 @@ pub async fn serve(settings: &Settings) -> Result<()> {
     .await
 }
 
-/// Resolves on SIGINT or SIGTERM: axum then stops accepting and lets in-flight requests finish.
+/// Resolves on SIGINT or SIGTERM: the server then stops accepting and lets in-flight requests
+/// finish.
 async fn shutdown_signal() {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut interrupt), Ok(mut terminate)) =

@@ -297,3 +297,105 @@ async fn a_token_not_valid_yet_is_refused() {
     let early = app.gql(viewer, json!({}), Some(&token(Some(now + 3600)))).await;
     assert_eq!(codes(&early), ["UNAUTHENTICATED"], "{early}");
 }
+
+/// Serves the app's router through the server's own connection loop on a loopback port.
+async fn serve_limited(app: &TestApp, max_connections: usize, header_timeout: u64) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = listener.local_addr().expect("address").to_string();
+    let limits = careergraph::http_server::ConnectionLimits {
+        max_connections,
+        header_timeout: std::time::Duration::from_secs(header_timeout),
+        shutdown_grace: std::time::Duration::from_secs(1),
+    };
+    let router = app.router.clone();
+    tokio::spawn(careergraph::http_server::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
+    address
+}
+
+/// Reads until the server closes the connection (or `within` passes: false).
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1024];
+    tokio::time::timeout(within, async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_sends_its_headers_slowly_is_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::new().await;
+    let address = serve_limited(&app, 100, 1).await;
+    let mut slow = tokio::net::TcpStream::connect(&address).await.expect("connects");
+    let (mut reader, mut writer) = slow.split();
+    let trickle = async {
+        for byte in b"GET /health/live HTTP/1.1\r\nhost: x\r\nx-slow: " {
+            if writer.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    };
+    let closed = async {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = [0u8; 1024];
+        loop {
+            match reader.read(&mut buffer).await {
+                Ok(0) | Err(_) => return true,
+                Ok(_) => {}
+            }
+        }
+    };
+    let cut = tokio::select! {
+        closed = closed => closed,
+        () = trickle => false,
+    };
+    assert!(cut, "the server kept a connection whose headers took 8 s");
+    // Prompt clients are served on the same loop.
+    let (status, body) = crate::serve::http(&address, "GET", "/health/live", None)
+        .await
+        .expect("an answer");
+    assert_eq!((status, body.as_str()), (200, "ok"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connections_beyond_the_cap_wait_until_one_ends() {
+    let app = TestApp::new().await;
+    let address = serve_limited(&app, 2, 2).await;
+    let mut idle = Vec::new();
+    for _ in 0..2 {
+        idle.push(tokio::net::TcpStream::connect(&address).await.expect("connects"));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let third = tokio::spawn({
+        let address = address.clone();
+        async move { crate::serve::http(&address, "GET", "/health/live", None).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !third.is_finished(),
+        "a third connection was served while two were held"
+    );
+    for stream in &mut idle {
+        assert!(
+            closed_within(stream, std::time::Duration::from_secs(10)).await,
+            "an idle connection stayed"
+        );
+    }
+    let answer = third.await.expect("the third client");
+    assert_eq!(answer.map(|(status, _)| status), Some(200));
+}

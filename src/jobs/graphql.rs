@@ -33,7 +33,9 @@ use crate::validate::{self, field, text, url};
 #[derive(InputObject, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct JobPostingFilter {
     /// Full-text search over title, company and description (web-search syntax: words,
-    /// "quoted phrases", -excluded).
+    /// "quoted phrases", -excluded). At most 500 characters (`BAD_USER_INPUT` beyond: a
+    /// search of thousands of terms would only cost the database).
+    #[graphql(validator(max_length = 500))]
     pub search: Option<String>,
     /// Only postings that do (true) or do not (false) allow remote work.
     pub remote: Option<bool>,

@@ -32,6 +32,7 @@ use crate::graphql::context::{Auth, RequestAuth, Services};
 use crate::graphql::limits::DocumentLimits;
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql::{self, AppSchema, Disclosure, Limits};
+use crate::http_server::ConnectionSlot;
 
 /// Everything the routes share. Cheap to clone.
 #[derive(Clone)]
@@ -305,6 +306,7 @@ async fn graphql_http(
 /// The access token travels in the `connection_init` payload; a bad one closes the connection.
 async fn graphql_ws(
     State(state): State<AppState>,
+    slot: Option<axum::Extension<ConnectionSlot>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -321,7 +323,11 @@ async fn graphql_ws(
     };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve_socket(socket, state, protocol))
+        .on_upgrade(move |socket| async move {
+            serve_socket(socket, state, protocol).await;
+            // The socket held its connection's place among the server's connections until now.
+            drop(slot);
+        })
         .into_response()
 }
 

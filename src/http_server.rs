@@ -16,6 +16,13 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::ServiceExt;
+
+/// A place among the connections the server holds, freed when its last holder drops it.
+#[derive(Clone)]
+pub struct ConnectionSlot {
+    _permit: Arc<tokio::sync::OwnedSemaphorePermit>,
+}
 
 /// How long and how many connections may stay.
 #[derive(Clone, Copy, Debug)]
@@ -39,7 +46,9 @@ pub async fn serve(
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1 only: telling HTTP/2 apart waits for a 24-byte preface with no timeout of its
+    // own, and browsers speak HTTP/2 only over TLS, which a proxy in front terminates.
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
@@ -66,7 +75,18 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         stream.set_nodelay(true).ok();
-        let service = TowerToHyperService::new(router.clone());
+        // Each request carries the slot, so a WebSocket it upgrades to keeps the slot taken
+        // after the HTTP connection itself has ended.
+        let slot = ConnectionSlot {
+            _permit: Arc::new(slot),
+        };
+        let service = TowerToHyperService::new(router.clone().map_request({
+            let slot = slot.clone();
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(slot.clone());
+                request
+            }
+        }));
         let (builder, watcher) = (builder.clone(), graceful.watcher());
         let header_timeout = limits.header_timeout;
         tokio::spawn(async move {

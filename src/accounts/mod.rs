@@ -55,17 +55,14 @@ pub async fn sign_in(
     // A malformed email cannot belong to an account: the same answer as a wrong password.
     let email = validate::email("email", email).map_err(|_| AppError::Unauthenticated(BAD_CREDENTIALS))?;
     throttle
-        .check(&email)
+        .begin(&email)
         .map_err(|wait| AppError::RateLimited { retry_after: wait })?;
     let user = store::user_by_email(&mut *pool.get().await?, &email).await?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = password::verify(password, stored_hash).await?;
     let user = match user {
         Some(user) if password_ok && user.is_active => user,
-        _ => {
-            throttle.failed(&email);
-            return Err(AppError::Unauthenticated(BAD_CREDENTIALS));
-        }
+        _ => return Err(AppError::Unauthenticated(BAD_CREDENTIALS)),
     };
     throttle.succeeded(&email);
     let mut conn = pool.get().await?;

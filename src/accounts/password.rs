@@ -2,7 +2,7 @@
 //! and at most [`hashing_slots`] at a time, so a flood of sign-ins queues up instead of taking
 //! every core from the queries.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -25,20 +25,29 @@ pub fn check_policy(password: &str) -> AppResult<()> {
 }
 
 /// Half the cores (at least one) may hash at once.
-fn hashing_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+fn hashing_slots() -> &'static Arc<tokio::sync::Semaphore> {
+    static SLOTS: OnceLock<Arc<tokio::sync::Semaphore>> = OnceLock::new();
     SLOTS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        tokio::sync::Semaphore::new((cores / 2).max(1))
+        Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1)))
     })
 }
 
-/// Runs `work` on the blocking pool once a hashing slot is free.
+/// Runs `work` on the blocking pool once a hashing slot is free. The slot goes with the work,
+/// so it stays taken while a hash runs even if the request that started it has gone.
 async fn in_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    let _slot = hashing_slots().acquire().await.map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(work)
+    let slot = hashing_slots()
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop(slot);
+        done
+    })
+    .await
+    .map_err(AppError::internal)
 }
 
 fn hash_blocking(password: &str) -> AppResult<String> {

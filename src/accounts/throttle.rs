@@ -1,6 +1,8 @@
 //! Failed sign-ins slow down further attempts on the same account.
 //!
-//! After [`FREE_FAILURES`] failures in a row, each further attempt must wait a delay that
+//! Every attempt counts from the moment it begins (so concurrent guesses cannot all slip in
+//! before the first one fails) until it succeeds. After [`FREE_FAILURES`] attempts without a
+//! success, each further attempt must wait a delay that
 //! doubles from one second up to [`MAX_DELAY`]; until then attempts are refused with
 //! `RATE_LIMITED` before any password is hashed. The cap means an attacker can slow the real
 //! owner down to one try a minute but never lock them out, and a success clears the count.
@@ -20,6 +22,7 @@ pub struct SignInThrottle {
     failures: Mutex<HashMap<String, Failures>>,
 }
 
+/// Attempts without a success since the last one, and when the latest began.
 #[derive(Clone, Copy)]
 struct Failures {
     count: u32,
@@ -40,23 +43,18 @@ impl Failures {
 }
 
 impl SignInThrottle {
-    /// Ok when `account` may try now; otherwise how long it must wait.
-    pub fn check(&self, account: &str) -> Result<(), Duration> {
-        let Ok(failures) = self.failures.lock() else {
+    /// Starts an attempt on `account`, counted as failed until [`Self::succeeded`] says
+    /// otherwise; or how long the account must wait first.
+    pub fn begin(&self, account: &str) -> Result<(), Duration> {
+        let Ok(mut failures) = self.failures.lock() else {
             return Ok(());
         };
         let now = Instant::now();
-        match failures.get(account).map(Failures::allowed_from) {
-            Some(from) if from > now => Err(from - now),
-            _ => Ok(()),
+        if let Some(from) = failures.get(account).map(Failures::allowed_from)
+            && from > now
+        {
+            return Err(from - now);
         }
-    }
-
-    pub fn failed(&self, account: &str) {
-        let Ok(mut failures) = self.failures.lock() else {
-            return;
-        };
-        let now = Instant::now();
         if failures.len() >= MAX_TRACKED {
             failures.retain(|_, entry| entry.allowed_from() + MAX_DELAY > now);
         }
@@ -65,6 +63,7 @@ impl SignInThrottle {
             .or_insert(Failures { count: 0, last: now });
         entry.count = entry.count.saturating_add(1);
         entry.last = now;
+        Ok(())
     }
 
     pub fn succeeded(&self, account: &str) {
@@ -79,28 +78,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn delays_start_after_the_free_failures_double_and_stop_at_the_cap() {
+    fn delays_start_after_the_free_attempts_and_a_success_clears_them() {
         let throttle = SignInThrottle::default();
+        // Attempts count as they begin: concurrent ones cannot all get in.
         for _ in 0..FREE_FAILURES {
-            assert_eq!(throttle.check("a@example.com"), Ok(()));
-            throttle.failed("a@example.com");
+            assert_eq!(throttle.begin("a@example.com"), Ok(()));
         }
-        let wait = throttle.check("a@example.com").expect_err("slowed down");
+        let wait = throttle.begin("a@example.com").expect_err("slowed down");
         assert!(
             wait <= Duration::from_secs(1) && wait > Duration::from_millis(900),
             "{wait:?}"
         );
         assert_eq!(
-            throttle.check("b@example.com"),
+            throttle.begin("b@example.com"),
             Ok(()),
             "other accounts are not slowed"
         );
-        for _ in 0..20 {
-            throttle.failed("a@example.com");
-        }
-        let wait = throttle.check("a@example.com").expect_err("slowed down");
-        assert!(wait <= MAX_DELAY, "{wait:?}");
         throttle.succeeded("a@example.com");
-        assert_eq!(throttle.check("a@example.com"), Ok(()));
+        assert_eq!(throttle.begin("a@example.com"), Ok(()));
     }
 }

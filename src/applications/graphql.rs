@@ -224,6 +224,10 @@ fn feed_ended(end: FeedEnd) -> async_graphql::Error {
             "this subscriber fell behind and missed events; subscribe again",
             None,
         ),
+        FeedEnd::NotListening => (
+            "this server is not connected to the database yet; subscribe again shortly",
+            None,
+        ),
     };
     let mut error = async_graphql::Error::new(message);
     let extensions = error.extensions.get_or_insert_with(Default::default);
@@ -634,7 +638,7 @@ impl ApplicationsSubscription {
         let me = viewer(ctx)?;
         let only = own_application(ctx, application_id.as_ref()).await?;
         let after = after.as_deref().map(decode_event_cursor).transpose()?;
-        let feed = events::status_feed(hub(ctx), services(ctx).pool.clone(), me.id, after);
+        let feed = events::status_feed(hub(ctx), services(ctx).pool.clone(), me.id, after).await;
         Ok(feed.filter_map(move |item| {
             let item = match item {
                 Ok(event) if only.is_none_or(|id| event.application_id == id) => {

@@ -203,6 +203,13 @@ impl EventHub {
     pub fn last_status_position(&self) -> Option<Position> {
         *self.last_status.borrow()
     }
+
+    /// [`Self::last_status_position`], waiting up to `within` for the listener to connect.
+    pub async fn started(&self, within: Duration) -> Option<Position> {
+        let mut last = self.last_status.clone();
+        let started = tokio::time::timeout(within, last.wait_for(Option::is_some)).await;
+        started.ok()?.ok().and_then(|position| *position)
+    }
 }
 
 /// `url` with `application_name` set (URL or key=value connection strings).
@@ -360,6 +367,8 @@ pub enum FeedEnd {
     /// The database failed while the feed read back what it had missed: subscribe again after
     /// this position (the last event delivered, or where the feed started).
     Interrupted(Position),
+    /// This server's listener is not connected to the database (yet): subscribe again later.
+    NotListening,
     /// The subscriber fell behind the broadcast and what it missed cannot be read back.
     Lagged,
 }
@@ -390,7 +399,9 @@ pub fn live_events(
 /// The status events of `user`: with `after`, the settled ones since then first; then live
 /// ones; in delivery order, none twice and none missed. A subscriber that falls behind the
 /// broadcast reads what it missed back from `application_status_events` and carries on.
-pub fn status_feed(
+/// Without `after`, the feed starts where this copy's listener is, once it listens (a feed
+/// that cannot start yields [`FeedEnd::NotListening`]).
+pub async fn status_feed(
     hub: &EventHub,
     pool: DbPool,
     user: Uuid,
@@ -398,30 +409,40 @@ pub fn status_feed(
 ) -> impl futures_util::Stream<Item = Result<StatusEvent, FeedEnd>> + use<> {
     // Subscribe before anything is read, so nothing falls between the past and the live.
     let receiver = hub.subscribe();
-    let last = after.or_else(|| hub.last_status_position());
-    let feed = StatusFeed {
+    let start = match after {
+        Some(after) => Some(after),
+        None => hub.started(LISTENER_START_WAIT).await,
+    };
+    let feed = start.map(|last| StatusFeed {
         receiver,
         pool,
         user,
         last,
         backlog: std::collections::VecDeque::new(),
-        behind: after.is_some() || last.is_none(),
-    };
+        behind: after.is_some(),
+    });
+    let feed = feed.ok_or(FeedEnd::NotListening);
     futures_util::stream::unfold(Some(feed), |feed| async move {
-        let mut feed = feed?;
+        let mut feed = match feed? {
+            Ok(feed) => feed,
+            Err(end) => return Some((Err(end), None)),
+        };
         match feed.next().await? {
-            Ok(event) => Some((Ok(event), Some(feed))),
+            Ok(event) => Some((Ok(event), Some(Ok(feed)))),
             Err(end) => Some((Err(end), None)),
         }
     })
 }
 
+/// How long a new subscription waits for a listener that is still connecting.
+const LISTENER_START_WAIT: Duration = Duration::from_secs(5);
+
 struct StatusFeed {
     receiver: broadcast::Receiver<Arc<Event>>,
     pool: DbPool,
     user: Uuid,
-    /// The last event delivered (or the feed's start); None until it is known.
-    last: Option<Position>,
+    /// The last event delivered (or the feed's start).
+    last: Position,
     /// Events read back from the table, not yet delivered.
     backlog: std::collections::VecDeque<StatusEvent>,
     /// Whether settled events after `last` may still be unread in the table.
@@ -438,11 +459,7 @@ impl StatusFeed {
                 && let Err(error) = self.catch_up().await
             {
                 tracing::warn!(%error, "a status subscription could not catch up");
-                let resume = self.last.unwrap_or(Position {
-                    txid: i64::MIN,
-                    seq: i64::MIN,
-                });
-                return Some(Err(FeedEnd::Interrupted(resume)));
+                return Some(Err(FeedEnd::Interrupted(self.last)));
             }
             if !self.backlog.is_empty() {
                 continue;
@@ -451,9 +468,9 @@ impl StatusFeed {
                 Ok(event) => {
                     if let Event::Status(status) = event.as_ref()
                         && status.user_id == self.user
-                        && self.last.is_none_or(|last| status.position() > last)
+                        && status.position() > self.last
                     {
-                        self.last = Some(status.position());
+                        self.last = status.position();
                         return Some(Ok(status.clone()));
                     }
                 }
@@ -472,15 +489,10 @@ impl StatusFeed {
     /// Reads the next page of settled events after `last` into the backlog.
     async fn catch_up(&mut self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().await?;
-        let after = match self.last {
-            Some(last) => last,
-            // The listener has not connected yet: start from now.
-            None => *self.last.insert(current_position(&mut conn).await?),
-        };
-        let page = settled_status_events_after(&mut conn, self.user, after).await?;
+        let page = settled_status_events_after(&mut conn, self.user, self.last).await?;
         self.behind = page.len() as i64 == PAGE;
         if let Some(event) = page.last() {
-            self.last = Some(event.position());
+            self.last = event.position();
         }
         self.backlog.extend(page);
         Ok(())

@@ -255,7 +255,7 @@ pub fn check(
         steps: 0,
     };
     // Every operation is validated by the engine, so every one is measured, run or not.
-    let mut credentials = 0;
+    let (mut credentials, mut expanded) = (0, 0u64);
     let chosen = selected(document, operation_name);
     for (_, operation) in document.operations.iter() {
         let measure = measurer.selection_set(&operation.node.selection_set.node, 0)?;
@@ -282,6 +282,19 @@ pub fn check(
         {
             credentials = measure.top_credentials;
         }
+        expanded = expanded.saturating_add(measure.fields);
+    }
+    // The engine walks every operation in full, and every fragment definition (used or not)
+    // when it checks that fields can merge: what it would expand, all told, is bounded too.
+    for name in document.fragments.keys() {
+        expanded = expanded.saturating_add(measurer.fragment(name, 0)?.fields);
+    }
+    if expanded > limits.fields as u64 {
+        return Err(Refusal::TooComplex(format!(
+            "the document has {expanded} fields once fragments are expanded, over all its \
+             operations and fragments; at most {} are allowed",
+            limits.fields
+        )));
     }
     Ok(credentials)
 }
@@ -337,6 +350,28 @@ mod tests {
         assert_eq!(measure.fields, (1 << 25) + 1);
         // The operation, `viewer`, and each of the 26 fragments once.
         assert_eq!(measurer.steps, 28);
+    }
+
+    #[test]
+    fn what_all_operations_and_fragments_expand_to_is_bounded_together() {
+        let mut document = bomb(12);
+        for n in 0..20 {
+            document.push_str(&format!(" query q{n} {{ viewer {{ ...F0 }} }}"));
+        }
+        let document = document.replacen("{ viewer { ...F0 } }", "query q { viewer { ...F0 } }", 1);
+        assert!(
+            matches!(run(&document), Err(Refusal::TooComplex(m)) if m.contains("over all its operations"))
+        );
+        let mut unused = String::from("{ __typename }");
+        for level in 0..40 {
+            unused.push_str(&format!(" fragment F{level} on User {{ ...F{} }}", level + 1));
+        }
+        unused.push_str(" fragment F40 on User { email }");
+        assert_eq!(
+            run(&unused),
+            Err(Refusal::Unparsable),
+            "unused fragments are measured too"
+        );
     }
 
     #[test]

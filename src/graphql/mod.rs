@@ -90,6 +90,14 @@ impl AppSchema {
         .map_err(Refusal::into_error)
     }
 
+    /// [`Self::admit`] for a request on its own: one credential check at most.
+    fn admit_one(&self, request: &mut Request) -> Result<(), ServerError> {
+        match self.admit(request)? {
+            credentials if credentials > 1 => Err(Refusal::CredentialFields(credentials).into_error()),
+            _ => Ok(()),
+        }
+    }
+
     async fn execute_admitted(&self, request: Request) -> Response {
         let response = errors::code_engine_errors(self.schema.execute(request).await);
         errors::cap(response, self.limits.errors)
@@ -144,7 +152,8 @@ impl Executor for AppSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        if let Err(error) = self.admit(&mut request) {
+        // Queries and mutations sent over a WebSocket come this way too.
+        if let Err(error) = self.admit_one(&mut request) {
             return futures_util::stream::once(std::future::ready(refused(error))).boxed();
         }
         let errors = self.limits.errors;

@@ -172,10 +172,13 @@ pub async fn promote(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
             promoted
         }
     };
+    // Locked, so a link being written to one of them meanwhile (which takes a key-share lock
+    // on the skill) commits first and is moved with the rest, not cascade-deleted after.
     let duplicates: Vec<Uuid> = skills::table
         .filter(skills::owner_id.is_not_null())
         .filter(skills::normalized_name.eq(&target.normalized_name))
         .select(skills::id)
+        .for_update()
         .load(conn)
         .await?;
     if !duplicates.is_empty() {

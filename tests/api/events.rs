@@ -291,7 +291,7 @@ async fn a_status_subscriber_that_falls_behind_reads_back_what_it_missed() {
     let hub = tiny_hub(&app.database_url).await;
     let pool = db::pool(&app.database_url, 2, StatementCounter::default()).expect("pool");
     // Subscribed now, and not read from until ten events later.
-    let feed = events::status_feed(&hub, pool, uuid(&me.user_id), None);
+    let feed = events::status_feed(&hub, pool, uuid(&me.user_id), None).await;
     for id in [&first, &second] {
         for step in STEPS {
             transition(&app, &me, id, step).await;

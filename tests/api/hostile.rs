@@ -399,3 +399,76 @@ async fn connections_beyond_the_cap_wait_until_one_ends() {
     let answer = third.await.expect("the third client");
     assert_eq!(answer.map(|(status, _)| status), Some(200));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_search_is_refused_as_input() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("searcher@example.com").await;
+    let query =
+        "query($search: String) { viewer { jobPostings(filter: { search: $search }) { totalCount } } }";
+    let huge = "rust ".repeat(100_000);
+    let response = app
+        .gql(query, json!({ "search": huge }), Some(&me.access_token))
+        .await;
+    assert_eq!(
+        codes(&response),
+        ["BAD_USER_INPUT"],
+        "{}",
+        &response.to_string()[..300.min(response.to_string().len())]
+    );
+    let fine = app
+        .ok(
+            query,
+            json!({ "search": "rust -java \"staff engineer\"" }),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(fine["viewer"]["jobPostings"]["totalCount"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_websocket_keeps_its_place_among_the_connections() {
+    let app = TestApp::new().await;
+    let address = serve_limited(&app, 1, 30).await;
+    let mut socket = crate::subscriptions::connect(&address, "graphql-transport-ws").await;
+    crate::subscriptions::send(&mut socket, json!({ "type": "connection_init", "payload": {} })).await;
+    assert_eq!(
+        crate::subscriptions::receive(&mut socket)
+            .await
+            .map(|m| m["type"].clone()),
+        Some(json!("connection_ack"))
+    );
+    // Two sign-ins in one operation sent over the socket are refused as over HTTP.
+    let stuffing = format!("mutation($input: CredentialsInput!) {{ a: {SIGN_IN} b: {SIGN_IN} }}");
+    crate::subscriptions::send(&mut socket, json!({ "id": "m", "type": "subscribe", "payload": { "query": stuffing, "variables": { "input": { "email": "x@example.com", "password": PASSWORD } } } })).await;
+    let answer = crate::subscriptions::receive(&mut socket)
+        .await
+        .expect("an answer");
+    let errors = answer["payload"]["errors"].clone();
+    let errors = if errors.is_null() {
+        answer["payload"].clone()
+    } else {
+        errors
+    };
+    assert_eq!(
+        errors[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{answer}"
+    );
+
+    let waiting = tokio::spawn({
+        let address = address.clone();
+        async move { crate::serve::http(&address, "GET", "/health/live", None).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !waiting.is_finished(),
+        "served while the only place was the socket's"
+    );
+    socket.close(None).await.ok();
+    drop(socket);
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+        .await
+        .expect("served once the socket closed")
+        .expect("the client");
+    assert_eq!(answer.map(|(status, _)| status), Some(200));
+}

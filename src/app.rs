@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::http::{WebSocketProtocols, WsMessage};
-use async_graphql::{BatchRequest, Data, Executor, ServerError};
+use async_graphql::{BatchRequest, Data, Executor};
 use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::body::Bytes;
@@ -214,11 +214,7 @@ async fn drop_unfit_request_id(mut request: Request<axum::body::Body>) -> Reques
 
 /// An error response for a request that never reached the GraphQL engine.
 fn request_error(status: StatusCode, code: &str, message: String) -> Response {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
+    let error = graphql::errors::coded(message, code);
     (
         status,
         GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])),

@@ -36,7 +36,7 @@ const CHANNEL: &str = "careergraph_events";
 /// How the listener's connection names itself in `pg_stat_activity`.
 pub const LISTENER_NAME: &str = "careergraph-listener";
 /// Most rows one outbox or catch-up read returns; more are read in further pages.
-pub const PAGE: i64 = 500;
+const PAGE: i64 = 500;
 /// While a committed event waits for an older transaction to end, the outbox is read again
 /// after this, doubling up to [`MAX_SETTLE_WAIT`] (the older transaction may write no event,
 /// so no NOTIFY would say when it ends).

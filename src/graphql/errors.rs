@@ -166,6 +166,11 @@ fn set_code(mut error: ServerError, code: &str) -> ServerError {
     error
 }
 
+/// An error raised outside any resolver (a refused request or document), with its code.
+pub fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    set_code(ServerError::new(message, None), code)
+}
+
 /// The longest line of the document a parse error quotes.
 const QUOTED_LINE: usize = 120;
 
@@ -199,7 +204,8 @@ pub fn cap(mut response: Response, most: usize) -> Response {
             .as_ref()
             .and_then(|extensions| extensions.get("code").cloned());
         response.errors.truncate(most);
-        let mut error = ServerError::new(format!("{omitted} more errors were left out"), None);
+        let message = format!("{omitted} more errors were left out");
+        let mut error = ServerError::new(message, None);
         if let Some(code) = code {
             error
                 .extensions

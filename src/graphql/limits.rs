@@ -63,12 +63,7 @@ impl Refusal {
                 ),
             ),
         };
-        let mut error = ServerError::new(message, None);
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-        error
+        crate::graphql::errors::coded(message, code)
     }
 }
 

@@ -127,12 +127,11 @@ impl Executor for AppSchema {
         };
         let admitted: Vec<_> = requests.iter_mut().map(|request| self.admit(request)).collect();
         let credentials: u64 = admitted.iter().flatten().sum();
-        let mut responses = Vec::with_capacity(requests.len());
         if credentials > 1 {
-            responses.resize_with(requests.len(), || {
-                refused(Refusal::CredentialFields(credentials).into_error())
-            });
-            return BatchResponse::Batch(responses);
+            let refusals = requests
+                .iter()
+                .map(|_| refused(Refusal::CredentialFields(credentials).into_error()));
+            return BatchResponse::Batch(refusals.collect());
         }
         let executed: futures_util::stream::FuturesOrdered<_> = requests
             .into_iter()

@@ -24,15 +24,15 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::accounts::tokens::TokenKeys;
+use crate::applications::events::EventHub;
 use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
-use crate::events::EventHub;
 use crate::graphql::context::{Auth, RequestAuth, Services};
 use crate::graphql::limits::DocumentLimits;
 use crate::graphql::loaders::{BatchSpawner, request_batches};
-use crate::graphql::{self, AppSchema, Disclosure, Limits};
 use crate::http_server::ConnectionSlot;
+use crate::schema::{self, AppSchema, Disclosure, Limits};
+use crate::tokens::TokenKeys;
 
 /// Everything the routes share. Cheap to clone.
 #[derive(Clone)]
@@ -66,13 +66,12 @@ impl AppState {
             settings.access_ttl(),
             settings.refresh_ttl(),
         ));
-        let schema = graphql::build(
+        let schema = schema::build(
             Services {
                 pool: pool.clone(),
                 keys: keys.clone(),
-                events,
-                sign_ins: Default::default(),
             },
+            events,
             Limits {
                 document: DocumentLimits {
                     depth: settings.max_depth,
@@ -119,7 +118,7 @@ impl AppState {
                     Ok(access) => Auth::User(access),
                     Err(error) => Auth::Refused(error),
                 },
-                None => Auth::Refused(crate::accounts::tokens::TokenError::Invalid),
+                None => Auth::Refused(crate::tokens::TokenError::Invalid),
             },
         }
     }
@@ -214,7 +213,7 @@ async fn drop_unfit_request_id(mut request: Request<axum::body::Body>) -> Reques
 
 /// An error response for a request that never reached the GraphQL engine.
 fn request_error(status: StatusCode, code: &str, message: String) -> Response {
-    let error = graphql::errors::coded(message, code);
+    let error = crate::graphql::errors::coded(message, code);
     (
         status,
         GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])),

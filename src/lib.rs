@@ -3,20 +3,22 @@
 //! `app(state)` is the whole HTTP application; `main.rs` serves it, and the tests drive it
 //! through the same router.
 
+pub mod access;
 pub mod accounts;
 pub mod app;
 pub mod applications;
 pub mod career;
 pub mod config;
 pub mod db;
-pub mod events;
 pub mod graphql;
 pub mod http_server;
 pub mod jobs;
 pub mod profile;
+pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod skills;
+pub mod tokens;
 pub mod validate;
 
 pub use app::{AppState, app};

@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::ExportSchema) = cli.command {
-        print!("{}", careergraph::graphql::sdl());
+        print!("{}", careergraph::schema::sdl());
         return ExitCode::SUCCESS;
     }
     careergraph::server::init_logging(&cli.settings);

@@ -4,10 +4,10 @@
 use anyhow::{Context, Result};
 use tracing_subscriber::EnvFilter;
 
+use crate::applications::events::EventHub;
 use crate::config::{LogFormat, Settings};
 use crate::db::embedded::{Durability, EmbeddedPostgres};
 use crate::db::{self, StatementCounter};
-use crate::events::EventHub;
 use crate::{AppState, app};
 
 pub fn init_logging(settings: &Settings) {

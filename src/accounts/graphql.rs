@@ -7,6 +7,8 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::store::{self, UserRole, UserRow};
+use super::throttle::SignInThrottle;
+use crate::access::Principal;
 use crate::applications::graphql::{Application, ApplicationFilter, ApplicationOrder, applications_of};
 use crate::career::graphql as career;
 use crate::career::model::{Education, Project, Strength};
@@ -15,8 +17,7 @@ use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
-use crate::jobs::graphql::{JobPostingFilter, JobPostingOrder, job_postings_of};
-use crate::jobs::store::JobPosting;
+use crate::jobs::graphql::{JobPosting, JobPostingFilter, JobPostingOrder, job_postings_of};
 use crate::profile::graphql::CandidateProfile;
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
 
@@ -24,15 +25,14 @@ use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkil
 /// one of them at most, so aliases cannot turn one request into a password-guessing run.
 pub const CREDENTIAL_FIELDS: &[&str] = &["signIn", "signUp", "refreshSession"];
 
-/// A user is only ever visible to themself.
+/// The users among the keys that the principal may see (today: themself).
 pub struct UserById;
 
 impl Relation for UserById {
     type Row = UserRow;
 
-    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<UserRow>> {
-        let keys: Vec<Uuid> = keys.iter().copied().filter(|key| *key == owner).collect();
-        store::users_by_ids(conn, &keys).await
+    async fn fetch(conn: &mut AsyncPgConnection, who: Principal, keys: &[Uuid]) -> QueryResult<Vec<UserRow>> {
+        store::users_by_ids(conn, who, keys).await
     }
 
     fn key(row: &UserRow) -> Uuid {
@@ -40,15 +40,20 @@ impl Relation for UserById {
     }
 }
 
+/// The active account with this id, if the viewer may see it (a deactivated one reads as
+/// missing).
+pub async fn user_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<User>> {
+    let row = viewer(ctx)?.loaders.one::<UserById>(id).await?;
+    Ok(row.filter(|row| row.is_active).map(User))
+}
+
 /// Loads the viewer's account; `UNAUTHENTICATED` if it is gone or deactivated.
 pub async fn load_viewer(ctx: &Context<'_>) -> AppResult<User> {
-    let viewer = viewer(ctx)?;
-    match viewer.loaders.one::<UserById>(viewer.id).await? {
-        Some(row) if row.is_active => Ok(User(row)),
-        _ => Err(AppError::Unauthenticated(
+    user_by_id(ctx, viewer(ctx)?.id)
+        .await?
+        .ok_or(AppError::Unauthenticated(
             "the account no longer exists or is deactivated",
-        )),
-    }
+        ))
 }
 
 /// An account. Everything a person owns is reached from it.
@@ -285,7 +290,7 @@ impl AccountsMutation {
         let session = super::sign_in(
             &services.pool,
             &services.keys,
-            &services.sign_ins,
+            ctx.data_unchecked::<SignInThrottle>(),
             &input.email,
             input.password,
         )

@@ -5,18 +5,18 @@ pub mod graphql;
 pub mod password;
 pub mod store;
 pub mod throttle;
-pub mod tokens;
 
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
+use crate::access::Principal;
 use crate::db::DbPool;
 use crate::graphql::errors::{AppError, AppResult};
+use crate::tokens::{self, TokenKeys};
 use crate::validate;
 use store::UserRow;
 use throttle::SignInThrottle;
-use tokens::TokenKeys;
 
 /// The one message for every failed sign-in: it never tells whether the email exists.
 const BAD_CREDENTIALS: &str = "the email or password is incorrect";
@@ -99,7 +99,8 @@ pub async fn refresh(pool: &DbPool, keys: &TokenKeys, refresh_token: &str) -> Ap
             if token.expires_at <= Utc::now() {
                 return Ok(Refreshed::Refused);
             }
-            let users = store::users_by_ids(conn, &[token.user_id]).await?;
+            // The refresh token speaks for its user.
+            let users = store::users_by_ids(conn, Principal::user(token.user_id), &[token.user_id]).await?;
             let Some(user) = users.into_iter().next().filter(|u| u.is_active) else {
                 return Ok(Refreshed::Refused);
             };
@@ -145,10 +146,10 @@ async fn issue_tokens(
     user: UserRow,
     family_id: Uuid,
 ) -> AppResult<(Session, Uuid)> {
-    let (refresh_token, hash) = tokens::new_refresh_token()?;
+    let (refresh_token, hash) = tokens::new_refresh_token().map_err(AppError::internal)?;
     let ttl = chrono::Duration::from_std(keys.refresh_ttl).map_err(AppError::internal)?;
     let token_id = store::insert_refresh_token(conn, user.id, family_id, &hash, Utc::now() + ttl).await?;
-    let access_token = keys.issue_access(user.id)?;
+    let access_token = keys.issue_access(user.id).map_err(AppError::internal)?;
     Ok((
         Session {
             access_token,

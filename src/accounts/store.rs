@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::access::{Guarded, Principal};
 use crate::db::schema::{refresh_tokens, users};
 use crate::text_enum;
 
@@ -48,8 +49,14 @@ pub struct RefreshTokenRow {
     pub replaced_by: Option<Uuid>,
 }
 
-pub async fn users_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<UserRow>> {
+/// The users among `ids` whom `who` may see.
+pub async fn users_by_ids(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    ids: &[Uuid],
+) -> QueryResult<Vec<UserRow>> {
     users::table
+        .filter(users::table::readable(who))
         .filter(users::id.eq_any(ids))
         .select(UserRow::as_select())
         .load(conn)

@@ -18,14 +18,15 @@ use super::store::{
     self, ApplicationById, ApplicationOfPosting, ApplicationRow, ArtifactById, ArtifactRow,
     ArtifactsOfApplication, HistoryOfApplication,
 };
-use crate::events::{self, Event, EventHub, FeedEnd, Position, StatusEvent};
+use crate::applications::events::{self, Event, EventHub, FeedEnd, Position, StatusEvent};
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::{DeletePayload, IdInput};
 use crate::jobs::graphql::skill_gap;
-use crate::jobs::store::{JobPosting, JobPostingById};
+use crate::jobs::graphql::{JobPosting, PostingApplication};
+use crate::jobs::store::{JobPostingById, JobPostingRow};
 use crate::validate::{self, field, text};
 
 /// Filters for applications.
@@ -48,6 +49,7 @@ pub enum ApplicationOrder {
 pub struct Applications;
 
 impl Listing for Applications {
+    type Table = crate::db::schema::applications::table;
     type Row = ApplicationRow;
     type Filter = (ApplicationFilter, ApplicationOrder);
     const FROM: &'static str = "applications t";
@@ -86,16 +88,19 @@ pub async fn applications_of(
     Ok(page.into_connection(|row| row.id, Application))
 }
 
-/// `JobPosting.application`.
-pub async fn application_of_posting(ctx: &Context<'_>, posting_id: Uuid) -> AppResult<Option<Application>> {
-    Ok(viewer(ctx)?
-        .loaders
-        .one::<ApplicationOfPosting>(posting_id)
-        .await?
-        .map(Application))
+#[Object]
+impl PostingApplication {
+    /// The application for this posting, if the candidate started one.
+    async fn application(&self, ctx: &Context<'_>) -> AppResult<Option<Application>> {
+        Ok(viewer(ctx)?
+            .loaders
+            .one::<ApplicationOfPosting>(self.posting_id)
+            .await?
+            .map(Application))
+    }
 }
 
-async fn posting_of(ctx: &Context<'_>, application: &ApplicationRow) -> AppResult<JobPosting> {
+async fn posting_of(ctx: &Context<'_>, application: &ApplicationRow) -> AppResult<JobPostingRow> {
     viewer(ctx)?
         .loaders
         .one::<JobPostingById>(application.job_posting_id)
@@ -120,7 +125,7 @@ impl Application {
         self.0.status.allowed_moves()
     }
     async fn job_posting(&self, ctx: &Context<'_>) -> AppResult<JobPosting> {
-        posting_of(ctx, &self.0).await
+        Ok(posting_of(ctx, &self.0).await?.into())
     }
     /// 0 to 100: the posting's skill-gap fit score (see `SkillGap.fitScore`), always current.
     async fn fit_score(&self, ctx: &Context<'_>) -> AppResult<i32> {
@@ -477,17 +482,17 @@ impl ApplicationsMutation {
             .map(text("personalContext", 5000))
             .transpose()?;
         let notes = input.notes.map(text("notes", 5000)).transpose()?;
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let posting_id = decode_as(&input.job_posting_id, NodeType::JobPosting, "jobPostingId")?;
         let mut conn = services(ctx).pool.get().await?;
-        crate::jobs::store::posting_of(&mut conn, owner, posting_id)
+        crate::jobs::store::posting_of(&mut conn, who, posting_id)
             .await?
             .ok_or(AppError::NotFound("JobPosting"))?;
         let created = conn
             .transaction::<_, AppError, _>(async |conn| {
                 Ok(store::insert_application(
                     conn,
-                    owner,
+                    who,
                     posting_id,
                     personal_context.as_deref(),
                     notes.as_deref(),
@@ -510,10 +515,10 @@ impl ApplicationsMutation {
     ) -> AppResult<ApplicationPayload> {
         let personal_context = field(input.personal_context, text("personalContext", 5000))?;
         let notes = field(input.notes, text("notes", 5000))?;
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let id = decode_as(&input.id, NodeType::Application, "id")?;
         let mut conn = services(ctx).pool.get().await?;
-        let row = store::update_application(&mut conn, owner, id, personal_context, notes)
+        let row = store::update_application(&mut conn, who, id, personal_context, notes)
             .await?
             .ok_or(AppError::NotFound("Application"))?;
         Ok(ApplicationPayload {
@@ -523,10 +528,10 @@ impl ApplicationsMutation {
 
     /// Deletes an application with its history and artifacts.
     async fn delete_application(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let id = decode_as(&input.id, NodeType::Application, "id")?;
         let mut conn = services(ctx).pool.get().await?;
-        if !store::delete_application(&mut conn, owner, id).await? {
+        if !store::delete_application(&mut conn, who, id).await? {
             return Err(AppError::NotFound("Application"));
         }
         Ok(DeletePayload { deleted_id: input.id })
@@ -544,18 +549,18 @@ impl ApplicationsMutation {
             .note
             .map(|n| validate::text_of("note", &n, 2000))
             .transpose()?;
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let id = decode_as(&input.id, NodeType::Application, "id")?;
         let mut conn = services(ctx).pool.get().await?;
         let (row, event) = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let current = store::lock_application(conn, owner, id)
+                let current = store::lock_application(conn, who, id)
                     .await?
                     .ok_or(AppError::NotFound("Application"))?;
                 if !current.status.allowed_moves().contains(&input.to) {
                     return Err(illegal_move(current.status, input.to));
                 }
-                Ok(store::move_application(conn, &current, input.to, note.as_deref()).await?)
+                Ok(store::move_application(conn, who, &current, input.to, note.as_deref()).await?)
             })
             .await?;
         Ok(TransitionApplicationPayload {
@@ -572,18 +577,19 @@ impl ApplicationsMutation {
         input: CreateArtifactInput,
     ) -> AppResult<CreateArtifactPayload> {
         let content = validate::text_of("content", &input.content, 100_000)?;
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let id = decode_as(&input.application_id, NodeType::Application, "applicationId")?;
         let mut conn = services(ctx).pool.get().await?;
         let artifact = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let application = store::lock_application(conn, owner, id)
+                let application = store::lock_application(conn, who, id)
                     .await?
                     .ok_or(AppError::NotFound("Application"))?;
                 let artifact = store::insert_artifact(conn, &application, input.kind, &content).await?;
                 if input.kind == ArtifactKind::Cv && application.status == ApplicationStatus::Draft {
                     store::move_application(
                         conn,
+                        who,
                         &application,
                         ApplicationStatus::Generated,
                         Some("first CV generated"),
@@ -600,7 +606,7 @@ impl ApplicationsMutation {
 }
 
 fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
-    &services(ctx).events
+    ctx.data_unchecked::<EventHub>()
 }
 
 /// The viewer's application a subscription narrows to, if any (`NOT_FOUND` if not theirs).
@@ -638,7 +644,7 @@ impl ApplicationsSubscription {
         let me = viewer(ctx)?;
         let only = own_application(ctx, application_id.as_ref()).await?;
         let after = after.as_deref().map(decode_event_cursor).transpose()?;
-        let feed = events::status_feed(hub(ctx), services(ctx).pool.clone(), me.id, after).await;
+        let feed = events::status_feed(hub(ctx), services(ctx).pool.clone(), me.principal(), after).await;
         Ok(feed.filter_map(move |item| {
             let item = match item {
                 Ok(event) if only.is_none_or(|id| event.application_id == id) => {
@@ -660,8 +666,8 @@ impl ApplicationsSubscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Artifact>> + use<>> {
         let me = viewer(ctx)?;
         let only = own_application(ctx, application_id.as_ref()).await?;
-        let (owner, pool) = (me.id, services(ctx).pool.clone());
-        Ok(events::live_events(hub(ctx), owner).filter_map(move |event| {
+        let (who, pool) = (me.principal(), services(ctx).pool.clone());
+        Ok(events::live_events(hub(ctx), who).filter_map(move |event| {
             let pool = pool.clone();
             async move {
                 let event = match event {
@@ -675,7 +681,7 @@ impl ApplicationsSubscription {
                     return None;
                 }
                 let mut conn = pool.get().await.ok()?;
-                match store::artifact_of(&mut conn, owner, created.artifact_id).await {
+                match store::artifact_of(&mut conn, who, created.artifact_id).await {
                     Ok(row) => row.map(|row| Ok(Artifact::from(row))),
                     Err(error) => {
                         tracing::warn!(%error, "cannot load a created artifact");

@@ -1,4 +1,4 @@
-//! `GET /artifacts/{id}/pdf`: an artifact as a PDF, for its owner only.
+//! `GET /artifacts/{id}/pdf`: an artifact as a PDF, for whoever the access policy lets read it.
 
 use async_graphql::ID;
 use axum::extract::{Path, State};
@@ -8,9 +8,10 @@ use axum::response::{IntoResponse, Response};
 use super::pdf::{PdfContent, render};
 use super::store;
 use crate::AppState;
-use crate::accounts::tokens::Access;
+use crate::access::Principal;
 use crate::graphql::context::Auth;
 use crate::graphql::ids::{NodeType, decode_as};
+use crate::tokens::Access;
 
 fn status(code: StatusCode, message: &'static str) -> Response {
     (code, message).into_response()
@@ -24,7 +25,7 @@ pub async fn artifact_pdf(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let Auth::User(Access { user_id: owner, .. }) = state.auth(authorization) else {
+    let Auth::User(Access { user_id, .. }) = state.auth(authorization) else {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],
@@ -42,8 +43,9 @@ pub async fn artifact_pdf(
             "the database is unavailable; retry later",
         );
     };
-    let found = match store::artifact_of(&mut conn, owner, artifact_id).await {
-        Ok(Some(artifact)) => store::title_block(&mut conn, owner, artifact.application_id)
+    let who = Principal::user(user_id);
+    let found = match store::artifact_of(&mut conn, who, artifact_id).await {
+        Ok(Some(artifact)) => store::title_block(&mut conn, who, artifact.application_id)
             .await
             .map(|title| title.map(|title| (artifact, title))),
         Ok(None) => Ok(None),

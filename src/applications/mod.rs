@@ -2,6 +2,7 @@
 //! CV and cover-letter artifacts, their PDFs, and the subscriptions that watch them.
 
 pub mod enums;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod pdf;

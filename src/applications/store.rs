@@ -7,10 +7,11 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::enums::{ApplicationStatus, ArtifactKind};
+use crate::access::{Guarded, Principal};
+use crate::applications::events::{self, ArtifactEvent, Event, StatusEvent};
 use crate::db::schema::{application_status_events, applications, artifacts};
 use crate::db::updated_or_current;
-use crate::events::{self, ArtifactEvent, Event, StatusEvent};
-use crate::owned_relation;
+use crate::guarded_relation;
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = applications)]
@@ -39,34 +40,34 @@ pub struct ArtifactRow {
     pub created_at: DateTime<Utc>,
 }
 
-owned_relation!(ApplicationById: applications.id => ApplicationRow);
+guarded_relation!(ApplicationById: applications.id => ApplicationRow);
 
-owned_relation!(
+guarded_relation!(
     /// The application of each job posting (at most one).
     ApplicationOfPosting: applications.job_posting_id => ApplicationRow
 );
 
-owned_relation!(
+guarded_relation!(
     /// Each application's history, oldest first.
     HistoryOfApplication: application_status_events.application_id => StatusEvent,
     order by application_status_events::seq
 );
 
-owned_relation!(
+guarded_relation!(
     /// Each application's artifacts, newest version first within each kind.
     ArtifactsOfApplication: artifacts.application_id => ArtifactRow,
     order by (artifacts::kind, artifacts::version.desc())
 );
 
-owned_relation!(ArtifactById: artifacts.id => ArtifactRow);
+guarded_relation!(ArtifactById: artifacts.id => ArtifactRow);
 
 pub async fn artifact_of(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: Uuid,
 ) -> QueryResult<Option<ArtifactRow>> {
     artifacts::table
-        .filter(artifacts::user_id.eq(owner))
+        .filter(artifacts::table::readable(who))
         .filter(artifacts::id.eq(id))
         .select(ArtifactRow::as_select())
         .first(conn)
@@ -74,14 +75,14 @@ pub async fn artifact_of(
         .optional()
 }
 
-/// The owner's application, locked for the rest of the transaction.
+/// The who's application, locked for the rest of the transaction.
 pub async fn lock_application(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: Uuid,
 ) -> QueryResult<Option<ApplicationRow>> {
     applications::table
-        .filter(applications::user_id.eq(owner))
+        .filter(applications::table::readable(who))
         .filter(applications::id.eq(id))
         .select(ApplicationRow::as_select())
         .for_update()
@@ -117,7 +118,7 @@ async fn record_event(
 /// already has one. Call inside a transaction.
 pub async fn insert_application(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     job_posting_id: Uuid,
     personal_context: Option<&str>,
     notes: Option<&str>,
@@ -125,7 +126,7 @@ pub async fn insert_application(
     let inserted = diesel::insert_into(applications::table)
         .values((
             applications::id.eq(Uuid::now_v7()),
-            applications::user_id.eq(owner),
+            applications::user_id.eq(who.user_id),
             applications::job_posting_id.eq(job_posting_id),
             applications::personal_context.eq(personal_context),
             applications::notes.eq(notes),
@@ -146,6 +147,7 @@ pub async fn insert_application(
 /// publishing the event; SUBMITTED sets `applied_at`. Call inside a transaction.
 pub async fn move_application(
     conn: &mut AsyncPgConnection,
+    who: Principal,
     application: &ApplicationRow,
     to: ApplicationStatus,
     note: Option<&str>,
@@ -154,21 +156,25 @@ pub async fn move_application(
         ApplicationStatus::Submitted => Some(Utc::now()),
         _ => application.applied_at,
     };
-    let moved = diesel::update(applications::table.find(application.id))
-        .set((
-            applications::status.eq(to),
-            applications::applied_at.eq(applied_at),
-        ))
-        .returning(ApplicationRow::as_returning())
-        .get_result(conn)
-        .await?;
+    let moved = diesel::update(
+        applications::table
+            .find(application.id)
+            .filter(applications::table::writable(who)),
+    )
+    .set((
+        applications::status.eq(to),
+        applications::applied_at.eq(applied_at),
+    ))
+    .returning(ApplicationRow::as_returning())
+    .get_result(conn)
+    .await?;
     let event = record_event(conn, application, Some(application.status), to, note).await?;
     Ok((moved, event))
 }
 
 pub async fn update_application(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: Uuid,
     personal_context: Option<Option<String>>,
     notes: Option<Option<String>>,
@@ -185,7 +191,7 @@ pub async fn update_application(
     };
     let updated = diesel::update(
         applications::table
-            .filter(applications::user_id.eq(owner))
+            .filter(applications::table::readable(who))
             .filter(applications::id.eq(id)),
     )
     .set(&changes)
@@ -195,7 +201,7 @@ pub async fn update_application(
     .optional();
     updated_or_current(updated, async || {
         applications::table
-            .filter(applications::user_id.eq(owner))
+            .filter(applications::table::readable(who))
             .filter(applications::id.eq(id))
             .select(ApplicationRow::as_select())
             .first(conn)
@@ -205,10 +211,10 @@ pub async fn update_application(
     .await
 }
 
-pub async fn delete_application(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {
+pub async fn delete_application(conn: &mut AsyncPgConnection, who: Principal, id: Uuid) -> QueryResult<bool> {
     diesel::delete(
         applications::table
-            .filter(applications::user_id.eq(owner))
+            .filter(applications::table::readable(who))
             .filter(applications::id.eq(id)),
     )
     .execute(conn)
@@ -251,7 +257,7 @@ pub async fn insert_artifact(
 /// What a PDF's title block names: the candidate (name, else email), the role and the company.
 pub async fn title_block(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     application_id: Uuid,
 ) -> QueryResult<Option<(String, String, String)>> {
     use crate::db::schema::{candidate_profiles, job_postings, users};
@@ -259,7 +265,7 @@ pub async fn title_block(
         .inner_join(job_postings::table.on(job_postings::id.eq(applications::job_posting_id)))
         .inner_join(users::table.on(users::id.eq(applications::user_id)))
         .inner_join(candidate_profiles::table.on(candidate_profiles::user_id.eq(applications::user_id)))
-        .filter(applications::user_id.eq(owner))
+        .filter(applications::table::readable(who))
         .filter(applications::id.eq(application_id))
         .select((
             diesel::dsl::sql::<diesel::sql_types::Text>(

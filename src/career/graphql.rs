@@ -63,6 +63,7 @@ pub enum ExperienceOrder {
 pub struct Experiences;
 
 impl Listing for Experiences {
+    type Table = crate::db::schema::experiences::table;
     type Row = Experience;
     type Filter = (ExperienceFilter, ExperienceOrder);
     const FROM: &'static str = "experiences t";
@@ -88,13 +89,15 @@ impl Listing for Experiences {
     }
 }
 
-/// Declares listings without filters: `Name: Row from "table t" by "parent column" order "…";`.
+/// Declares listings without filters:
+/// `Name: Row, from table "table t" by "parent column" order "…";`.
 macro_rules! plain_listings {
-    ($($(#[$doc:meta])* $name:ident: $row:ty, from $from:literal by $parent:literal order $order:literal;)+) => {$(
+    ($($(#[$doc:meta])* $name:ident: $row:ty, from $table:ident $from:literal by $parent:literal order $order:literal;)+) => {$(
         $(#[$doc])*
         pub struct $name;
 
         impl Listing for $name {
+            type Table = crate::db::schema::$table::table;
             type Row = $row;
             type Filter = ();
             const FROM: &'static str = $from;
@@ -109,20 +112,21 @@ macro_rules! plain_listings {
 
 plain_listings! {
     /// An experience's engagements, in the candidate's order.
-    EngagementsOfExperience: Engagement, from "engagements t" by "t.experience_id" order "t.sort_order";
+    EngagementsOfExperience: Engagement, from engagements "engagements t" by "t.experience_id" order "t.sort_order";
     /// An experience's projects, in the candidate's order.
-    ProjectsOfExperience: Project, from "projects t" by "t.experience_id" order "t.sort_order";
+    ProjectsOfExperience: Project, from projects "projects t" by "t.experience_id" order "t.sort_order";
     /// Current studies first, then by most recent end.
-    EducationOfUser: Education, from "education t" by "t.user_id"
+    EducationOfUser: Education, from education "education t" by "t.user_id"
         order "t.is_current desc, t.end_date desc nulls first, t.start_date desc nulls last";
     /// Strengths, oldest first.
-    StrengthsOfUser: Strength, from "strengths t" by "t.user_id" order "t.created_at";
+    StrengthsOfUser: Strength, from strengths "strengths t" by "t.user_id" order "t.created_at";
 }
 
 /// Every project of the candidate; with `personalOnly`, those outside any experience.
 pub struct ProjectsOfUser;
 
 impl Listing for ProjectsOfUser {
+    type Table = crate::db::schema::projects::table;
     type Row = Project;
     type Filter = bool;
     const FROM: &'static str = "projects t";
@@ -144,6 +148,7 @@ impl Listing for ProjectsOfUser {
 pub struct StarStoriesOfExperience;
 
 impl Listing for StarStoriesOfExperience {
+    type Table = crate::db::schema::star_stories::table;
     type Row = StarStory;
     type Filter = Option<StarTag>;
     const FROM: &'static str = "star_stories t";
@@ -185,6 +190,7 @@ pub enum BulletOrder {
 pub struct BulletsOfExperience;
 
 impl Listing for BulletsOfExperience {
+    type Table = crate::db::schema::bullets::table;
     type Row = Bullet;
     type Filter = (BulletFilter, BulletOrder);
     const FROM: &'static str = "bullets t";
@@ -214,6 +220,7 @@ impl Listing for BulletsOfExperience {
 pub struct BulletsOfEngagement;
 
 impl Listing for BulletsOfEngagement {
+    type Table = crate::db::schema::bullets::table;
     type Row = Bullet;
     type Filter = (BulletFilter, BulletOrder);
     const FROM: &'static str = BulletsOfExperience::FROM;

@@ -8,19 +8,22 @@ use uuid::Uuid;
 use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
 use super::model::{Bullet, Education, Engagement, Experience, Project, StarStory, Strength};
 use super::store::{self, *};
+use crate::access::{Guarded, Principal};
 use crate::db::DbConn;
-use crate::db::owned::{self, Owned};
+use crate::db::schema::{bullets, education, engagements, experiences, projects, star_stories, strengths};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::scalars::Date;
 use crate::graphql::{DeletePayload, IdInput};
+use crate::skills::graphql::{RemoveSkillPayload, Skill, SkillRefInput, resolve_skill};
+use crate::skills::store as skills_store;
 use crate::validate::{self, field, labels_field, text, url};
 
-/// The viewer and a connection: what every mutation starts from.
-async fn begin(ctx: &Context<'_>) -> AppResult<(Uuid, DbConn)> {
-    let owner = viewer(ctx)?.id;
-    Ok((owner, services(ctx).pool.get().await?))
+/// The principal and a connection: what every mutation starts from.
+async fn begin(ctx: &Context<'_>) -> AppResult<(Principal, DbConn)> {
+    let who = viewer(ctx)?.principal();
+    Ok((who, services(ctx).pool.get().await?))
 }
 
 /// Checks an optional text input of a create mutation.
@@ -49,12 +52,12 @@ fn tags(name: &'static str, values: Vec<String>) -> AppResult<Vec<String>> {
 
 async fn experience(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: &ID,
     field: &str,
 ) -> AppResult<Experience> {
     let id = decode_as(id, NodeType::Experience, field)?;
-    store::experience_of(conn, owner, id)
+    store::experience_of(conn, who, id)
         .await?
         .ok_or(AppError::NotFound("Experience"))
 }
@@ -62,12 +65,12 @@ async fn experience(
 /// A bullet's engagement must belong to the bullet's experience.
 async fn engagement_in(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: &ID,
     experience_id: Uuid,
 ) -> AppResult<Uuid> {
     let id = decode_as(id, NodeType::Engagement, "engagementId")?;
-    match store::engagement_of(conn, owner, id).await? {
+    match store::engagement_of(conn, who, id).await? {
         Some(engagement) if engagement.experience_id == experience_id => Ok(id),
         Some(_) => Err(AppError::bad_input(
             "engagementId",
@@ -93,26 +96,25 @@ pub struct ReorderInput {
     pub ids: Vec<ID>,
 }
 
-async fn delete(ctx: &Context<'_>, table: Owned, node: NodeType, id: ID) -> AppResult<DeletePayload> {
-    let (owner, mut conn) = begin(ctx).await?;
+async fn delete<T: Guarded>(ctx: &Context<'_>, node: NodeType, id: ID) -> AppResult<DeletePayload> {
+    let (who, mut conn) = begin(ctx).await?;
     let uuid = decode_as(&id, node, "id")?;
-    if !owned::delete(&mut conn, table, owner, uuid).await? {
+    if !store::delete_row::<T>(&mut conn, who, uuid).await? {
         return Err(AppError::NotFound(node.name()));
     }
     Ok(DeletePayload { deleted_id: id })
 }
 
 /// Reorders the children of an experience (or, for experiences, of the viewer).
-async fn reorder(
+async fn reorder<T: Guarded>(
     ctx: &Context<'_>,
-    table: Owned,
     node: NodeType,
     input: ReorderInput,
 ) -> AppResult<ReorderPayload> {
-    let (owner, mut conn) = begin(ctx).await?;
-    let parent = match (&input.parent_id, table) {
-        (None, Owned::Experiences) => Parent::User,
-        (Some(_), Owned::Experiences) => {
+    let (who, mut conn) = begin(ctx).await?;
+    let parent = match (&input.parent_id, node) {
+        (None, NodeType::Experience) => Parent::User,
+        (Some(_), NodeType::Experience) => {
             return Err(AppError::bad_input(
                 "parentId",
                 "experiences have no parent; omit parentId",
@@ -135,11 +137,10 @@ async fn reorder(
         .transaction::<_, AppError, _>(async |conn| {
             // With the parent locked, no child is created between checking the ids against the
             // children and writing their positions.
-            if !store::lock_parent(conn, owner, parent).await? {
+            if !store::lock_parent(conn, who, parent).await? {
                 return Err(AppError::NotFound("Experience"));
             }
-            let (parent_column, parent_id) = parent.key(owner);
-            Ok(owned::reorder(conn, table, parent_column, owner, parent_id, &ids).await?)
+            Ok(store::reorder_rows::<T>(conn, who, parent, &ids).await?)
         })
         .await?;
     if !reordered {
@@ -424,6 +425,29 @@ fn star_tags(values: Vec<StarTag>) -> Vec<StarTag> {
     unique
 }
 
+/// Adds a skill to a project's tech stack.
+#[derive(InputObject)]
+pub struct ProjectSkillInput {
+    pub project_id: ID,
+    #[graphql(flatten)]
+    pub skill: SkillRefInput,
+}
+
+/// Removes a skill from a project's tech stack.
+#[derive(InputObject)]
+pub struct RemoveProjectSkillInput {
+    pub project_id: ID,
+    pub skill_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ProjectSkillPayload {
+    /// The project.
+    pub project: Project,
+    /// The skill added.
+    pub skill: Skill,
+}
+
 #[derive(Default)]
 pub struct CareerMutation;
 
@@ -446,9 +470,9 @@ impl CareerMutation {
             summary: optional("summary", input.summary, 5000)?,
         };
         ordered_dates(Some(new.start_date), new.end_date)?;
-        let (owner, mut conn) = begin(ctx).await?;
+        let (who, mut conn) = begin(ctx).await?;
         let experience =
-            store::insert_experience(&mut conn, owner, &new)
+            store::insert_experience(&mut conn, who, &new)
                 .await?
                 .ok_or(AppError::Unauthenticated(
                     "the account no longer exists or is deactivated",
@@ -472,15 +496,15 @@ impl CareerMutation {
             company_description: field(input.company_description, text("companyDescription", 2000))?,
             summary: field(input.summary, text("summary", 5000))?,
         };
-        let (owner, mut conn) = begin(ctx).await?;
-        let current = experience(&mut conn, owner, &input.id, "id").await?;
+        let (who, mut conn) = begin(ctx).await?;
+        let current = experience(&mut conn, who, &input.id, "id").await?;
         ordered_dates(
             Some(changes.start_date.unwrap_or(current.start_date)),
             after_update(changes.end_date, current.end_date),
         )?;
         // The database refuses to take a consulting experience with engagements away from
         // consulting, also when an engagement is being created at the same moment.
-        let experience = store::update_experience(&mut conn, owner, current.id, &changes)
+        let experience = store::update_experience(&mut conn, who, current.id, &changes)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         Ok(ExperiencePayload { experience })
@@ -489,12 +513,12 @@ impl CareerMutation {
     /// Deletes an experience with everything under it (engagements, projects, STAR stories,
     /// bullets, skill links).
     async fn delete_experience(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::Experiences, NodeType::Experience, input.id).await
+        delete::<experiences::table>(ctx, NodeType::Experience, input.id).await
     }
 
     /// Puts the candidate's experiences in the given order (every experience, once).
     async fn reorder_experiences(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
-        reorder(ctx, Owned::Experiences, NodeType::Experience, input).await
+        reorder::<experiences::table>(ctx, NodeType::Experience, input).await
     }
 
     /// Adds a client engagement to an independent-consulting experience.
@@ -509,7 +533,7 @@ impl CareerMutation {
         let domain_tags = tags("domainTags", input.domain_tags)?;
         let tech_tags = tags("techTags", input.tech_tags)?;
         let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
-        let (owner, mut conn) = begin(ctx).await?;
+        let (who, mut conn) = begin(ctx).await?;
         // The database refuses an engagement under an experience that is not (or, at the same
         // moment, stops being) independent consulting.
         let new = NewEngagement {
@@ -521,7 +545,7 @@ impl CareerMutation {
             domain_tags,
             tech_tags,
         };
-        let engagement = store::insert_engagement(&mut conn, owner, &new)
+        let engagement = store::insert_engagement(&mut conn, who, &new)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         Ok(EngagementPayload { engagement })
@@ -542,8 +566,8 @@ impl CareerMutation {
             tech_tags: labels_field(input.tech_tags, "techTags", 30)?,
         };
         let id = decode_as(&input.id, NodeType::Engagement, "id")?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let engagement = store::update_engagement(&mut conn, owner, id, &changes)
+        let (who, mut conn) = begin(ctx).await?;
+        let engagement = store::update_engagement(&mut conn, who, id, &changes)
             .await?
             .ok_or(AppError::NotFound("Engagement"))?;
         Ok(EngagementPayload { engagement })
@@ -551,12 +575,12 @@ impl CareerMutation {
 
     /// Deletes an engagement and its bullets.
     async fn delete_engagement(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::Engagements, NodeType::Engagement, input.id).await
+        delete::<engagements::table>(ctx, NodeType::Engagement, input.id).await
     }
 
     /// Puts an experience's engagements in the given order.
     async fn reorder_engagements(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
-        reorder(ctx, Owned::Engagements, NodeType::Engagement, input).await
+        reorder::<engagements::table>(ctx, NodeType::Engagement, input).await
     }
 
     /// Adds a project, to an experience or as a personal project.
@@ -584,8 +608,8 @@ impl CareerMutation {
             end_date: input.end_date,
         };
         ordered_dates(new.start_date, new.end_date)?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let project = store::insert_project(&mut conn, owner, &new)
+        let (who, mut conn) = begin(ctx).await?;
+        let project = store::insert_project(&mut conn, who, &new)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         Ok(ProjectPayload { project })
@@ -611,8 +635,8 @@ impl CareerMutation {
             sort_order: None,
         };
         let id = decode_as(&input.id, NodeType::Project, "id")?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let current = store::project_of(&mut conn, owner, id)
+        let (who, mut conn) = begin(ctx).await?;
+        let current = store::project_of(&mut conn, who, id)
             .await?
             .ok_or(AppError::NotFound("Project"))?;
         ordered_dates(
@@ -630,14 +654,14 @@ impl CareerMutation {
                 changes.sort_order = match changes.experience_id {
                     Some(moved) if moved == current.experience_id => None,
                     Some(Some(experience_id)) => Some(
-                        store::next_position(conn, owner, Parent::Experience(experience_id), "projects")
+                        store::next_position::<projects::table>(conn, who, Parent::Experience(experience_id))
                             .await?
                             .ok_or(AppError::NotFound("Experience"))?,
                     ),
                     Some(None) => Some(0),
                     None => None,
                 };
-                store::update_project(conn, owner, id, &changes)
+                store::update_project(conn, who, id, &changes)
                     .await?
                     .ok_or(AppError::NotFound("Project"))
             })
@@ -647,12 +671,12 @@ impl CareerMutation {
 
     /// Deletes a project.
     async fn delete_project(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::Projects, NodeType::Project, input.id).await
+        delete::<projects::table>(ctx, NodeType::Project, input.id).await
     }
 
     /// Puts an experience's projects in the given order.
     async fn reorder_projects(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
-        reorder(ctx, Owned::Projects, NodeType::Project, input).await
+        reorder::<projects::table>(ctx, NodeType::Project, input).await
     }
 
     /// Adds a STAR story to an experience.
@@ -661,9 +685,9 @@ impl CareerMutation {
         ctx: &Context<'_>,
         input: CreateStarStoryInput,
     ) -> AppResult<StarStoryPayload> {
-        let (owner, mut conn) = begin(ctx).await?;
+        let (who, mut conn) = begin(ctx).await?;
         let new = NewStarStory {
-            experience_id: experience(&mut conn, owner, &input.experience_id, "experienceId")
+            experience_id: experience(&mut conn, who, &input.experience_id, "experienceId")
                 .await?
                 .id,
             title: optional("title", input.title, 200)?,
@@ -673,7 +697,7 @@ impl CareerMutation {
             result: validate::text_of("result", &input.result, 5000)?,
             tags: star_tags(input.tags),
         };
-        let star_story = store::insert_star_story(&mut conn, owner, &new).await?;
+        let star_story = store::insert_star_story(&mut conn, who, &new).await?;
         Ok(StarStoryPayload { star_story })
     }
 
@@ -692,8 +716,8 @@ impl CareerMutation {
             tags: input.tags.map(star_tags),
         };
         let id = decode_as(&input.id, NodeType::StarStory, "id")?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let star_story = store::update_star_story(&mut conn, owner, id, &changes)
+        let (who, mut conn) = begin(ctx).await?;
+        let star_story = store::update_star_story(&mut conn, who, id, &changes)
             .await?
             .ok_or(AppError::NotFound("StarStory"))?;
         Ok(StarStoryPayload { star_story })
@@ -701,7 +725,7 @@ impl CareerMutation {
 
     /// Deletes a STAR story.
     async fn delete_star_story(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::StarStories, NodeType::StarStory, input.id).await
+        delete::<star_stories::table>(ctx, NodeType::StarStory, input.id).await
     }
 
     /// Adds a bullet to an experience (optionally about one of its engagements), last in order.
@@ -710,10 +734,10 @@ impl CareerMutation {
         let tag_values = tags("tags", input.tags)?;
         let seniority_level = optional("seniorityLevel", input.seniority_level, 50)?;
         let star_notes = optional("starNotes", input.star_notes, 5000)?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let parent = experience(&mut conn, owner, &input.experience_id, "experienceId").await?;
+        let (who, mut conn) = begin(ctx).await?;
+        let parent = experience(&mut conn, who, &input.experience_id, "experienceId").await?;
         let engagement_id = match &input.engagement_id {
-            Some(id) => Some(engagement_in(&mut conn, owner, id, parent.id).await?),
+            Some(id) => Some(engagement_in(&mut conn, who, id, parent.id).await?),
             None => None,
         };
         let new = NewBullet {
@@ -726,7 +750,7 @@ impl CareerMutation {
             importance: input.importance,
             star_notes,
         };
-        let bullet = store::insert_bullet(&mut conn, owner, &new)
+        let bullet = store::insert_bullet(&mut conn, who, &new)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         Ok(BulletPayload { bullet })
@@ -745,20 +769,20 @@ impl CareerMutation {
             retired: None,
         };
         let id = decode_as(&input.id, NodeType::Bullet, "id")?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let current = store::bullet_of(&mut conn, owner, id)
+        let (who, mut conn) = begin(ctx).await?;
+        let current = store::bullet_of(&mut conn, who, id)
             .await?
             .ok_or(AppError::NotFound("Bullet"))?;
         changes.engagement_id = match &input.engagement_id {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(engagement) => Some(Some(
-                engagement_in(&mut conn, owner, engagement, current.experience_id).await?,
+                engagement_in(&mut conn, who, engagement, current.experience_id).await?,
             )),
         };
         let bullet = conn
             .transaction::<_, AppError, _>(async |conn| {
-                Ok(store::update_bullet(conn, owner, id, new_text.as_deref(), &changes).await?)
+                Ok(store::update_bullet(conn, who, id, new_text.as_deref(), &changes).await?)
             })
             .await?
             .ok_or(AppError::NotFound("Bullet"))?;
@@ -777,12 +801,12 @@ impl CareerMutation {
 
     /// Deletes a bullet and its versions for good (see `retireBullet` to hide it instead).
     async fn delete_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::Bullets, NodeType::Bullet, input.id).await
+        delete::<bullets::table>(ctx, NodeType::Bullet, input.id).await
     }
 
     /// Puts an experience's bullets (retired ones included) in the given order.
     async fn reorder_bullets(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
-        reorder(ctx, Owned::Bullets, NodeType::Bullet, input).await
+        reorder::<bullets::table>(ctx, NodeType::Bullet, input).await
     }
 
     /// Adds an education entry.
@@ -804,8 +828,8 @@ impl CareerMutation {
             details: optional("details", input.details, 5000)?,
         };
         ordered_dates(new.start_date, new.end_date)?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let education = store::insert_education(&mut conn, owner, &new).await?;
+        let (who, mut conn) = begin(ctx).await?;
+        let education = store::insert_education(&mut conn, who, &new).await?;
         Ok(EducationPayload { education })
     }
 
@@ -831,15 +855,15 @@ impl CareerMutation {
             details: field(input.details, text("details", 5000))?,
         };
         let id = decode_as(&input.id, NodeType::Education, "id")?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let current = store::education_of(&mut conn, owner, id)
+        let (who, mut conn) = begin(ctx).await?;
+        let current = store::education_of(&mut conn, who, id)
             .await?
             .ok_or(AppError::NotFound("Education"))?;
         ordered_dates(
             after_update(changes.start_date, current.start_date),
             after_update(changes.end_date, current.end_date),
         )?;
-        let education = store::update_education(&mut conn, owner, id, &changes)
+        let education = store::update_education(&mut conn, who, id, &changes)
             .await?
             .ok_or(AppError::NotFound("Education"))?;
         Ok(EducationPayload { education })
@@ -847,7 +871,7 @@ impl CareerMutation {
 
     /// Deletes an education entry.
     async fn delete_education(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::Education, NodeType::Education, input.id).await
+        delete::<education::table>(ctx, NodeType::Education, input.id).await
     }
 
     /// Adds a strength.
@@ -860,8 +884,8 @@ impl CareerMutation {
             name: validate::text_of("name", &input.name, 100)?,
             description: optional("description", input.description, 2000)?,
         };
-        let (owner, mut conn) = begin(ctx).await?;
-        let strength = store::insert_strength(&mut conn, owner, &new).await?;
+        let (who, mut conn) = begin(ctx).await?;
+        let strength = store::insert_strength(&mut conn, who, &new).await?;
         Ok(StrengthPayload { strength })
     }
 
@@ -876,8 +900,8 @@ impl CareerMutation {
             description: field(input.description, text("description", 2000))?,
         };
         let id = decode_as(&input.id, NodeType::Strength, "id")?;
-        let (owner, mut conn) = begin(ctx).await?;
-        let strength = store::update_strength(&mut conn, owner, id, &changes)
+        let (who, mut conn) = begin(ctx).await?;
+        let strength = store::update_strength(&mut conn, who, id, &changes)
             .await?
             .ok_or(AppError::NotFound("Strength"))?;
         Ok(StrengthPayload { strength })
@@ -885,18 +909,61 @@ impl CareerMutation {
 
     /// Deletes a strength.
     async fn delete_strength(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        delete(ctx, Owned::Strengths, NodeType::Strength, input.id).await
+        delete::<strengths::table>(ctx, NodeType::Strength, input.id).await
+    }
+
+    /// Adds a skill to a project's tech stack (adding it twice changes nothing).
+    async fn add_project_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: ProjectSkillInput,
+    ) -> AppResult<ProjectSkillPayload> {
+        let who = viewer(ctx)?.principal();
+        let project_id = decode_as(&input.project_id, NodeType::Project, "projectId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        let project = store::project_of(&mut conn, who, project_id)
+            .await?
+            .ok_or(AppError::NotFound("Project"))?;
+        let skill = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let skill = resolve_skill(conn, who, &input.skill).await?;
+                skills_store::add_project_skill(conn, who, project_id, skill.id).await?;
+                Ok(skill)
+            })
+            .await?;
+        Ok(ProjectSkillPayload {
+            project,
+            skill: Skill(skill),
+        })
+    }
+
+    /// Removes a skill from a project's tech stack. `NOT_FOUND` if it was not there.
+    async fn remove_project_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveProjectSkillInput,
+    ) -> AppResult<RemoveSkillPayload> {
+        let who = viewer(ctx)?.principal();
+        let project_id = decode_as(&input.project_id, NodeType::Project, "projectId")?;
+        let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let mut conn = services(ctx).pool.get().await?;
+        if !skills_store::remove_project_skill(&mut conn, who, project_id, skill_id).await? {
+            return Err(AppError::NotFound("ProjectSkill"));
+        }
+        Ok(RemoveSkillPayload {
+            removed_skill_id: input.skill_id,
+        })
     }
 }
 
 async fn set_retired(ctx: &Context<'_>, id: &ID, retired: bool) -> AppResult<BulletPayload> {
     let id = decode_as(id, NodeType::Bullet, "id")?;
-    let (owner, mut conn) = begin(ctx).await?;
+    let (who, mut conn) = begin(ctx).await?;
     let changes = BulletChanges {
         retired: Some(retired),
         ..BulletChanges::default()
     };
-    let bullet = store::update_bullet_fields(&mut conn, owner, id, &changes)
+    let bullet = store::update_bullet_fields(&mut conn, who, id, &changes)
         .await?
         .ok_or(AppError::NotFound("Bullet"))?;
     Ok(BulletPayload { bullet })

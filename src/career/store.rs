@@ -1,5 +1,6 @@
-//! SQL for the career record. Every statement is filtered by the owner.
+//! SQL for the career record. Every statement is filtered by the who.
 
+use crate::access::{Guarded, Principal};
 use crate::db::updated_or_current;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -11,17 +12,17 @@ use crate::db::schema::{
     bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths, users,
 };
 use crate::graphql::scalars::Date;
-use crate::owned_relation;
+use crate::guarded_relation;
 
 /// For each owned table: a by-id relation (for `node(id:)` and the loaders), a lookup of one
 /// row, and a partial update that answers the row as it is when there is nothing to change.
 macro_rules! owned_rows {
     ($($relation:ident, $lookup:ident, $update:ident: $table:ident => $row:ty, $changes:ty;)+) => {$(
-        owned_relation!($relation: $table.id => $row);
+        guarded_relation!($relation: $table.id => $row);
 
-        pub async fn $lookup(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<Option<$row>> {
+        pub async fn $lookup(conn: &mut AsyncPgConnection, who: Principal, id: Uuid) -> QueryResult<Option<$row>> {
             $table::table
-                .filter($table::user_id.eq(owner))
+                .filter($table::user_id.eq(who.user_id))
                 .filter($table::id.eq(id))
                 .select(<$row>::as_select())
                 .first(conn)
@@ -29,20 +30,20 @@ macro_rules! owned_rows {
                 .optional()
         }
 
-        /// None when the owner has no such row.
+        /// None when the who has no such row.
         pub async fn $update(
             conn: &mut AsyncPgConnection,
-            owner: Uuid,
+            who: Principal,
             id: Uuid,
             changes: &$changes,
         ) -> QueryResult<Option<$row>> {
-            let updated = diesel::update($table::table.filter($table::user_id.eq(owner)).filter($table::id.eq(id)))
+            let updated = diesel::update($table::table.filter($table::user_id.eq(who.user_id)).filter($table::id.eq(id)))
                 .set(changes)
                 .returning(<$row>::as_returning())
                 .get_result(conn)
                 .await
                 .optional();
-            updated_or_current(updated, async || $lookup(conn, owner, id).await).await
+            updated_or_current(updated, async || $lookup(conn, who, id).await).await
         }
     )+};
 }
@@ -241,22 +242,22 @@ pub enum Parent {
 
 impl Parent {
     /// The column of the children that names this parent, and its value.
-    pub fn key(self, owner: Uuid) -> (&'static str, Uuid) {
+    pub fn key(self, who: Principal) -> (&'static str, Uuid) {
         match self {
-            Self::User => ("user_id", owner),
+            Self::User => ("user_id", who.user_id),
             Self::Experience(id) => ("experience_id", id),
         }
     }
 }
 
-/// Locks the owner's `parent` row until the caller's transaction ends, so that writers of its
-/// children's positions take turns; false when the owner has no such parent. FOR NO KEY
+/// Locks the who's `parent` row until the caller's transaction ends, so that writers of its
+/// children's positions take turns; false when the who has no such parent. FOR NO KEY
 /// UPDATE: it does not hold up inserts that merely reference the row.
-pub async fn lock_parent(conn: &mut AsyncPgConnection, owner: Uuid, parent: Parent) -> QueryResult<bool> {
+pub async fn lock_parent(conn: &mut AsyncPgConnection, who: Principal, parent: Parent) -> QueryResult<bool> {
     let locked = match parent {
         Parent::User => {
             users::table
-                .find(owner)
+                .filter(users::table::writable(who))
                 .select(users::id)
                 .for_no_key_update()
                 .first::<Uuid>(conn)
@@ -264,7 +265,7 @@ pub async fn lock_parent(conn: &mut AsyncPgConnection, owner: Uuid, parent: Pare
         }
         Parent::Experience(id) => {
             experiences::table
-                .filter(experiences::user_id.eq(owner))
+                .filter(experiences::table::writable(who))
                 .filter(experiences::id.eq(id))
                 .select(experiences::id)
                 .for_no_key_update()
@@ -276,49 +277,50 @@ pub async fn lock_parent(conn: &mut AsyncPgConnection, owner: Uuid, parent: Pare
 }
 
 /// The position after the last of `parent`'s children in `table` (new items go last), with the
-/// parent locked ([`lock_parent`]) until the caller's transaction ends; None when the owner
+/// parent locked ([`lock_parent`]) until the caller's transaction ends; None when the who
 /// has no such parent. Concurrent creates under one parent so get distinct positions: each
 /// reads the maximum only once the one before it committed its row. (The maximum is read by a
 /// statement of its own, after the lock: one statement sees what was committed when it began.)
-pub async fn next_position(
+pub async fn next_position<T: Guarded>(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     parent: Parent,
-    table: &'static str,
 ) -> QueryResult<Option<i32>> {
     #[derive(QueryableByName)]
     struct Next {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         next: i32,
     }
-    if !lock_parent(conn, owner, parent).await? {
+    if !lock_parent(conn, who, parent).await? {
         return Ok(None);
     }
-    let (parent_column, parent_id) = parent.key(owner);
+    let (parent_column, parent_id) = parent.key(who);
     let row: Next = diesel::sql_query(format!(
-        "select coalesce(max(sort_order) + 1, 0) as next from {table} where user_id = $1 and {parent_column} = $2"
+        "select coalesce(max(sort_order) + 1, 0) as next from {table} t where {rule} and {parent_column} = $2",
+        rule = T::writable_sql("t", 1),
+        table = T::NAME,
     ))
-    .bind::<diesel::sql_types::Uuid, _>(owner)
+    .bind::<diesel::sql_types::Uuid, _>(who.user_id)
     .bind::<diesel::sql_types::Uuid, _>(parent_id)
     .get_result(conn)
     .await?;
     Ok(Some(row.next))
 }
 
-/// Adds an experience, last in the owner's order.
+/// Adds an experience, last in the who's order.
 pub async fn insert_experience(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewExperience,
 ) -> QueryResult<Option<Experience>> {
     conn.transaction(async |conn| {
-        let Some(position) = next_position(conn, owner, Parent::User, "experiences").await? else {
+        let Some(position) = next_position::<experiences::table>(conn, who, Parent::User).await? else {
             return Ok(None);
         };
         diesel::insert_into(experiences::table)
             .values((
                 experiences::id.eq(Uuid::now_v7()),
-                experiences::user_id.eq(owner),
+                experiences::user_id.eq(who.user_id),
                 experiences::sort_order.eq(position),
                 new,
             ))
@@ -330,22 +332,22 @@ pub async fn insert_experience(
     .await
 }
 
-/// Adds an engagement, last in its experience; None when the owner has no such experience.
+/// Adds an engagement, last in its experience; None when the who has no such experience.
 /// The database refuses one under an experience that is not independent consulting.
 pub async fn insert_engagement(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewEngagement,
 ) -> QueryResult<Option<Engagement>> {
     conn.transaction(async |conn| {
         let parent = Parent::Experience(new.experience_id);
-        let Some(position) = next_position(conn, owner, parent, "engagements").await? else {
+        let Some(position) = next_position::<engagements::table>(conn, who, parent).await? else {
             return Ok(None);
         };
         diesel::insert_into(engagements::table)
             .values((
                 engagements::id.eq(Uuid::now_v7()),
-                engagements::user_id.eq(owner),
+                engagements::user_id.eq(who.user_id),
                 engagements::sort_order.eq(position),
                 new,
             ))
@@ -358,15 +360,15 @@ pub async fn insert_engagement(
 }
 
 /// Adds a project, last in its experience (personal projects have no order: 0); None when the
-/// owner has no such experience.
+/// who has no such experience.
 pub async fn insert_project(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewProject,
 ) -> QueryResult<Option<Project>> {
     conn.transaction(async |conn| {
         let position = match new.experience_id {
-            Some(id) => match next_position(conn, owner, Parent::Experience(id), "projects").await? {
+            Some(id) => match next_position::<projects::table>(conn, who, Parent::Experience(id)).await? {
                 Some(position) => position,
                 None => return Ok(None),
             },
@@ -375,7 +377,7 @@ pub async fn insert_project(
         diesel::insert_into(projects::table)
             .values((
                 projects::id.eq(Uuid::now_v7()),
-                projects::user_id.eq(owner),
+                projects::user_id.eq(who.user_id),
                 projects::sort_order.eq(position),
                 new,
             ))
@@ -389,13 +391,13 @@ pub async fn insert_project(
 
 pub async fn insert_star_story(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewStarStory,
 ) -> QueryResult<StarStory> {
     diesel::insert_into(star_stories::table)
         .values((
             star_stories::id.eq(Uuid::now_v7()),
-            star_stories::user_id.eq(owner),
+            star_stories::user_id.eq(who.user_id),
             new,
         ))
         .returning(StarStory::as_returning())
@@ -403,21 +405,21 @@ pub async fn insert_star_story(
         .await
 }
 
-/// Adds a bullet, last in its experience; None when the owner has no such experience.
+/// Adds a bullet, last in its experience; None when the who has no such experience.
 pub async fn insert_bullet(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewBullet,
 ) -> QueryResult<Option<Bullet>> {
     conn.transaction(async |conn| {
         let parent = Parent::Experience(new.experience_id);
-        let Some(position) = next_position(conn, owner, parent, "bullets").await? else {
+        let Some(position) = next_position::<bullets::table>(conn, who, parent).await? else {
             return Ok(None);
         };
         diesel::insert_into(bullets::table)
             .values((
                 bullets::id.eq(Uuid::now_v7()),
-                bullets::user_id.eq(owner),
+                bullets::user_id.eq(who.user_id),
                 bullets::sort_order.eq(position),
                 new,
             ))
@@ -431,13 +433,13 @@ pub async fn insert_bullet(
 
 pub async fn insert_education(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewEducation,
 ) -> QueryResult<Education> {
     diesel::insert_into(education::table)
         .values((
             education::id.eq(Uuid::now_v7()),
-            education::user_id.eq(owner),
+            education::user_id.eq(who.user_id),
             new,
         ))
         .returning(Education::as_returning())
@@ -447,13 +449,13 @@ pub async fn insert_education(
 
 pub async fn insert_strength(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewStrength,
 ) -> QueryResult<Strength> {
     diesel::insert_into(strengths::table)
         .values((
             strengths::id.eq(Uuid::now_v7()),
-            strengths::user_id.eq(owner),
+            strengths::user_id.eq(who.user_id),
             new,
         ))
         .returning(Strength::as_returning())
@@ -464,13 +466,13 @@ pub async fn insert_strength(
 /// Changes a bullet; a new text keeps the old one as a version. Call inside a transaction.
 pub async fn update_bullet(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: Uuid,
     text: Option<&str>,
     changes: &BulletChanges,
 ) -> QueryResult<Option<Bullet>> {
     let Some(current) = bullets::table
-        .filter(bullets::user_id.eq(owner))
+        .filter(bullets::table::writable(who))
         .filter(bullets::id.eq(id))
         .select(Bullet::as_select())
         .for_update()
@@ -484,22 +486,82 @@ pub async fn update_bullet(
         diesel::insert_into(bullet_versions::table)
             .values((
                 bullet_versions::id.eq(Uuid::now_v7()),
-                bullet_versions::user_id.eq(owner),
+                bullet_versions::user_id.eq(who.user_id),
                 bullet_versions::bullet_id.eq(id),
                 bullet_versions::text.eq(&current.text),
             ))
             .execute(conn)
             .await?;
-        diesel::update(bullets::table.find(id))
+        diesel::update(bullets::table.find(id).filter(bullets::table::writable(who)))
             .set(bullets::text.eq(text))
             .execute(conn)
             .await?;
     }
-    update_bullet_fields(conn, owner, id, changes).await
+    update_bullet_fields(conn, who, id, changes).await
 }
 
-owned_relation!(
-    /// Earlier texts of the owner's bullets, newest first.
+guarded_relation!(
+    /// Earlier texts of the who's bullets, newest first.
     VersionsOfBullet: bullet_versions.bullet_id => BulletVersion,
     order by (bullet_versions::created_at.desc(), bullet_versions::id.desc())
 );
+
+/// Deletes the row of `T` with this id if `who` may; false when there is none they may delete.
+pub async fn delete_row<T: Guarded>(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+) -> QueryResult<bool> {
+    let deleted = diesel::sql_query(format!(
+        "delete from {table} t where t.id = $2 and {rule}",
+        table = T::NAME,
+        rule = T::writable_sql("t", 1),
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(who.user_id)
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .execute(conn)
+    .await?;
+    Ok(deleted == 1)
+}
+
+#[derive(QueryableByName)]
+struct ChildId {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+}
+
+/// Gives the children of `parent` in `T` the order of `ids`, which must name each of them
+/// once. Returns false (changing nothing) when it does not. Table and column names come from
+/// code, never from input.
+pub async fn reorder_rows<T: Guarded>(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    parent: Parent,
+    ids: &[Uuid],
+) -> QueryResult<bool> {
+    let (parent_column, parent_id) = parent.key(who);
+    let (table, rule) = (T::NAME, T::writable_sql("t", 1));
+    let current: Vec<ChildId> = diesel::sql_query(format!(
+        "select t.id from {table} t where {rule} and t.{parent_column} = $2"
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(who.user_id)
+    .bind::<diesel::sql_types::Uuid, _>(parent_id)
+    .load(conn)
+    .await?;
+    let current: std::collections::HashSet<Uuid> = current.into_iter().map(|row| row.id).collect();
+    let wanted: std::collections::HashSet<Uuid> = ids.iter().copied().collect();
+    if wanted.len() != ids.len() || wanted != current {
+        return Ok(false);
+    }
+    diesel::sql_query(format!(
+        "update {table} t set sort_order = w.position - 1
+         from unnest($3) with ordinality as w(id, position)
+         where t.id = w.id and {rule} and t.{parent_column} = $2"
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(who.user_id)
+    .bind::<diesel::sql_types::Uuid, _>(parent_id)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids.to_vec())
+    .execute(conn)
+    .await?;
+    Ok(true)
+}

@@ -3,7 +3,6 @@
 mod cached;
 pub mod embedded;
 mod instrument;
-pub mod owned;
 pub mod schema;
 mod text_enum;
 

@@ -6,25 +6,21 @@
 //! item (its id), not a position, so it stays valid when other items are added or removed; the
 //! cursor of an item that is gone starts the list from its beginning.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 
 use async_graphql::SimpleObject;
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::dataloader::Loader;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::QueryableByName;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::row::NamedRow;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable};
-use diesel_async::RunQueryDsl;
+use diesel::sql_types::{BigInt, Bool};
 use uuid::Uuid;
 
-use crate::db::{CacheStatement, DbPool};
+use crate::access::Guarded;
 use crate::graphql::errors::{AppError, AppResult};
-use crate::graphql::loaders::{Scope, Scoped};
 
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
 pub const MAX_PAGE_SIZE: i64 = 100;
@@ -120,10 +116,13 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
     1 + size * child
 }
 
-/// A list paged per parent. The listed table is aliased `t` in [`Listing::FROM`] and has a
-/// `user_id` column, and the selected rows have an `id` column; `$1` is the viewer, `$2` the parents, `$3`..`$6` the page bounds, and
+/// A list paged per parent. The listed table is aliased `t` in [`Listing::FROM`] and only its
+/// rows the access policy lets the principal read are listed; the selected rows have an `id`
+/// column. `$1` is the principal, `$2` the parents, `$3`..`$6` the page bounds, and
 /// [`Listing::WHERE`] may use `$7` onwards, bound by [`Listing::bind`].
 pub trait Listing: Send + Sync + 'static {
+    /// The listed table, whose access rule filters the list.
+    type Table: Guarded;
     type Row: QueryableByName<Pg> + Clone + Send + Sync + 'static;
     type Filter: Clone + Hash + Eq + Send + Sync + 'static;
 
@@ -195,12 +194,12 @@ impl<T> Page<T> {
 }
 
 /// A listed row with its place in its parent's list.
-struct Ranked<T> {
-    row: T,
-    parent_key: Uuid,
-    rn: i64,
-    total: i64,
-    in_page: bool,
+pub(crate) struct Ranked<T> {
+    pub(crate) row: T,
+    pub(crate) parent_key: Uuid,
+    pub(crate) rn: i64,
+    pub(crate) total: i64,
+    pub(crate) in_page: bool,
 }
 
 // Written by hand: the derive does not handle an embedded generic row.
@@ -216,7 +215,7 @@ impl<T: QueryableByName<Pg>> QueryableByName<Pg> for Ranked<T> {
     }
 }
 
-fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> String {
+pub(crate) fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> String {
     let (select, from, parent, id, condition, order) = (
         L::SELECT,
         L::FROM,
@@ -225,6 +224,7 @@ fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> String {
         L::WHERE,
         L::order_by(filter),
     );
+    let readable = L::Table::readable_sql("t", 1);
     // `ranked` numbers every matching row per parent and counts them.
     let ranked = format!(
         "with ranked as (
@@ -232,7 +232,7 @@ fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> String {
                   row_number() over (partition by {parent} order by {order}, {id}) as rn,
                   count(*) over (partition by {parent}) as total
            from {from}
-           where t.user_id = $1 and {parent} = any($2) {condition}
+           where {readable} and {parent} = any($2) {condition}
          )"
     );
     if args.after.is_none() && args.before.is_none() && args.last.is_none() {
@@ -267,83 +267,6 @@ fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> String {
          select r.*, 0::int8, 0::int8, false from ranked r where r.rn = 1
          order by parent_key, rn"
     )
-}
-
-pub struct Paged<L>(Scope<L>);
-
-impl<L: Listing> Scoped for Paged<L> {
-    fn new(pool: &DbPool, owner: Uuid) -> Self {
-        Self(Scope::new(pool, owner))
-    }
-}
-
-impl<L: Listing> Paged<L> {
-    async fn fetch(
-        &self,
-        parents: &[Uuid],
-        args: &PageArgs,
-        filter: &L::Filter,
-    ) -> AppResult<Vec<Ranked<L::Row>>> {
-        let sql = page_sql::<L>(filter, args);
-        let query = diesel::sql_query(sql)
-            .into_boxed::<Pg>()
-            .bind::<diesel::sql_types::Uuid, _>(self.0.owner)
-            .bind::<Array<diesel::sql_types::Uuid>, _>(parents.to_vec())
-            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.after)
-            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.before)
-            .bind::<BigInt, _>(args.first.unwrap_or(i64::MAX))
-            .bind::<BigInt, _>(args.last.unwrap_or(i64::MAX));
-        let query = L::bind(query, filter);
-        Ok(query.cached().load(&mut *self.0.conn().await?).await?)
-    }
-}
-
-impl<L: Listing> Loader<PageKey<L::Filter>> for Paged<L> {
-    type Value = Page<L::Row>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[PageKey<L::Filter>],
-    ) -> Result<HashMap<PageKey<L::Filter>, Page<L::Row>>, AppError> {
-        // Parents asked for with the same arguments share one statement (normally all of them).
-        let mut groups: HashMap<(&PageArgs, &L::Filter), Vec<Uuid>> = HashMap::new();
-        for key in keys {
-            groups
-                .entry((&key.args, &key.filter))
-                .or_default()
-                .push(key.parent);
-        }
-        let mut pages = HashMap::with_capacity(keys.len());
-        for ((args, filter), parents) in groups {
-            let mut by_parent: HashMap<Uuid, Page<L::Row>> = HashMap::new();
-            for ranked in self.fetch(&parents, args, filter).await? {
-                let page = by_parent.entry(ranked.parent_key).or_default();
-                page.total = ranked.total;
-                if ranked.in_page {
-                    page.has_previous |= ranked.rn > 1 && page.rows.is_empty();
-                    page.has_next = ranked.rn < ranked.total;
-                    page.rows.push(ranked.row);
-                }
-            }
-            for parent in parents {
-                let mut page = by_parent.remove(&parent).unwrap_or_default();
-                if page.rows.is_empty() && page.total > 0 {
-                    page.has_previous = args.after.is_some();
-                    page.has_next = args.before.is_some();
-                }
-                pages.insert(
-                    PageKey {
-                        parent,
-                        args: args.clone(),
-                        filter: filter.clone(),
-                    },
-                    page,
-                );
-            }
-        }
-        Ok(pages)
-    }
 }
 
 impl<T> Page<T> {

@@ -5,17 +5,16 @@ use std::sync::{Arc, RwLock};
 use async_graphql::Context;
 use uuid::Uuid;
 
-use crate::accounts::tokens::{Access, TokenError, TokenKeys};
+use crate::access::Principal;
 use crate::db::DbPool;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::loaders::{BatchSpawner, Loaders};
+use crate::tokens::{Access, TokenError, TokenKeys};
 
-/// The services every request shares, put in the schema's data once.
+/// The services every area shares, put in the schema's data once.
 pub struct Services {
     pub pool: DbPool,
     pub keys: Arc<TokenKeys>,
-    pub events: crate::events::EventHub,
-    pub sign_ins: crate::accounts::throttle::SignInThrottle,
 }
 
 /// Who sent the request, decided from its bearer token before execution.
@@ -65,8 +64,13 @@ impl Viewer {
     fn new(pool: &DbPool, id: Uuid, spawner: &BatchSpawner) -> Arc<Self> {
         Arc::new(Self {
             id,
-            loaders: Loaders::new(pool, id, spawner.clone()),
+            loaders: Loaders::new(pool, Principal::user(id), spawner.clone()),
         })
+    }
+
+    /// Who the access policy sees asking.
+    pub fn principal(&self) -> Principal {
+        Principal::user(self.id)
     }
 }
 

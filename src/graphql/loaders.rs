@@ -6,8 +6,9 @@
 //! - [`ToMany`]: every row per key, for small bounded lists (a bullet's versions);
 //! - [`Paged`]: a Relay connection page per key (see `connection.rs`).
 //!
-//! Every fetch is filtered by the viewer (`user_id = $owner`) in SQL, and loaders are made per
-//! request (see [`Loaders`]), so nothing is cached across requests or users.
+//! Every fetch keeps only the rows the access policy (`crate::access`) lets the request's
+//! principal read, in SQL, and loaders are made per request (see [`Loaders`]), so nothing is
+//! cached across requests or users.
 //!
 //! Batches of an HTTP request run inside the request's own task ([`BatchQueue::drive`]): a
 //! batch starts only once the request's resolvers are all waiting, so every parent of a level
@@ -25,24 +26,28 @@ use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use diesel::QueryResult;
+use diesel::pg::Pg;
+use diesel::sql_types::{Array, BigInt, Nullable};
 use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::access::Principal;
+use crate::db::CacheStatement;
 use crate::db::DbPool;
-use crate::graphql::connection::{Listing, Page, PageKey, Paged};
+use crate::graphql::connection::{Listing, Page, PageArgs, PageKey, Ranked, page_sql};
 use crate::graphql::errors::{AppError, AppResult};
 
 /// Rows for a batch of keys, fetched with one statement.
 pub trait Relation: Send + Sync + 'static {
     type Row: Clone + Send + Sync + 'static;
 
-    /// The viewer's rows for `keys` (`… where user_id = $owner and key = any($keys)`).
+    /// The rows for `keys` that the access policy lets `who` read.
     fn fetch(
         conn: &mut AsyncPgConnection,
-        owner: Uuid,
+        who: Principal,
         keys: &[Uuid],
     ) -> impl Future<Output = QueryResult<Vec<Self::Row>>> + Send;
 
@@ -50,18 +55,18 @@ pub trait Relation: Send + Sync + 'static {
     fn key(row: &Self::Row) -> Uuid;
 }
 
-/// What every loader holds: the pool and the viewer it fetches for.
+/// What every loader holds: the pool and the principal it fetches for.
 pub struct Scope<R> {
     pub pool: DbPool,
-    pub owner: Uuid,
+    pub who: Principal,
     relation: PhantomData<fn() -> R>,
 }
 
 impl<R> Scope<R> {
-    pub fn new(pool: &DbPool, owner: Uuid) -> Self {
+    pub fn new(pool: &DbPool, who: Principal) -> Self {
         Self {
             pool: pool.clone(),
-            owner,
+            who,
             relation: PhantomData,
         }
     }
@@ -73,21 +78,21 @@ impl<R> Scope<R> {
 
 /// A loader made for one viewer.
 pub trait Scoped: Send + Sync + 'static {
-    fn new(pool: &DbPool, owner: Uuid) -> Self;
+    fn new(pool: &DbPool, who: Principal) -> Self;
 }
 
 pub struct ToOne<R>(Scope<R>);
 pub struct ToMany<R>(Scope<R>);
 
 impl<R: Relation> Scoped for ToOne<R> {
-    fn new(pool: &DbPool, owner: Uuid) -> Self {
-        Self(Scope::new(pool, owner))
+    fn new(pool: &DbPool, who: Principal) -> Self {
+        Self(Scope::new(pool, who))
     }
 }
 
 impl<R: Relation> Scoped for ToMany<R> {
-    fn new(pool: &DbPool, owner: Uuid) -> Self {
-        Self(Scope::new(pool, owner))
+    fn new(pool: &DbPool, who: Principal) -> Self {
+        Self(Scope::new(pool, who))
     }
 }
 
@@ -96,7 +101,7 @@ impl<R: Relation> Loader<Uuid> for ToOne<R> {
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, R::Row>, AppError> {
-        let rows = R::fetch(&mut *self.0.conn().await?, self.0.owner, keys).await?;
+        let rows = R::fetch(&mut *self.0.conn().await?, self.0.who, keys).await?;
         Ok(rows.into_iter().map(|row| (R::key(&row), row)).collect())
     }
 }
@@ -107,10 +112,89 @@ impl<R: Relation> Loader<Uuid> for ToMany<R> {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<R::Row>>, AppError> {
         let mut grouped: HashMap<Uuid, Vec<R::Row>> = keys.iter().map(|key| (*key, Vec::new())).collect();
-        for row in R::fetch(&mut *self.0.conn().await?, self.0.owner, keys).await? {
+        for row in R::fetch(&mut *self.0.conn().await?, self.0.who, keys).await? {
             grouped.entry(R::key(&row)).or_default().push(row);
         }
         Ok(grouped)
+    }
+}
+
+/// The [`Listing`] pages of a request, one statement per level and page arguments.
+pub struct Paged<L>(Scope<L>);
+
+impl<L: Listing> Scoped for Paged<L> {
+    fn new(pool: &DbPool, who: Principal) -> Self {
+        Self(Scope::new(pool, who))
+    }
+}
+
+impl<L: Listing> Paged<L> {
+    async fn fetch(
+        &self,
+        parents: &[Uuid],
+        args: &PageArgs,
+        filter: &L::Filter,
+    ) -> AppResult<Vec<Ranked<L::Row>>> {
+        let sql = page_sql::<L>(filter, args);
+        let query = diesel::sql_query(sql)
+            .into_boxed::<Pg>()
+            .bind::<diesel::sql_types::Uuid, _>(self.0.who.user_id)
+            .bind::<Array<diesel::sql_types::Uuid>, _>(parents.to_vec())
+            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.after)
+            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.before)
+            .bind::<BigInt, _>(args.first.unwrap_or(i64::MAX))
+            .bind::<BigInt, _>(args.last.unwrap_or(i64::MAX));
+        let query = L::bind(query, filter);
+        use diesel_async::RunQueryDsl;
+        Ok(query.cached().load(&mut *self.0.conn().await?).await?)
+    }
+}
+
+impl<L: Listing> Loader<PageKey<L::Filter>> for Paged<L> {
+    type Value = Page<L::Row>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[PageKey<L::Filter>],
+    ) -> Result<HashMap<PageKey<L::Filter>, Page<L::Row>>, AppError> {
+        // Parents asked for with the same arguments share one statement (normally all of them).
+        let mut groups: HashMap<(&PageArgs, &L::Filter), Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((&key.args, &key.filter))
+                .or_default()
+                .push(key.parent);
+        }
+        let mut pages = HashMap::with_capacity(keys.len());
+        for ((args, filter), parents) in groups {
+            let mut by_parent: HashMap<Uuid, Page<L::Row>> = HashMap::new();
+            for ranked in self.fetch(&parents, args, filter).await? {
+                let page = by_parent.entry(ranked.parent_key).or_default();
+                page.total = ranked.total;
+                if ranked.in_page {
+                    page.has_previous |= ranked.rn > 1 && page.rows.is_empty();
+                    page.has_next = ranked.rn < ranked.total;
+                    page.rows.push(ranked.row);
+                }
+            }
+            for parent in parents {
+                let mut page = by_parent.remove(&parent).unwrap_or_default();
+                if page.rows.is_empty() && page.total > 0 {
+                    page.has_previous = args.after.is_some();
+                    page.has_next = args.before.is_some();
+                }
+                pages.insert(
+                    PageKey {
+                        parent,
+                        args: args.clone(),
+                        filter: filter.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(pages)
     }
 }
 
@@ -141,9 +225,9 @@ impl BatchSpawner {
         }
     }
 
-    fn loader<L: Scoped>(&self, pool: &DbPool, owner: Uuid) -> DataLoader<L> {
+    fn loader<L: Scoped>(&self, pool: &DbPool, who: Principal) -> DataLoader<L> {
         let spawner = self.clone();
-        let loader = DataLoader::new(L::new(pool, owner), move |batch| spawner.spawn(batch));
+        let loader = DataLoader::new(L::new(pool, who), move |batch| spawner.spawn(batch));
         match self {
             // The request's resolvers are all waiting by the time a batch is polled: no timer.
             Self::Request(_) => loader.delay(Duration::ZERO),
@@ -241,19 +325,19 @@ impl futures_util::task::ArcWake for WakeFlag {
     }
 }
 
-/// The loaders of one request's viewer, each made on first use.
+/// The loaders of one request's principal, each made on first use.
 pub struct Loaders {
     pool: DbPool,
-    owner: Uuid,
+    who: Principal,
     spawner: BatchSpawner,
     made: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Loaders {
-    pub fn new(pool: &DbPool, owner: Uuid, spawner: BatchSpawner) -> Self {
+    pub fn new(pool: &DbPool, who: Principal, spawner: BatchSpawner) -> Self {
         Self {
             pool: pool.clone(),
-            owner,
+            who,
             spawner,
             made: Mutex::default(),
         }
@@ -264,13 +348,13 @@ impl Loaders {
         let mut made = self.made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let loader = made
             .entry(TypeId::of::<L>())
-            .or_insert_with(|| Arc::new(self.spawner.loader::<L>(&self.pool, self.owner)))
+            .or_insert_with(|| Arc::new(self.spawner.loader::<L>(&self.pool, self.who)))
             .clone();
         drop(made);
         // The map is keyed by the loader's own TypeId, so the entry is always a DataLoader<L>.
         loader
             .downcast::<DataLoader<L>>()
-            .unwrap_or_else(|_| Arc::new(self.spawner.loader::<L>(&self.pool, self.owner)))
+            .unwrap_or_else(|_| Arc::new(self.spawner.loader::<L>(&self.pool, self.who)))
     }
 
     /// The row of `R` for `key`, if the viewer has one.
@@ -295,14 +379,14 @@ impl Loaders {
     }
 }
 
-/// Declares a [`Relation`] over an owned table: the viewer's rows whose `$column` is one of
-/// the keys (optionally in an order), keyed by that column.
+/// Declares a [`Relation`] over a guarded table: the rows the principal may read whose
+/// `$column` is one of the keys (optionally in an order), keyed by that column.
 ///
 /// ```ignore
-/// owned_relation!(ApplicationOfPosting: applications.job_posting_id => ApplicationRow);
+/// guarded_relation!(ApplicationOfPosting: applications.job_posting_id => ApplicationRow);
 /// ```
 #[macro_export]
-macro_rules! owned_relation {
+macro_rules! guarded_relation {
     ($(#[$doc:meta])* $name:ident: $table:ident . $column:ident => $row:ty $(, order by $order:expr)?) => {
         $(#[$doc])*
         pub struct $name;
@@ -312,13 +396,14 @@ macro_rules! owned_relation {
 
             async fn fetch(
                 conn: &mut diesel_async::AsyncPgConnection,
-                owner: uuid::Uuid,
+                who: $crate::access::Principal,
                 keys: &[uuid::Uuid],
             ) -> diesel::QueryResult<Vec<$row>> {
                 use diesel::prelude::*;
                 use diesel_async::RunQueryDsl;
+                use $crate::access::Guarded;
                 $table::table
-                    .filter($table::user_id.eq(owner))
+                    .filter($table::table::readable(who))
                     .filter($table::$column.eq_any(keys))
                     $(.order($order))?
                     .select(<$row>::as_select())

@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, SimpleObject,
+};
 use chrono::Utc;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -14,7 +16,8 @@ use uuid::Uuid;
 use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource};
 use super::extract::{PostingText, extract};
 use super::score::{self, Wanted};
-use super::store::{self, Evidence, JobPosting, JobPostingChanges, NewJobPosting, PostingSkillRow};
+use super::store::{self, Evidence, JobPostingChanges, JobPostingRow, NewJobPosting, PostingSkillRow};
+use crate::access::Principal;
 use crate::career::enums::EmploymentType;
 use crate::career::model::{Experience, Project, StarStory};
 use crate::career::store::{ExperienceById, ProjectById, StarStoryById, experience_of};
@@ -59,7 +62,8 @@ pub enum JobPostingOrder {
 pub struct JobPostings;
 
 impl Listing for JobPostings {
-    type Row = JobPosting;
+    type Table = crate::db::schema::job_postings::table;
+    type Row = JobPostingRow;
     type Filter = (JobPostingFilter, JobPostingOrder);
     const FROM: &'static str = "job_postings t";
     const PARENT: &'static str = "t.user_id";
@@ -92,6 +96,7 @@ impl Listing for JobPostings {
 pub struct SkillsOfPosting;
 
 impl Listing for SkillsOfPosting {
+    type Table = crate::db::schema::job_posting_skills::table;
     type Row = PostingSkillRow;
     type Filter = ();
     const FROM: &'static str = "job_posting_skills t join skills s on s.id = t.skill_id";
@@ -118,7 +123,7 @@ pub async fn job_postings_of(
         filter: (filter, order),
     };
     let page = viewer(ctx)?.loaders.page::<JobPostings>(key).await?;
-    Ok(page.into_connection(|row| row.id, |row| row))
+    Ok(page.into_connection(|row| row.id, JobPosting::from))
 }
 
 /// A skill a posting asks for.
@@ -233,7 +238,7 @@ async fn wanted(ctx: &Context<'_>, posting_id: Uuid) -> AppResult<Vec<Wanted>> {
 
 /// Every experience that uses a skill the posting asks for, or that the candidate matched by
 /// hand: manual matches first, then by score, highest first.
-async fn matches(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Vec<ExperienceMatch>> {
+async fn matches(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<Vec<ExperienceMatch>> {
     let me = viewer(ctx)?;
     let wanted = wanted(ctx, posting.id).await?;
     let usage = me.loaders.many::<store::UsageByUser>(posting.user_id).await?;
@@ -358,8 +363,8 @@ impl SkillGap {
     }
 }
 
-/// The skill gap of a posting for its owner.
-pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<SkillGap> {
+/// The skill gap of a posting for its who.
+pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<SkillGap> {
     let me = viewer(ctx)?;
     let wanted = wanted(ctx, posting.id).await?;
     let usage = me.loaders.many::<store::UsageByUser>(posting.user_id).await?;
@@ -447,8 +452,34 @@ pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPosting) -> AppResult<Ski
     })
 }
 
-#[ComplexObject]
+/// A job the candidate saved.
+#[derive(MergedObject, Clone)]
+pub struct JobPosting(pub JobPostingRow, pub PostingApplication);
+
 impl JobPosting {
+    /// Opaque global id, as the `Node` interface reads it.
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(NodeType::JobPosting.id(self.0.id))
+    }
+}
+
+impl From<JobPostingRow> for JobPosting {
+    fn from(row: JobPostingRow) -> Self {
+        let posting_id = row.id;
+        Self(row, PostingApplication { posting_id })
+    }
+}
+
+/// The part of `JobPosting` that shows its application. The field's type belongs to the
+/// applications area, which sits above this one, so that area implements the part (see
+/// "A field from a higher area" in ARCHITECTURE.md).
+#[derive(Clone, Copy, Debug)]
+pub struct PostingApplication {
+    pub posting_id: Uuid,
+}
+
+#[ComplexObject]
+impl JobPostingRow {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::JobPosting.id(self.id)
@@ -485,13 +516,6 @@ impl JobPosting {
         let args = PageArgs::new(first, after, last, before)?;
         let page = Page::of(matches(ctx, self).await?, &args, |m| m.experience_id);
         Ok(page.into_connection(|m| m.experience_id, |m| m))
-    }
-    /// The application for this posting, if the candidate started one.
-    async fn application(
-        &self,
-        ctx: &Context<'_>,
-    ) -> AppResult<Option<crate::applications::graphql::Application>> {
-        crate::applications::graphql::application_of_posting(ctx, self.id).await
     }
     /// Which of the posting's skills the candidate has evidence for, which are missing, and the
     /// overall fit score.
@@ -619,13 +643,13 @@ fn salary_range(min: Option<i32>, max: Option<i32>) -> AppResult<()> {
 }
 
 /// Extracts the posting's skills from its current text and stores them: the shared catalog's
-/// and the owner's private skills, never another user's.
+/// and the who's private skills, never another user's.
 async fn extract_skills(
     conn: &mut diesel_async::AsyncPgConnection,
-    owner: Uuid,
-    posting: &JobPosting,
+    who: Principal,
+    posting: &JobPostingRow,
 ) -> AppResult<()> {
-    let catalog = store::extraction_catalog(conn, Some(owner)).await?;
+    let catalog = store::extraction_catalog(conn, Some(who)).await?;
     let found = extract(
         &catalog,
         &PostingText {
@@ -635,17 +659,17 @@ async fn extract_skills(
             nice_to_haves: posting.nice_to_haves.as_deref(),
         },
     );
-    store::replace_extracted(conn, owner, posting.id, &found).await?;
+    store::replace_extracted(conn, who, posting.id, &found).await?;
     Ok(())
 }
 
 async fn owned_posting(
     conn: &mut diesel_async::AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: &ID,
-) -> AppResult<JobPosting> {
+) -> AppResult<JobPostingRow> {
     let id = decode_as(id, NodeType::JobPosting, "jobPostingId")?;
-    store::posting_of(conn, owner, id)
+    store::posting_of(conn, who, id)
         .await?
         .ok_or(AppError::NotFound("JobPosting"))
 }
@@ -682,16 +706,18 @@ impl JobsMutation {
             nice_to_haves: input.nice_to_haves.map(text("niceToHaves", 20_000)).transpose()?,
         };
         salary_range(new.salary_min, new.salary_max)?;
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let mut conn = services(ctx).pool.get().await?;
         let job_posting = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let posting = store::insert_posting(conn, owner, &new).await?;
-                extract_skills(conn, owner, &posting).await?;
+                let posting = store::insert_posting(conn, who, &new).await?;
+                extract_skills(conn, who, &posting).await?;
                 Ok(posting)
             })
             .await?;
-        Ok(JobPostingPayload { job_posting })
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
     }
 
     /// Changes a posting. New text extracts the skills again; manual skills stay.
@@ -716,33 +742,35 @@ impl JobsMutation {
             requirements: field(input.requirements, text("requirements", 20_000))?,
             nice_to_haves: field(input.nice_to_haves, text("niceToHaves", 20_000))?,
         };
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let mut conn = services(ctx).pool.get().await?;
         let job_posting = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let current = owned_posting(conn, owner, &input.id).await?;
+                let current = owned_posting(conn, who, &input.id).await?;
                 salary_range(
                     changes.salary_min.unwrap_or(current.salary_min),
                     changes.salary_max.unwrap_or(current.salary_max),
                 )?;
-                let posting = store::update_posting(conn, owner, current.id, &changes)
+                let posting = store::update_posting(conn, who, current.id, &changes)
                     .await?
                     .ok_or(AppError::NotFound("JobPosting"))?;
                 if changes.changes_text() {
-                    extract_skills(conn, owner, &posting).await?;
+                    extract_skills(conn, who, &posting).await?;
                 }
                 Ok(posting)
             })
             .await?;
-        Ok(JobPostingPayload { job_posting })
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
     }
 
     /// Deletes a posting with its skills and matches.
     async fn delete_job_posting(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let id = decode_as(&input.id, NodeType::JobPosting, "id")?;
         let mut conn = services(ctx).pool.get().await?;
-        if !store::delete_posting(&mut conn, owner, id).await? {
+        if !store::delete_posting(&mut conn, who, id).await? {
             return Err(AppError::NotFound("JobPosting"));
         }
         Ok(DeletePayload { deleted_id: input.id })
@@ -755,16 +783,18 @@ impl JobsMutation {
         ctx: &Context<'_>,
         input: SetJobPostingSkillInput,
     ) -> AppResult<SetJobPostingSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let mut conn = services(ctx).pool.get().await?;
-        let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        let job_posting = owned_posting(&mut conn, who, &input.job_posting_id).await?;
         conn.transaction::<_, AppError, _>(async |conn| {
-            let skill = resolve_skill(conn, owner, &input.skill).await?;
-            store::set_manual_skill(conn, owner, job_posting.id, skill.id, input.importance, false).await?;
+            let skill = resolve_skill(conn, who, &input.skill).await?;
+            store::set_manual_skill(conn, who, job_posting.id, skill.id, input.importance, false).await?;
             Ok(())
         })
         .await?;
-        Ok(SetJobPostingSkillPayload { job_posting })
+        Ok(SetJobPostingSkillPayload {
+            job_posting: job_posting.into(),
+        })
     }
 
     /// Removes a skill from a posting; later extraction will not bring it back.
@@ -773,15 +803,15 @@ impl JobsMutation {
         ctx: &Context<'_>,
         input: RemoveJobPostingSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
         let mut conn = services(ctx).pool.get().await?;
-        let posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
+        let posting = owned_posting(&mut conn, who, &input.job_posting_id).await?;
         // Another user's private skill is as unknown here as anywhere.
-        visible_skill(&mut conn, owner, skill_id).await?;
+        visible_skill(&mut conn, who, skill_id).await?;
         store::set_manual_skill(
             &mut conn,
-            owner,
+            who,
             posting.id,
             skill_id,
             SkillImportance::NiceToHave,
@@ -800,34 +830,38 @@ impl JobsMutation {
             .relevance_notes
             .map(|notes| validate::text_of("relevanceNotes", &notes, 2000))
             .transpose()?;
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let mut conn = services(ctx).pool.get().await?;
-        let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
-        experience_of(&mut conn, owner, experience_id)
+        let job_posting = owned_posting(&mut conn, who, &input.job_posting_id).await?;
+        experience_of(&mut conn, who, experience_id)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         store::set_match(
             &mut conn,
-            owner,
+            who,
             job_posting.id,
             experience_id,
             input.relevance,
             notes.as_deref(),
         )
         .await?;
-        Ok(JobPostingPayload { job_posting })
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
     }
 
     /// Removes a manual match.
     async fn remove_match(&self, ctx: &Context<'_>, input: RemoveMatchInput) -> AppResult<JobPostingPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let mut conn = services(ctx).pool.get().await?;
-        let job_posting = owned_posting(&mut conn, owner, &input.job_posting_id).await?;
-        if !store::remove_match(&mut conn, owner, job_posting.id, experience_id).await? {
+        let job_posting = owned_posting(&mut conn, who, &input.job_posting_id).await?;
+        if !store::remove_match(&mut conn, who, job_posting.id, experience_id).await? {
             return Err(AppError::NotFound("ExperienceMatch"));
         }
-        Ok(JobPostingPayload { job_posting })
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
     }
 }

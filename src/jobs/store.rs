@@ -1,8 +1,9 @@
 //! SQL for job postings, their skills and manual matches. Every statement is filtered by the
-//! owner.
+//! who.
 
 use std::collections::HashMap;
 
+use crate::access::{Guarded, Principal};
 use crate::db::CacheStatement;
 use crate::db::updated_or_current;
 use async_graphql::SimpleObject;
@@ -15,17 +16,19 @@ use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource};
 use super::extract::CatalogSkill;
 use crate::career::enums::EmploymentType;
 use crate::db::schema::{
-    experience_skills, experiences, job_experience_matches, job_posting_skills, job_postings, skills,
+    candidate_skills, experience_skills, experiences, job_experience_matches, job_posting_skills,
+    job_postings, project_skills, skills, star_stories,
 };
 use crate::graphql::loaders::Relation;
-use crate::owned_relation;
+use crate::guarded_relation;
 use crate::skills::enums::Prominence;
 
-/// A job the candidate saved.
+/// A row of `job_postings`. Also the part of the `JobPosting` type that shows its columns
+/// (see `jobs::graphql::JobPosting`).
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
 #[diesel(table_name = job_postings)]
 #[graphql(complex)]
-pub struct JobPosting {
+pub struct JobPostingRow {
     #[graphql(skip)]
     pub id: Uuid,
     #[graphql(skip)]
@@ -124,17 +127,17 @@ pub struct MatchRow {
     pub updated_at: DateTime<Utc>,
 }
 
-owned_relation!(JobPostingById: job_postings.id => JobPosting);
+guarded_relation!(JobPostingById: job_postings.id => JobPostingRow);
 
 pub async fn posting_of(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: Uuid,
-) -> QueryResult<Option<JobPosting>> {
+) -> QueryResult<Option<JobPostingRow>> {
     job_postings::table
-        .filter(job_postings::user_id.eq(owner))
+        .filter(job_postings::table::readable(who))
         .filter(job_postings::id.eq(id))
-        .select(JobPosting::as_select())
+        .select(JobPostingRow::as_select())
         .first(conn)
         .await
         .optional()
@@ -142,43 +145,43 @@ pub async fn posting_of(
 
 pub async fn insert_posting(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     new: &NewJobPosting,
-) -> QueryResult<JobPosting> {
+) -> QueryResult<JobPostingRow> {
     diesel::insert_into(job_postings::table)
         .values((
             job_postings::id.eq(Uuid::now_v7()),
-            job_postings::user_id.eq(owner),
+            job_postings::user_id.eq(who.user_id),
             new,
         ))
-        .returning(JobPosting::as_returning())
+        .returning(JobPostingRow::as_returning())
         .get_result(conn)
         .await
 }
 
 pub async fn update_posting(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     id: Uuid,
     changes: &JobPostingChanges,
-) -> QueryResult<Option<JobPosting>> {
+) -> QueryResult<Option<JobPostingRow>> {
     let updated = diesel::update(
         job_postings::table
-            .filter(job_postings::user_id.eq(owner))
+            .filter(job_postings::table::readable(who))
             .filter(job_postings::id.eq(id)),
     )
     .set(changes)
-    .returning(JobPosting::as_returning())
+    .returning(JobPostingRow::as_returning())
     .get_result(conn)
     .await
     .optional();
-    updated_or_current(updated, async || posting_of(conn, owner, id).await).await
+    updated_or_current(updated, async || posting_of(conn, who, id).await).await
 }
 
-pub async fn delete_posting(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> QueryResult<bool> {
+pub async fn delete_posting(conn: &mut AsyncPgConnection, who: Principal, id: Uuid) -> QueryResult<bool> {
     diesel::delete(
         job_postings::table
-            .filter(job_postings::user_id.eq(owner))
+            .filter(job_postings::table::readable(who))
             .filter(job_postings::id.eq(id)),
     )
     .execute(conn)
@@ -186,18 +189,22 @@ pub async fn delete_posting(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid)
     .map(|n| n == 1)
 }
 
-/// The catalog terms extraction looks for: the name and aliases of every extractable skill of
-/// the shared catalog and, with an `owner`, of the owner's private skills (no one else's).
+/// The catalog terms extraction looks for: the name and aliases of every extractable skill
+/// `who` may see (the shared catalog and their private skills); without `who`, of the shared
+/// catalog alone.
 pub async fn extraction_catalog(
     conn: &mut AsyncPgConnection,
-    owner: Option<Uuid>,
+    who: Option<Principal>,
 ) -> QueryResult<Vec<CatalogSkill>> {
-    let rows: Vec<(Uuid, String, Vec<Option<String>>)> = skills::table
+    let extractable = skills::table
         .filter(skills::auto_extract)
-        .filter(skills::owner_id.is_null().or(skills::owner_id.eq(owner)))
         .select((skills::id, skills::normalized_name, skills::aliases))
-        .load(conn)
-        .await?;
+        .into_boxed();
+    let visible = match who {
+        Some(who) => extractable.filter(skills::table::readable(who)),
+        None => extractable.filter(skills::owner_id.is_null()),
+    };
+    let rows: Vec<(Uuid, String, Vec<Option<String>>)> = visible.load(conn).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, aliases)| CatalogSkill {
@@ -213,13 +220,13 @@ pub async fn extraction_catalog(
 /// removed ones) as they are.
 pub async fn replace_extracted(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     posting_id: Uuid,
     found: &HashMap<Uuid, SkillImportance>,
 ) -> QueryResult<()> {
     diesel::delete(
         job_posting_skills::table
-            .filter(job_posting_skills::user_id.eq(owner))
+            .filter(job_posting_skills::table::readable(who))
             .filter(job_posting_skills::job_posting_id.eq(posting_id))
             .filter(job_posting_skills::source.eq(SkillSource::Extracted)),
     )
@@ -230,7 +237,7 @@ pub async fn replace_extracted(
         .map(|(skill_id, importance)| {
             (
                 job_posting_skills::id.eq(Uuid::now_v7()),
-                job_posting_skills::user_id.eq(owner),
+                job_posting_skills::user_id.eq(who.user_id),
                 job_posting_skills::job_posting_id.eq(posting_id),
                 job_posting_skills::skill_id.eq(*skill_id),
                 job_posting_skills::importance.eq(*importance),
@@ -252,7 +259,7 @@ pub async fn replace_extracted(
 /// Sets a skill on a posting by hand: added, re-ranked, or (with `excluded`) removed.
 pub async fn set_manual_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     posting_id: Uuid,
     skill_id: Uuid,
     importance: SkillImportance,
@@ -261,7 +268,7 @@ pub async fn set_manual_skill(
     diesel::insert_into(job_posting_skills::table)
         .values((
             job_posting_skills::id.eq(Uuid::now_v7()),
-            job_posting_skills::user_id.eq(owner),
+            job_posting_skills::user_id.eq(who.user_id),
             job_posting_skills::job_posting_id.eq(posting_id),
             job_posting_skills::skill_id.eq(skill_id),
             job_posting_skills::importance.eq(importance),
@@ -288,11 +295,11 @@ impl Relation for WantedByPosting {
 
     async fn fetch(
         conn: &mut AsyncPgConnection,
-        owner: Uuid,
+        who: Principal,
         keys: &[Uuid],
     ) -> QueryResult<Vec<PostingSkillRow>> {
         job_posting_skills::table
-            .filter(job_posting_skills::user_id.eq(owner))
+            .filter(job_posting_skills::table::readable(who))
             .filter(job_posting_skills::job_posting_id.eq_any(keys))
             .filter(job_posting_skills::excluded.eq(false))
             .select(PostingSkillRow::as_select())
@@ -321,10 +328,10 @@ pub struct UsageByUser;
 impl Relation for UsageByUser {
     type Row = Usage;
 
-    async fn fetch(conn: &mut AsyncPgConnection, owner: Uuid, keys: &[Uuid]) -> QueryResult<Vec<Usage>> {
+    async fn fetch(conn: &mut AsyncPgConnection, who: Principal, keys: &[Uuid]) -> QueryResult<Vec<Usage>> {
         experience_skills::table
             .inner_join(experiences::table.on(experiences::id.eq(experience_skills::experience_id)))
-            .filter(experience_skills::user_id.eq(owner))
+            .filter(experience_skills::table::readable(who))
             .filter(experience_skills::user_id.eq_any(keys))
             .order((experiences::sort_order, experiences::id))
             .select((
@@ -343,14 +350,14 @@ impl Relation for UsageByUser {
     }
 }
 
-owned_relation!(
+guarded_relation!(
     /// The manual matches of each posting.
     ManualMatchesByPosting: job_experience_matches.job_posting_id => MatchRow
 );
 
 pub async fn set_match(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     posting_id: Uuid,
     experience_id: Uuid,
     relevance: Relevance,
@@ -359,7 +366,7 @@ pub async fn set_match(
     diesel::insert_into(job_experience_matches::table)
         .values((
             job_experience_matches::id.eq(Uuid::now_v7()),
-            job_experience_matches::user_id.eq(owner),
+            job_experience_matches::user_id.eq(who.user_id),
             job_experience_matches::job_posting_id.eq(posting_id),
             job_experience_matches::experience_id.eq(experience_id),
             job_experience_matches::relevance.eq(relevance),
@@ -382,13 +389,13 @@ pub async fn set_match(
 
 pub async fn remove_match(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     posting_id: Uuid,
     experience_id: Uuid,
 ) -> QueryResult<bool> {
     diesel::delete(
         job_experience_matches::table
-            .filter(job_experience_matches::user_id.eq(owner))
+            .filter(job_experience_matches::table::readable(who))
             .filter(job_experience_matches::job_posting_id.eq(posting_id))
             .filter(job_experience_matches::experience_id.eq(experience_id)),
     )
@@ -457,21 +464,24 @@ impl Relation for EvidenceByUser {
 
     async fn fetch(
         conn: &mut AsyncPgConnection,
-        owner: Uuid,
+        who: Principal,
         keys: &[Uuid],
     ) -> QueryResult<Vec<EvidenceRow>> {
-        diesel::sql_query(
+        diesel::sql_query(format!(
             "select user_id, 'project' as kind, project_id as a, skill_id as b, null as proficiency
-               from project_skills where user_id = $1 and user_id = any($2)
+               from project_skills ps where {readable_ps} and user_id = any($2)
              union all
              select user_id, 'claim', skill_id, skill_id, proficiency
-               from candidate_skills where user_id = $1 and user_id = any($2)
+               from candidate_skills cs where {readable_cs} and user_id = any($2)
              union all
              select user_id, 'story', id, experience_id, null
-               from star_stories where user_id = $1 and user_id = any($2)
+               from star_stories st where {readable_st} and user_id = any($2)
              order by 2, 3",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(owner)
+            readable_ps = project_skills::table::readable_sql("ps", 1),
+            readable_cs = candidate_skills::table::readable_sql("cs", 1),
+            readable_st = star_stories::table::readable_sql("st", 1),
+        ))
+        .bind::<diesel::sql_types::Uuid, _>(who.user_id)
         .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(keys.to_vec())
         .cached()
         .load(conn)

@@ -13,14 +13,18 @@ use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::present;
-use crate::owned_relation;
+use crate::guarded_relation;
 use crate::validate::{self, field, labels_field as list, text, url};
 
-owned_relation!(ProfileOfUser: candidate_profiles.user_id => ProfileRow);
+guarded_relation!(ProfileOfUser: candidate_profiles.user_id => ProfileRow);
 
-owned_relation!(MbtiOfProfile: mbti_profiles.profile_id => MbtiRow);
+guarded_relation!(ProfileById: candidate_profiles.id => ProfileRow);
 
-/// The profile of `user_id`, which must be the viewer.
+guarded_relation!(MbtiOfProfile: mbti_profiles.profile_id => MbtiRow);
+
+guarded_relation!(MbtiById: mbti_profiles.id => MbtiRow);
+
+/// The profile of `user_id`, whose record the viewer must be allowed to read.
 pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> AppResult<CandidateProfile> {
     viewer(ctx)?
         .loaders
@@ -30,12 +34,18 @@ pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> AppResult<Candidate
         .ok_or(AppError::NotFound("CandidateProfile"))
 }
 
-/// The viewer's MBTI profile if it has this id.
+/// The candidate profile with this id, if the viewer may read it.
+pub async fn profile_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<CandidateProfile>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<ProfileById>(id)
+        .await?
+        .map(CandidateProfile))
+}
+
+/// The MBTI profile with this id, if the viewer may read it.
 pub async fn mbti_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MbtiProfile>> {
-    let me = viewer(ctx)?;
-    let profile = profile_of(ctx, me.id).await?;
-    let mbti = me.loaders.one::<MbtiOfProfile>(profile.0.id).await?;
-    Ok(mbti.filter(|row| row.id == id).map(MbtiProfile))
+    Ok(viewer(ctx)?.loaders.one::<MbtiById>(id).await?.map(MbtiProfile))
 }
 
 /// The candidate's profile: who they are and what they are looking for (one per user).
@@ -305,10 +315,10 @@ impl ProfileMutation {
         ctx: &Context<'_>,
         input: UpdateProfileInput,
     ) -> AppResult<UpdateProfilePayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let changes = input.into_changes()?;
         let mut conn = services(ctx).pool.get().await?;
-        let row = store::update_profile(&mut conn, owner, &changes).await?;
+        let row = store::update_profile(&mut conn, who, &changes).await?;
         Ok(UpdateProfilePayload {
             profile: CandidateProfile(row),
         })
@@ -320,14 +330,14 @@ impl ProfileMutation {
         ctx: &Context<'_>,
         input: UpdateMbtiProfileInput,
     ) -> AppResult<UpdateMbtiProfilePayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let mut conn = services(ctx).pool.get().await?;
         let row = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let profile = store::profile_of(conn, owner).await?;
-                let current = store::lock_mbti(conn, owner).await?;
+                let profile = store::profile_of(conn, who).await?;
+                let current = store::lock_mbti(conn, who).await?;
                 let values = input.resolve(current.as_ref())?;
-                Ok(store::save_mbti(conn, owner, profile.id, &values).await?)
+                Ok(store::save_mbti(conn, who, profile.id, &values).await?)
             })
             .await?;
         Ok(UpdateMbtiProfilePayload {

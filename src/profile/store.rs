@@ -1,10 +1,11 @@
-//! SQL for candidate profiles and MBTI profiles. Every query is filtered by the owner.
+//! SQL for candidate profiles and MBTI profiles. Every query is filtered by the who.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::access::{Guarded, Principal};
 use crate::db::schema::{candidate_profiles, mbti_profiles};
 use crate::db::updated_or_current;
 use crate::profile::mbti::MbtiType;
@@ -91,29 +92,29 @@ pub async fn insert_profile(conn: &mut AsyncPgConnection, user_id: Uuid, email: 
 
 pub async fn update_profile(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     changes: &ProfileChanges,
 ) -> QueryResult<ProfileRow> {
-    let updated = diesel::update(candidate_profiles::table.filter(candidate_profiles::user_id.eq(owner)))
+    let updated = diesel::update(candidate_profiles::table.filter(candidate_profiles::table::readable(who)))
         .set(changes)
         .returning(ProfileRow::as_returning())
         .get_result(conn)
         .await;
-    updated_or_current(updated, async || profile_of(conn, owner).await).await
+    updated_or_current(updated, async || profile_of(conn, who).await).await
 }
 
-pub async fn profile_of(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult<ProfileRow> {
+pub async fn profile_of(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<ProfileRow> {
     candidate_profiles::table
-        .filter(candidate_profiles::user_id.eq(owner))
+        .filter(candidate_profiles::table::readable(who))
         .select(ProfileRow::as_select())
         .first(conn)
         .await
 }
 
-/// The owner's MBTI row, locked for the rest of the transaction (None if there is none yet).
-pub async fn lock_mbti(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult<Option<MbtiRow>> {
+/// The who's MBTI row, locked for the rest of the transaction (None if there is none yet).
+pub async fn lock_mbti(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<Option<MbtiRow>> {
     mbti_profiles::table
-        .filter(mbti_profiles::user_id.eq(owner))
+        .filter(mbti_profiles::table::readable(who))
         .select(MbtiRow::as_select())
         .for_update()
         .first(conn)
@@ -123,14 +124,14 @@ pub async fn lock_mbti(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult
 
 pub async fn save_mbti(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     profile_id: Uuid,
     values: &MbtiValues,
 ) -> QueryResult<MbtiRow> {
     diesel::insert_into(mbti_profiles::table)
         .values((
             mbti_profiles::id.eq(Uuid::now_v7()),
-            mbti_profiles::user_id.eq(owner),
+            mbti_profiles::user_id.eq(who.user_id),
             mbti_profiles::profile_id.eq(profile_id),
             values,
         ))

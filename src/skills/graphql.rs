@@ -15,10 +15,9 @@ use super::store::{
     self, CandidateSkillRow, CandidateSkillValues, ExperienceSkillRow, ExperienceSkillValues,
     SkillEvidenceRow, SkillRow,
 };
-use crate::accounts::graphql::load_viewer;
-use crate::accounts::store::UserRole;
-use crate::career::store as career_store;
-use crate::db::schema::{candidate_skills, experience_skills};
+use crate::access;
+use crate::access::Principal;
+use crate::db::schema::{candidate_skills, experience_skills, experiences};
 use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
@@ -26,7 +25,7 @@ use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::loaders::Relation;
 use crate::graphql::present;
 use crate::graphql::scalars::Date;
-use crate::owned_relation;
+use crate::guarded_relation;
 use crate::validate;
 
 #[derive(Clone, Debug)]
@@ -73,10 +72,10 @@ impl Relation for SkillById {
 
     fn fetch(
         conn: &mut AsyncPgConnection,
-        owner: Uuid,
+        who: Principal,
         keys: &[Uuid],
     ) -> impl Future<Output = QueryResult<Vec<SkillRow>>> + Send {
-        store::visible_skills(conn, owner, keys)
+        store::visible_skills(conn, who, keys)
     }
 
     fn key(row: &SkillRow) -> Uuid {
@@ -171,14 +170,15 @@ impl CandidateSkill {
     }
 }
 
-owned_relation!(CandidateSkillById: candidate_skills.id => CandidateSkillRow);
+guarded_relation!(CandidateSkillById: candidate_skills.id => CandidateSkillRow);
 
-owned_relation!(ExperienceSkillById: experience_skills.id => ExperienceSkillRow);
+guarded_relation!(ExperienceSkillById: experience_skills.id => ExperienceSkillRow);
 
 /// Prominence first (primary, secondary, mentioned), then name.
 pub struct ExperienceSkills;
 
 impl Listing for ExperienceSkills {
+    type Table = crate::db::schema::experience_skills::table;
     type Row = ExperienceSkillRow;
     type Filter = ();
     const FROM: &'static str = "experience_skills t join skills s on s.id = t.skill_id";
@@ -193,6 +193,7 @@ impl Listing for ExperienceSkills {
 pub struct ProjectSkills;
 
 impl Listing for ProjectSkills {
+    type Table = crate::db::schema::project_skills::table;
     type Row = SkillRow;
     type Filter = ();
     const FROM: &'static str = "project_skills t join skills s on s.id = t.skill_id";
@@ -229,6 +230,7 @@ pub enum CandidateSkillOrder {
 pub struct CandidateSkills;
 
 impl Listing for CandidateSkills {
+    type Table = crate::db::schema::candidate_skills::table;
     type Row = CandidateSkillRow;
     type Filter = (CandidateSkillFilter, CandidateSkillOrder);
     const FROM: &'static str = "candidate_skills t join skills s on s.id = t.skill_id";
@@ -343,10 +345,10 @@ impl Relation for SkillMatrixOfUser {
 
     fn fetch(
         conn: &mut AsyncPgConnection,
-        owner: Uuid,
+        who: Principal,
         keys: &[Uuid],
     ) -> impl Future<Output = QueryResult<Vec<SkillEvidenceRow>>> + Send {
-        store::skill_matrix(conn, owner, keys)
+        store::skill_matrix(conn, who, keys)
     }
 
     fn key(row: &SkillEvidenceRow) -> Uuid {
@@ -376,12 +378,12 @@ impl SkillsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> AppResult<Conn<Skill>> {
-        let me = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let args = PageArgs::new(first, after, None, None)?;
         let limit = args.first.unwrap_or_default();
         let mut conn = services(ctx).pool.get().await?;
         let mut hits =
-            store::search(&mut conn, me, search.as_deref(), category, args.after, limit + 1).await?;
+            store::search(&mut conn, who, search.as_deref(), category, args.after, limit + 1).await?;
         let has_next = hits.len() as i64 > limit;
         hits.truncate(limit as usize);
         let page = Page {
@@ -407,8 +409,8 @@ pub struct SkillRefInput {
 }
 
 /// A skill the viewer may see, by id.
-pub async fn visible_skill(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) -> AppResult<SkillRow> {
-    store::visible_skills(conn, owner, &[id])
+pub async fn visible_skill(conn: &mut AsyncPgConnection, who: Principal, id: Uuid) -> AppResult<SkillRow> {
+    store::visible_skills(conn, who, &[id])
         .await?
         .into_iter()
         .next()
@@ -419,14 +421,14 @@ pub async fn visible_skill(conn: &mut AsyncPgConnection, owner: Uuid, id: Uuid) 
 /// adds must not outlive a link that fails.
 pub async fn resolve_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     skill: &SkillRefInput,
 ) -> AppResult<SkillRow> {
     match (&skill.skill_id, &skill.skill_name) {
-        (Some(id), None) => visible_skill(conn, owner, decode_as(id, NodeType::Skill, "skillId")?).await,
+        (Some(id), None) => visible_skill(conn, who, decode_as(id, NodeType::Skill, "skillId")?).await,
         (None, Some(name)) => {
             let name = validate::text_of("skillName", name, 100)?;
-            Ok(store::add_skill(conn, owner, &name, SkillCategory::Other, &[])
+            Ok(store::add_skill(conn, who, &name, SkillCategory::Other, &[])
                 .await?
                 .0)
         }
@@ -497,21 +499,6 @@ pub struct RemoveExperienceSkillInput {
     pub skill_id: ID,
 }
 
-/// Adds a skill to a project's tech stack.
-#[derive(InputObject)]
-pub struct ProjectSkillInput {
-    pub project_id: ID,
-    #[graphql(flatten)]
-    pub skill: SkillRefInput,
-}
-
-/// Removes a skill from a project's tech stack.
-#[derive(InputObject)]
-pub struct RemoveProjectSkillInput {
-    pub project_id: ID,
-    pub skill_id: ID,
-}
-
 /// Says which skill was unlinked.
 #[derive(SimpleObject)]
 pub struct RemoveSkillPayload {
@@ -552,13 +539,13 @@ impl SkillsMutation {
     /// shared catalog (`promoteSkill`). A name or alias that exists (in any case or spacing) in
     /// the shared catalog, or among the viewer's own skills, returns that skill instead.
     async fn add_skill(&self, ctx: &Context<'_>, input: AddSkillInput) -> AppResult<AddSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let name = validate::text_of("name", &input.name, 100)?;
         let aliases = validate::labels("aliases", &input.aliases, 10, 100)?;
         let mut conn = services(ctx).pool.get().await?;
         let (row, created) = conn
             .transaction::<_, AppError, _>(async |conn| {
-                Ok(store::add_skill(conn, owner, &name, input.category, &aliases).await?)
+                Ok(store::add_skill(conn, who, &name, input.category, &aliases).await?)
             })
             .await?;
         Ok(AddSkillPayload {
@@ -577,11 +564,12 @@ impl SkillsMutation {
         ctx: &Context<'_>,
         input: PromoteSkillInput,
     ) -> AppResult<PromoteSkillPayload> {
-        if load_viewer(ctx).await?.0.role != UserRole::Admin {
+        let who = viewer(ctx)?.principal();
+        let mut conn = services(ctx).pool.get().await?;
+        if !access::is_platform_admin(&mut conn, who).await? {
             return Err(AppError::Forbidden("only platform admins promote skills"));
         }
         let id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
-        let mut conn = services(ctx).pool.get().await?;
         let row = conn
             .transaction::<_, AppError, _>(async |conn| Ok(store::promote(conn, id).await?))
             .await?
@@ -595,16 +583,16 @@ impl SkillsMutation {
         ctx: &Context<'_>,
         input: SetExperienceSkillInput,
     ) -> AppResult<SetExperienceSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let usage_notes = input
             .usage_notes
             .map(|notes| validate::text_of("usageNotes", &notes, 1000))
             .transpose()?;
         let mut conn = services(ctx).pool.get().await?;
-        career_store::experience_of(&mut conn, owner, experience_id)
-            .await?
-            .ok_or(AppError::NotFound("Experience"))?;
+        if !access::may_change::<experiences::table>(&mut conn, who, experience_id).await? {
+            return Err(AppError::NotFound("Experience"));
+        }
         let values = ExperienceSkillValues {
             proficiency_demonstrated: input.proficiency_demonstrated,
             prominence: input.prominence.unwrap_or(Prominence::Secondary),
@@ -613,8 +601,8 @@ impl SkillsMutation {
         };
         let row = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let skill = resolve_skill(conn, owner, &input.skill).await?;
-                Ok(store::upsert_experience_skill(conn, owner, experience_id, skill.id, &values).await?)
+                let skill = resolve_skill(conn, who, &input.skill).await?;
+                Ok(store::upsert_experience_skill(conn, who, experience_id, skill.id, &values).await?)
             })
             .await?;
         Ok(SetExperienceSkillPayload {
@@ -628,55 +616,12 @@ impl SkillsMutation {
         ctx: &Context<'_>,
         input: RemoveExperienceSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
         let mut conn = services(ctx).pool.get().await?;
-        if !store::remove_experience_skill(&mut conn, owner, experience_id, skill_id).await? {
+        if !store::remove_experience_skill(&mut conn, who, experience_id, skill_id).await? {
             return Err(AppError::NotFound("ExperienceSkill"));
-        }
-        Ok(RemoveSkillPayload {
-            removed_skill_id: input.skill_id,
-        })
-    }
-
-    /// Adds a skill to a project's tech stack (adding it twice changes nothing).
-    async fn add_project_skill(
-        &self,
-        ctx: &Context<'_>,
-        input: ProjectSkillInput,
-    ) -> AppResult<ProjectSkillPayload> {
-        let owner = viewer(ctx)?.id;
-        let project_id = decode_as(&input.project_id, NodeType::Project, "projectId")?;
-        let mut conn = services(ctx).pool.get().await?;
-        let project = career_store::project_of(&mut conn, owner, project_id)
-            .await?
-            .ok_or(AppError::NotFound("Project"))?;
-        let skill = conn
-            .transaction::<_, AppError, _>(async |conn| {
-                let skill = resolve_skill(conn, owner, &input.skill).await?;
-                store::add_project_skill(conn, owner, project_id, skill.id).await?;
-                Ok(skill)
-            })
-            .await?;
-        Ok(ProjectSkillPayload {
-            project,
-            skill: Skill(skill),
-        })
-    }
-
-    /// Removes a skill from a project's tech stack. `NOT_FOUND` if it was not there.
-    async fn remove_project_skill(
-        &self,
-        ctx: &Context<'_>,
-        input: RemoveProjectSkillInput,
-    ) -> AppResult<RemoveSkillPayload> {
-        let owner = viewer(ctx)?.id;
-        let project_id = decode_as(&input.project_id, NodeType::Project, "projectId")?;
-        let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
-        let mut conn = services(ctx).pool.get().await?;
-        if !store::remove_project_skill(&mut conn, owner, project_id, skill_id).await? {
-            return Err(AppError::NotFound("ProjectSkill"));
         }
         Ok(RemoveSkillPayload {
             removed_skill_id: input.skill_id,
@@ -689,7 +634,7 @@ impl SkillsMutation {
         ctx: &Context<'_>,
         input: SetCandidateSkillInput,
     ) -> AppResult<SetCandidateSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let years_experience = input
             .years_experience
             .map(|years| validate::int_in("yearsExperience", years, 0..=80))
@@ -702,8 +647,8 @@ impl SkillsMutation {
         };
         let row = conn
             .transaction::<_, AppError, _>(async |conn| {
-                let skill = resolve_skill(conn, owner, &input.skill).await?;
-                Ok(store::upsert_candidate_skill(conn, owner, skill.id, &values).await?)
+                let skill = resolve_skill(conn, who, &input.skill).await?;
+                Ok(store::upsert_candidate_skill(conn, who, skill.id, &values).await?)
             })
             .await?;
         Ok(SetCandidateSkillPayload {
@@ -717,22 +662,14 @@ impl SkillsMutation {
         ctx: &Context<'_>,
         input: RemoveCandidateSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
-        let owner = viewer(ctx)?.id;
+        let who = viewer(ctx)?.principal();
         let skill_id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
         let mut conn = services(ctx).pool.get().await?;
-        if !store::remove_candidate_skill(&mut conn, owner, skill_id).await? {
+        if !store::remove_candidate_skill(&mut conn, who, skill_id).await? {
             return Err(AppError::NotFound("CandidateSkill"));
         }
         Ok(RemoveSkillPayload {
             removed_skill_id: input.skill_id,
         })
     }
-}
-
-#[derive(SimpleObject)]
-pub struct ProjectSkillPayload {
-    /// The project.
-    pub project: crate::career::model::Project,
-    /// The skill added.
-    pub skill: Skill,
 }

@@ -8,6 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::enums::{ExtractionMethod, Proficiency, Prominence, SkillCategory};
+use crate::access::{Guarded, Principal};
 use crate::db::CacheStatement;
 use crate::db::schema::{candidate_skills, experience_skills, project_skills, skills};
 
@@ -34,38 +35,30 @@ pub fn normalize(name: &str) -> String {
         .to_lowercase()
 }
 
-type Visible =
-    diesel::dsl::Or<diesel::dsl::IsNull<skills::owner_id>, diesel::dsl::Eq<skills::owner_id, Uuid>>;
-
-/// The skills `viewer` may see and use: the shared catalog and their own private skills.
-fn visible_to(viewer: Uuid) -> Visible {
-    skills::owner_id.is_null().or(skills::owner_id.eq(viewer))
-}
-
-/// The skills among `ids` that `viewer` may see.
+/// The skills among `ids` that `who` may see.
 pub async fn visible_skills(
     conn: &mut AsyncPgConnection,
-    viewer: Uuid,
+    who: Principal,
     ids: &[Uuid],
 ) -> QueryResult<Vec<SkillRow>> {
     skills::table
         .filter(skills::id.eq_any(ids))
-        .filter(visible_to(viewer))
+        .filter(skills::table::readable(who))
         .select(SkillRow::as_select())
         .load(conn)
         .await
 }
 
-/// The skill visible to `viewer` whose name or one of whose aliases is `name` (normalised).
+/// The skill visible to `who` whose name or one of whose aliases is `name` (normalised).
 /// The shared catalog wins over the viewer's private skills, and names over aliases.
 pub async fn skill_named(
     conn: &mut AsyncPgConnection,
-    viewer: Uuid,
+    who: Principal,
     name: &str,
 ) -> QueryResult<Option<SkillRow>> {
     let normalized = normalize(name);
     skills::table
-        .filter(visible_to(viewer))
+        .filter(skills::table::readable(who))
         .filter(
             skills::normalized_name
                 .eq(&normalized)
@@ -95,23 +88,23 @@ async fn lock_name(conn: &mut AsyncPgConnection, normalized: &str) -> QueryResul
         .map(drop)
 }
 
-/// The skill `owner` means by `name`: the visible one with that name or alias, or else a new
-/// skill private to `owner`; true when it is new. Call inside the transaction that uses it, so
+/// The skill `who` means by `name`: the visible one with that name or alias, or else a new
+/// skill private to `who`; true when it is new. Call inside the transaction that uses it, so
 /// that a skill added for a link that then fails goes with it.
 pub async fn add_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     name: &str,
     category: SkillCategory,
     aliases: &[String],
 ) -> QueryResult<(SkillRow, bool)> {
-    if let Some(existing) = skill_named(conn, owner, name).await? {
+    if let Some(existing) = skill_named(conn, who, name).await? {
         return Ok((existing, false));
     }
     let normalized = normalize(name);
     lock_name(conn, &normalized).await?;
     // Again, now that no one else adds or promotes the name until this transaction ends.
-    if let Some(existing) = skill_named(conn, owner, name).await? {
+    if let Some(existing) = skill_named(conn, who, name).await? {
         return Ok((existing, false));
     }
     diesel::insert_into(skills::table)
@@ -121,8 +114,8 @@ pub async fn add_skill(
             skills::normalized_name.eq(normalized),
             skills::category.eq(category),
             skills::aliases.eq(aliases.iter().map(|a| normalize(a)).collect::<Vec<_>>()),
-            skills::created_by.eq(owner),
-            skills::owner_id.eq(owner),
+            skills::created_by.eq(who.user_id),
+            skills::owner_id.eq(who.user_id),
         ))
         .returning(SkillRow::as_returning())
         .get_result(conn)
@@ -165,7 +158,7 @@ pub async fn promote(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
                 .get_result(conn)
                 .await
                 .optional()?;
-            // Gone meanwhile: its owner's account was deleted.
+            // Gone meanwhile: its who's account was deleted.
             let Some(promoted) = promoted else {
                 return Ok(None);
             };
@@ -222,11 +215,11 @@ pub struct SkillHit {
     pub total: i64,
 }
 
-/// The skills `viewer` may see whose name or an alias starts with `prefix`, by name, after the
+/// The skills `who` may see whose name or an alias starts with `prefix`, by name, after the
 /// `after` skill; at most `limit`, each carrying the number of matches before the cursor cut.
 pub async fn search(
     conn: &mut AsyncPgConnection,
-    viewer: Uuid,
+    who: Principal,
     prefix: Option<&str>,
     category: Option<SkillCategory>,
     after: Option<Uuid>,
@@ -241,25 +234,27 @@ pub async fn search(
     });
     // A name is unique among the skills one viewer sees, but the id breaks ties anyway, so
     // that the cursor never skips a skill.
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "select * from (
            select s.*, count(*) over () as total from skills s
-           where (s.owner_id is null or s.owner_id = $5)
+           where {readable_s}
              and ($1::text is null or s.normalized_name like $1
                   or exists (select 1 from unnest(s.aliases) a where a like $1))
              and ($2::text is null or s.category = $2)
          ) matches
          where $3::uuid is null
-            or (normalized_name, id) > (select normalized_name, id from skills
-                                           where id = $3 and (owner_id is null or owner_id = $5))
+            or (normalized_name, id) > (select c.normalized_name, c.id from skills c
+                                           where c.id = $3 and {readable_c})
          order by normalized_name, id
          limit $4",
-    )
+        readable_s = skills::table::readable_sql("s", 5),
+        readable_c = skills::table::readable_sql("c", 5),
+    ))
     .bind::<Nullable<Text>, _>(pattern)
     .bind::<Nullable<Text>, _>(category.map(SkillCategory::as_str))
     .bind::<Nullable<SqlUuid>, _>(after)
     .bind::<BigInt, _>(limit)
-    .bind::<SqlUuid, _>(viewer)
+    .bind::<SqlUuid, _>(who.user_id)
     .cached()
     .load(conn)
     .await
@@ -289,7 +284,7 @@ pub struct ExperienceSkillValues {
 
 pub async fn upsert_experience_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     experience_id: Uuid,
     skill_id: Uuid,
     values: &ExperienceSkillValues,
@@ -297,7 +292,7 @@ pub async fn upsert_experience_skill(
     diesel::insert_into(experience_skills::table)
         .values((
             experience_skills::id.eq(Uuid::now_v7()),
-            experience_skills::user_id.eq(owner),
+            experience_skills::user_id.eq(who.user_id),
             experience_skills::experience_id.eq(experience_id),
             experience_skills::skill_id.eq(skill_id),
             values,
@@ -312,13 +307,13 @@ pub async fn upsert_experience_skill(
 
 pub async fn remove_experience_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     experience_id: Uuid,
     skill_id: Uuid,
 ) -> QueryResult<bool> {
     diesel::delete(
         experience_skills::table
-            .filter(experience_skills::user_id.eq(owner))
+            .filter(experience_skills::table::writable(who))
             .filter(experience_skills::experience_id.eq(experience_id))
             .filter(experience_skills::skill_id.eq(skill_id)),
     )
@@ -329,7 +324,7 @@ pub async fn remove_experience_skill(
 
 pub async fn add_project_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     project_id: Uuid,
     skill_id: Uuid,
 ) -> QueryResult<()> {
@@ -337,7 +332,7 @@ pub async fn add_project_skill(
         .values((
             project_skills::project_id.eq(project_id),
             project_skills::skill_id.eq(skill_id),
-            project_skills::user_id.eq(owner),
+            project_skills::user_id.eq(who.user_id),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
@@ -347,13 +342,13 @@ pub async fn add_project_skill(
 
 pub async fn remove_project_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     project_id: Uuid,
     skill_id: Uuid,
 ) -> QueryResult<bool> {
     diesel::delete(
         project_skills::table
-            .filter(project_skills::user_id.eq(owner))
+            .filter(project_skills::table::writable(who))
             .filter(project_skills::project_id.eq(project_id))
             .filter(project_skills::skill_id.eq(skill_id)),
     )
@@ -384,14 +379,14 @@ pub struct CandidateSkillValues {
 
 pub async fn upsert_candidate_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     skill_id: Uuid,
     values: &CandidateSkillValues,
 ) -> QueryResult<CandidateSkillRow> {
     diesel::insert_into(candidate_skills::table)
         .values((
             candidate_skills::id.eq(Uuid::now_v7()),
-            candidate_skills::user_id.eq(owner),
+            candidate_skills::user_id.eq(who.user_id),
             candidate_skills::skill_id.eq(skill_id),
             values,
         ))
@@ -405,12 +400,12 @@ pub async fn upsert_candidate_skill(
 
 pub async fn remove_candidate_skill(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     skill_id: Uuid,
 ) -> QueryResult<bool> {
     diesel::delete(
         candidate_skills::table
-            .filter(candidate_skills::user_id.eq(owner))
+            .filter(candidate_skills::table::writable(who))
             .filter(candidate_skills::skill_id.eq(skill_id)),
     )
     .execute(conn)
@@ -439,27 +434,27 @@ pub struct SkillEvidenceRow {
     pub star_story_count: i64,
 }
 
-/// The skill matrix of each of `users` (only the owner's), in one statement. Months of use are
+/// The skill matrix of each of `users` (those whose records `who` may read), in one statement. Months of use are
 /// the length (days / 30.4375, rounded) of the union of the date ranges of the experiences that use the skill (a current
 /// experience runs to today), so overlapping experiences are not counted twice. STAR stories
 /// evidence the skills of the experience they belong to.
 pub async fn skill_matrix(
     conn: &mut AsyncPgConnection,
-    owner: Uuid,
+    who: Principal,
     users: &[Uuid],
 ) -> QueryResult<Vec<SkillEvidenceRow>> {
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "with evidence as (
            select es.user_id, es.skill_id, e.id as experience_id, null::uuid as project_id,
                   daterange(e.start_date, coalesce(e.end_date, current_date), '[]') as span,
                   coalesce(e.end_date, current_date) as last_used, e.end_date is null as current
            from experience_skills es join experiences e on e.id = es.experience_id
-           where es.user_id = $1 and es.user_id = any($2)
+           where {readable_es} and es.user_id = any($2)
            union all
            select ps.user_id, ps.skill_id, p.experience_id, p.id, null,
                   coalesce(p.end_date, p.start_date), false
            from project_skills ps join projects p on p.id = ps.project_id
-           where ps.user_id = $1 and ps.user_id = any($2)
+           where {readable_ps} and ps.user_id = any($2)
          )
          select ev.user_id, s.*,
                 round(coalesce((select sum(upper(r) - lower(r)) from unnest(range_agg(ev.span)) r), 0)
@@ -474,8 +469,10 @@ pub async fn skill_matrix(
          left join star_stories st on st.experience_id = ev.experience_id and ev.span is not null
          group by ev.user_id, s.id
          order by ev.user_id, months_used desc, s.normalized_name",
-    )
-    .bind::<SqlUuid, _>(owner)
+        readable_es = experience_skills::table::readable_sql("es", 1),
+        readable_ps = project_skills::table::readable_sql("ps", 1),
+    ))
+    .bind::<SqlUuid, _>(who.user_id)
     .bind::<diesel::sql_types::Array<SqlUuid>, _>(users.to_vec())
     .cached()
     .load(conn)

@@ -424,7 +424,7 @@ async fn status_changes_reach_subscribers_on_another_copy_across_a_listener_reco
         .unwrap_or_else(|e| panic!("{e}"));
     conn.batch_execute(&format!(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = '{}' and datname = current_database()",
-        careergraph::events::LISTENER_NAME
+        careergraph::applications::events::LISTENER_NAME
     ))
     .await
     .unwrap_or_else(|e| panic!("{e}"));

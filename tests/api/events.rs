@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use careergraph::access::Principal;
 use careergraph::applications::enums::ApplicationStatus;
+use careergraph::applications::events::{self, EventHub, FeedEnd, Position};
 use careergraph::applications::store::{lock_application, move_application};
 use careergraph::db::{self, StatementCounter};
-use careergraph::events::{self, EventHub, FeedEnd, Position};
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::StreamExt;
@@ -137,7 +138,7 @@ async fn an_event_that_commits_after_a_later_one_is_delivered_and_replayed_in_or
     let second = application(&app, &me).await;
     let after = latest_cursor(&app, &me, &second).await;
     let mut socket = subscribe(&address, &me, Some(&after)).await;
-    let owner = uuid(&me.user_id);
+    let owner = Principal::user(uuid(&me.user_id));
 
     // The early transaction writes its event first and commits last.
     let mut early = connection(&app.database_url).await;
@@ -146,7 +147,7 @@ async fn an_event_that_commits_after_a_later_one_is_delivered_and_replayed_in_or
         .await
         .expect("lock")
         .expect("the first application");
-    let (_, early_event) = move_application(&mut early, &row, ApplicationStatus::Generated, None)
+    let (_, early_event) = move_application(&mut early, owner, &row, ApplicationStatus::Generated, None)
         .await
         .expect("the early move");
     let mut late = connection(&app.database_url).await;
@@ -155,7 +156,7 @@ async fn an_event_that_commits_after_a_later_one_is_delivered_and_replayed_in_or
         .await
         .expect("lock")
         .expect("the second application");
-    let (_, late_event) = move_application(&mut late, &row, ApplicationStatus::Withdrawn, None)
+    let (_, late_event) = move_application(&mut late, owner, &row, ApplicationStatus::Withdrawn, None)
         .await
         .expect("the late move");
     assert!(
@@ -193,11 +194,12 @@ async fn a_rolled_back_move_publishes_nothing_and_the_next_committed_one_arrives
     // Through the server's own publish path, in a transaction that rolls back.
     let mut conn = connection(&a.database_url).await;
     conn.batch_execute("begin").await.expect("begin");
-    let row = lock_application(&mut conn, uuid(&me.user_id), uuid(&id))
+    let who = Principal::user(uuid(&me.user_id));
+    let row = lock_application(&mut conn, who, uuid(&id))
         .await
         .expect("lock")
         .expect("the application");
-    move_application(&mut conn, &row, ApplicationStatus::Withdrawn, None)
+    move_application(&mut conn, who, &row, ApplicationStatus::Withdrawn, None)
         .await
         .expect("the move");
     conn.batch_execute("rollback").await.expect("rollback");
@@ -291,7 +293,7 @@ async fn a_status_subscriber_that_falls_behind_reads_back_what_it_missed() {
     let hub = tiny_hub(&app.database_url).await;
     let pool = db::pool(&app.database_url, 2, StatementCounter::default()).expect("pool");
     // Subscribed now, and not read from until ten events later.
-    let feed = events::status_feed(&hub, pool, uuid(&me.user_id), None).await;
+    let feed = events::status_feed(&hub, pool, Principal::user(uuid(&me.user_id)), None).await;
     for id in [&first, &second] {
         for step in STEPS {
             transition(&app, &me, id, step).await;
@@ -332,7 +334,7 @@ async fn an_artifact_subscriber_that_falls_behind_is_told_so() {
     let me = app.sign_up("artifact-laggard@example.com").await;
     let id = application(&app, &me).await;
     let hub = tiny_hub(&app.database_url).await;
-    let mut feed = Box::pin(events::live_events(&hub, uuid(&me.user_id)));
+    let mut feed = Box::pin(events::live_events(&hub, Principal::user(uuid(&me.user_id))));
     for n in 0..4 {
         mutate(
             &app,

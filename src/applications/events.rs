@@ -27,6 +27,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use crate::access::{self, Guarded, Principal};
 use crate::applications::enums::{ApplicationStatus, ArtifactKind};
 use crate::db::CacheStatement;
 use crate::db::DbPool;
@@ -129,15 +130,15 @@ pub async fn publish(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult
     .map(drop)
 }
 
-/// One user's settled status events after `after`, in delivery order, at most [`PAGE`].
+/// The settled status events `who` may read after `after`, in delivery order, at most [`PAGE`].
 pub async fn settled_status_events_after(
     conn: &mut AsyncPgConnection,
-    user: Uuid,
+    who: Principal,
     after: Position,
 ) -> QueryResult<Vec<StatusEvent>> {
-    use application_status_events::dsl::{seq, txid, user_id};
+    use application_status_events::dsl::{seq, txid};
     application_status_events::table
-        .filter(user_id.eq(user))
+        .filter(application_status_events::table::readable(who))
         .filter(txid.gt(after.txid).or(txid.eq(after.txid).and(seq.gt(after.seq))))
         .filter(txid.lt(diesel::dsl::sql::<BigInt>(WATERMARK)))
         .order((txid, seq))
@@ -373,18 +374,20 @@ pub enum FeedEnd {
     Lagged,
 }
 
-/// The events of `user` as they are broadcast; a subscriber that falls behind is told so
+/// The broadcast events `who` may read, as they come; a subscriber that falls behind is told so
 /// (once, and then the feed ends) rather than silently missing events.
 pub fn live_events(
     hub: &EventHub,
-    user: Uuid,
+    who: Principal,
 ) -> impl futures_util::Stream<Item = Result<Arc<Event>, FeedEnd>> + use<> {
     let receiver = hub.subscribe();
     futures_util::stream::unfold(Some(receiver), move |receiver| async move {
         let mut receiver = receiver?;
         loop {
             match receiver.recv().await {
-                Ok(event) if event.user_id() == user => return Some((Ok(event), Some(receiver))),
+                Ok(event) if access::may_read_record_of(who, event.user_id()) => {
+                    return Some((Ok(event), Some(receiver)));
+                }
                 Ok(_) => continue,
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::warn!(missed, "a subscriber fell behind; ending its subscription");
@@ -396,7 +399,7 @@ pub fn live_events(
     })
 }
 
-/// The status events of `user`: with `after`, the settled ones since then first; then live
+/// The status events `who` may read: with `after`, the settled ones since then first; then live
 /// ones; in delivery order, none twice and none missed. A subscriber that falls behind the
 /// broadcast reads what it missed back from `application_status_events` and carries on.
 /// Without `after`, the feed starts where this copy's listener is, once it listens (a feed
@@ -404,7 +407,7 @@ pub fn live_events(
 pub async fn status_feed(
     hub: &EventHub,
     pool: DbPool,
-    user: Uuid,
+    who: Principal,
     after: Option<Position>,
 ) -> impl futures_util::Stream<Item = Result<StatusEvent, FeedEnd>> + use<> {
     // Subscribe before anything is read, so nothing falls between the past and the live.
@@ -416,7 +419,7 @@ pub async fn status_feed(
     let feed = start.map(|last| StatusFeed {
         receiver,
         pool,
-        user,
+        who,
         last,
         backlog: std::collections::VecDeque::new(),
         behind: after.is_some(),
@@ -440,7 +443,7 @@ const LISTENER_START_WAIT: Duration = Duration::from_secs(5);
 struct StatusFeed {
     receiver: broadcast::Receiver<Arc<Event>>,
     pool: DbPool,
-    user: Uuid,
+    who: Principal,
     /// The last event delivered (or the feed's start).
     last: Position,
     /// Events read back from the table, not yet delivered.
@@ -467,7 +470,7 @@ impl StatusFeed {
             match self.receiver.recv().await {
                 Ok(event) => {
                     if let Event::Status(status) = event.as_ref()
-                        && status.user_id == self.user
+                        && access::may_read_record_of(self.who, status.user_id)
                         && status.position() > self.last
                     {
                         self.last = status.position();
@@ -489,7 +492,7 @@ impl StatusFeed {
     /// Reads the next page of settled events after `last` into the backlog.
     async fn catch_up(&mut self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().await?;
-        let page = settled_status_events_after(&mut conn, self.user, self.last).await?;
+        let page = settled_status_events_after(&mut conn, self.who, self.last).await?;
         self.behind = page.len() as i64 == PAGE;
         if let Some(event) = page.last() {
             self.last = event.position();

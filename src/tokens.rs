@@ -11,8 +11,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::graphql::errors::{AppError, AppResult};
-
 const ISSUER: &str = "careergraph";
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -72,7 +70,7 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue_access(&self, user_id: Uuid) -> AppResult<String> {
+    pub fn issue_access(&self, user_id: Uuid) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
@@ -80,8 +78,11 @@ impl TokenKeys {
             exp: now + self.access_ttl.as_secs() as i64,
             iss: ISSUER.to_owned(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(AppError::internal)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     pub fn verify_access(&self, token: &str) -> Result<Access, TokenError> {
@@ -98,11 +99,9 @@ impl TokenKeys {
 }
 
 /// A new refresh token and the hash to store for it.
-pub fn new_refresh_token() -> AppResult<(String, Vec<u8>)> {
+pub fn new_refresh_token() -> anyhow::Result<(String, Vec<u8>)> {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .map_err(AppError::internal)?;
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes)?;
     let token = URL_SAFE_NO_PAD.encode(bytes);
     let hash = hash_refresh_token(&token);
     Ok((token, hash))

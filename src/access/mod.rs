@@ -1,0 +1,199 @@
+//! The access policy: the one place that decides, for the principal a request acts for, which
+//! rows of each table they may read and which they may change, and that turns the decision
+//! into SQL conditions. Loaders, paged listings, `node`/`nodes` and mutations all ask it; no
+//! other code writes its own `user_id = $1`.
+//!
+//! The rules today:
+//! - a person's record (every table with a `user_id`) is readable and changeable by that
+//!   person alone;
+//! - a user row is readable by that user alone;
+//! - the skill catalog is readable by everyone for its shared skills (`owner_id is null`) and
+//!   by its owner for a private skill; only platform admins change it (promotion).
+//!
+//! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
+//! expression for statements built with the query builder, and SQL text over an alias for the
+//! hand-written ones (the paged listings, the skill matrix). A new rule — "a member of the
+//! organisation with role R", "the candidate shared this with the organisation" — changes the
+//! table's impl here, and every reader of the table follows.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{self, skills, users};
+
+/// Who a request acts for: the signed-in user. Hand-written SQL binds [`Principal::user_id`]
+/// where a rule's text says `$n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Principal {
+    pub user_id: Uuid,
+}
+
+impl Principal {
+    pub fn user(user_id: Uuid) -> Self {
+        Self { user_id }
+    }
+}
+
+/// A table the policy has rules for.
+pub trait Guarded: Table + Sized {
+    /// The table's name in SQL, for hand-written statements.
+    const NAME: &'static str;
+    /// The condition that keeps the rows `who` may read.
+    type Readable;
+    /// The condition that keeps the rows `who` may change or delete.
+    type Writable;
+
+    fn readable(who: Principal) -> Self::Readable;
+    fn writable(who: Principal) -> Self::Writable;
+
+    /// [`Guarded::readable`] as SQL over `alias`, the principal's id bound as `$param`.
+    fn readable_sql(alias: &str, param: usize) -> String;
+    /// [`Guarded::writable`] as SQL over `alias`, the principal's id bound as `$param`.
+    fn writable_sql(alias: &str, param: usize) -> String;
+}
+
+/// Tables whose every row belongs to the user its `user_id` names: the owner reads and
+/// changes them, no one else.
+macro_rules! owned_by_user {
+    ($($table:ident),+ $(,)?) => {$(
+        impl Guarded for schema::$table::table {
+            const NAME: &'static str = stringify!($table);
+            type Readable = diesel::dsl::Eq<schema::$table::user_id, Uuid>;
+            type Writable = diesel::dsl::Eq<schema::$table::user_id, Uuid>;
+
+            fn readable(who: Principal) -> Self::Readable {
+                schema::$table::user_id.eq(who.user_id)
+            }
+
+            fn writable(who: Principal) -> Self::Writable {
+                schema::$table::user_id.eq(who.user_id)
+            }
+
+            fn readable_sql(alias: &str, param: usize) -> String {
+                format!("{alias}.user_id = ${param}")
+            }
+
+            fn writable_sql(alias: &str, param: usize) -> String {
+                format!("{alias}.user_id = ${param}")
+            }
+        }
+    )+};
+}
+
+owned_by_user!(
+    application_status_events,
+    applications,
+    artifacts,
+    bullet_versions,
+    bullets,
+    candidate_profiles,
+    candidate_skills,
+    education,
+    engagements,
+    experience_skills,
+    experiences,
+    job_experience_matches,
+    job_posting_skills,
+    job_postings,
+    mbti_profiles,
+    project_skills,
+    projects,
+    refresh_tokens,
+    star_stories,
+    strengths,
+);
+
+/// A user's own row only.
+impl Guarded for users::table {
+    const NAME: &'static str = "users";
+    type Readable = diesel::dsl::Eq<users::id, Uuid>;
+    type Writable = diesel::dsl::Eq<users::id, Uuid>;
+
+    fn readable(who: Principal) -> Self::Readable {
+        users::id.eq(who.user_id)
+    }
+
+    fn writable(who: Principal) -> Self::Writable {
+        users::id.eq(who.user_id)
+    }
+
+    fn readable_sql(alias: &str, param: usize) -> String {
+        format!("{alias}.id = ${param}")
+    }
+
+    fn writable_sql(alias: &str, param: usize) -> String {
+        format!("{alias}.id = ${param}")
+    }
+}
+
+/// The shared catalog and the principal's private skills. Nobody changes a skill row through
+/// this rule: promotion is for platform admins ([`is_platform_admin`]).
+impl Guarded for skills::table {
+    const NAME: &'static str = "skills";
+    type Readable =
+        diesel::dsl::Or<diesel::dsl::IsNull<skills::owner_id>, diesel::dsl::Eq<skills::owner_id, Uuid>>;
+    type Writable = diesel::expression::SqlLiteral<Bool>;
+
+    fn readable(who: Principal) -> Self::Readable {
+        skills::owner_id.is_null().or(skills::owner_id.eq(who.user_id))
+    }
+
+    fn writable(_who: Principal) -> Self::Writable {
+        diesel::dsl::sql::<Bool>("false")
+    }
+
+    fn readable_sql(alias: &str, param: usize) -> String {
+        format!("({alias}.owner_id is null or {alias}.owner_id = ${param})")
+    }
+
+    fn writable_sql(_alias: &str, _param: usize) -> String {
+        "false".to_owned()
+    }
+}
+
+/// Whether `who` may change the row of `T` with this id (it exists and the rule allows it):
+/// the check a write makes on a parent before it adds or links a child.
+pub async fn may_change<T: Guarded>(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = Bool)]
+        found: bool,
+    }
+    let found: Found = diesel::sql_query(format!(
+        "select exists (select 1 from {table} t where t.id = $2 and {rule}) as found",
+        table = T::NAME,
+        rule = T::writable_sql("t", 1),
+    ))
+    .bind::<SqlUuid, _>(who.user_id)
+    .bind::<SqlUuid, _>(id)
+    .get_result(conn)
+    .await?;
+    Ok(found.found)
+}
+
+/// The rule of a person's record in memory, for rows that reach a principal without a
+/// statement of theirs (events fanned out by the hub): whether `who` may read a row of the
+/// record `owner` keeps.
+pub fn may_read_record_of(who: Principal, owner: Uuid) -> bool {
+    who.user_id == owner
+}
+
+/// Whether `who` is an active platform admin, who may curate the shared skill catalog.
+pub async fn is_platform_admin(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<bool> {
+    users::table
+        .filter(users::table::readable(who))
+        .filter(users::is_active)
+        // The stored text of `UserRole::Admin` (accounts sit above this module).
+        .filter(users::role.eq("admin"))
+        .select(users::id)
+        .first::<Uuid>(conn)
+        .await
+        .optional()
+        .map(|admin| admin.is_some())
+}

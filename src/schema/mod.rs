@@ -1,0 +1,216 @@
+//! The schema: every area's queries, mutations and subscriptions composed into one, behind the
+//! document limits. The top of the module graph: it imports every area, and nothing imports it
+//! (only the HTTP layer, `app.rs`, and the `export-schema` command).
+
+pub mod node;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::{
+    BatchRequest, BatchResponse, Data, Executor, MergedObject, MergedSubscription, Request, Response, Schema,
+    SchemaBuilder, ServerError, Subscription,
+};
+use chrono::{DateTime, Utc};
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
+
+use crate::accounts::graphql::{AccountsMutation, AccountsQuery, CREDENTIAL_FIELDS};
+use crate::accounts::throttle::SignInThrottle;
+use crate::applications::events::EventHub;
+use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
+use crate::career::mutations::CareerMutation;
+use crate::graphql::context::Services;
+use crate::graphql::errors;
+use crate::graphql::limits::{self, DocumentLimits, Refusal};
+use crate::jobs::graphql::JobsMutation;
+use crate::profile::graphql::ProfileMutation;
+use crate::skills::graphql::{SkillsMutation, SkillsQuery};
+use node::NodeQuery;
+
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQuery, AccountsQuery, SkillsQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AccountsMutation,
+    ProfileMutation,
+    CareerMutation,
+    SkillsMutation,
+    JobsMutation,
+    ApplicationsMutation,
+);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(HeartbeatSubscription, ApplicationsSubscription);
+
+/// The schema as the server runs it: async-graphql's, behind the document limits (checked in
+/// linear time before the engine validates anything, see [`limits`]) and with a code on every
+/// error the engine raises itself (see [`errors::code_engine_errors`]). HTTP and WebSocket
+/// requests both go through it.
+#[derive(Clone)]
+pub struct AppSchema {
+    schema: Schema<Query, Mutation, Subscription>,
+    limits: Limits,
+}
+
+impl AppSchema {
+    /// Parses `request` and checks it against the document limits; how many credential
+    /// checks it would run.
+    fn admit(&self, request: &mut Request) -> Result<u64, ServerError> {
+        let operation_name = request.operation_name.clone();
+        let document = request.parsed_query().map_err(errors::parse_failed)?;
+        limits::check(
+            document,
+            operation_name.as_deref(),
+            &self.limits.document,
+            CREDENTIAL_FIELDS,
+        )
+        .map_err(Refusal::into_error)
+    }
+
+    /// [`Self::admit`] for a request on its own: one credential check at most.
+    fn admit_one(&self, request: &mut Request) -> Result<(), ServerError> {
+        match self.admit(request)? {
+            credentials if credentials > 1 => Err(Refusal::CredentialFields(credentials).into_error()),
+            _ => Ok(()),
+        }
+    }
+
+    async fn execute_admitted(&self, request: Request) -> Response {
+        let response = errors::code_engine_errors(self.schema.execute(request).await);
+        errors::cap(response, self.limits.errors)
+    }
+}
+
+fn refused(error: ServerError) -> Response {
+    Response::from_errors(vec![error])
+}
+
+impl Executor for AppSchema {
+    async fn execute(&self, mut request: Request) -> Response {
+        match self.admit(&mut request) {
+            Ok(credentials) if credentials > 1 => {
+                refused(Refusal::CredentialFields(credentials).into_error())
+            }
+            Ok(_) => self.execute_admitted(request).await,
+            Err(error) => refused(error),
+        }
+    }
+
+    /// A batch may check credentials once in all, not once per entry.
+    async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
+        let mut requests = match batch {
+            BatchRequest::Single(request) => return BatchResponse::Single(self.execute(request).await),
+            BatchRequest::Batch(requests) => requests,
+        };
+        let admitted: Vec<_> = requests.iter_mut().map(|request| self.admit(request)).collect();
+        let credentials: u64 = admitted.iter().flatten().sum();
+        if credentials > 1 {
+            let refusals = requests
+                .iter()
+                .map(|_| refused(Refusal::CredentialFields(credentials).into_error()));
+            return BatchResponse::Batch(refusals.collect());
+        }
+        let executed: futures_util::stream::FuturesOrdered<_> = requests
+            .into_iter()
+            .zip(admitted)
+            .map(|(request, admitted)| async move {
+                match admitted {
+                    Ok(_) => self.execute_admitted(request).await,
+                    Err(error) => refused(error),
+                }
+            })
+            .collect();
+        BatchResponse::Batch(executed.collect().await)
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        // Queries and mutations sent over a WebSocket come this way too.
+        if let Err(error) = self.admit_one(&mut request) {
+            return futures_util::stream::once(std::future::ready(refused(error))).boxed();
+        }
+        let errors = self.limits.errors;
+        Executor::execute_stream(&self.schema, request, session_data)
+            .map(move |response| errors::cap(errors::code_engine_errors(response), errors))
+            .boxed()
+    }
+}
+
+/// How much one request may ask for.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// What the document may ask for, checked before the engine sees it.
+    pub document: DocumentLimits,
+    /// Total cost: one per field, list fields multiplied by their page size.
+    pub complexity: usize,
+    /// Most errors one response carries.
+    pub errors: usize,
+}
+
+/// What the schema tells about itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Disclosure {
+    pub introspection: bool,
+    pub field_suggestions: bool,
+}
+
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
+}
+
+/// The schema the server runs, with its services and limits. Services that belong to one area
+/// (the event hub, the sign-in throttle) are data of their own, which only that area reads.
+pub fn build(services: Services, events: EventHub, limits: Limits, disclosure: Disclosure) -> AppSchema {
+    let mut schema = builder()
+        .data(services)
+        .data(events)
+        .data(SignInThrottle::default())
+        .limit_depth(limits.document.depth)
+        .limit_complexity(limits.complexity);
+    if !disclosure.introspection {
+        schema = schema.disable_introspection();
+    }
+    if !disclosure.field_suggestions {
+        schema = schema.disable_suggestions();
+    }
+    AppSchema {
+        schema: schema.finish(),
+        limits,
+    }
+}
+
+/// The SDL as committed in `schema.graphql`: fields, arguments and enum values sorted, so that
+/// reordering code does not churn the file.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}
+
+#[derive(Default)]
+pub struct HeartbeatSubscription;
+
+#[Subscription]
+impl HeartbeatSubscription {
+    /// The server's clock every `intervalSeconds` (1–300). The server sends no WebSocket pings,
+    /// so a client that wants to notice a dead connection can subscribe to this.
+    async fn heartbeat(
+        &self,
+        #[graphql(default = 15, validator(minimum = 1, maximum = 300))] interval_seconds: u32,
+    ) -> impl Stream<Item = DateTime<Utc>> + use<> {
+        let mut interval = tokio::time::interval(Duration::from_secs(interval_seconds.into()));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        futures_util::stream::unfold(interval, |mut interval| async move {
+            interval.tick().await;
+            Some((Utc::now(), interval))
+        })
+    }
+}

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real router, a real PostgreSQL. One binary (each file in tests/
 //! would be linked separately, which costs minutes on two cores).
 
+mod access;
 mod accounts;
 mod applications;
 mod career;

@@ -18,5 +18,6 @@ pub mod seed;
 pub mod server;
 pub mod skills;
 pub mod validate;
+pub mod ws;
 
 pub use app::{AppState, app};

@@ -339,13 +339,20 @@ enum ClientMessage {
         #[serde(default)]
         payload: Option<Value>,
     },
-    #[serde(alias = "start")]
     Subscribe {
         id: String,
         payload: Box<async_graphql::Request>,
     },
-    #[serde(alias = "stop")]
+    /// The legacy protocol's `subscribe`.
+    Start {
+        id: String,
+        payload: Box<async_graphql::Request>,
+    },
     Complete {
+        id: String,
+    },
+    /// The legacy protocol's `complete`.
+    Stop {
         id: String,
     },
     Ping {
@@ -581,23 +588,22 @@ impl Connection {
     }
 
     async fn handle(&mut self, sink: &mut Sink, message: ClientMessage) -> Result<(), End> {
-        let legacy = self.legacy();
-        match message {
-            ClientMessage::ConnectionInit { payload } => self.init(sink, payload).await,
-            ClientMessage::Subscribe { id, payload } => self.subscribe(sink, id, *payload).await,
-            ClientMessage::Complete { id } => {
-                if self.operations.remove(&id).is_some() {
-                    if let Some(name) = self.names.remove(&id) {
-                        self.sockets.metrics.ended(&name);
-                    }
-                    // The legacy protocol confirms a `stop`; graphql-transport-ws does not.
-                    if legacy {
-                        self.send(sink, &ServerMessage::Complete { id: &id }).await?;
-                    }
+        match (message, self.legacy()) {
+            (ClientMessage::ConnectionInit { payload }, _) => self.init(sink, payload).await,
+            (ClientMessage::Subscribe { id, payload }, false)
+            | (ClientMessage::Start { id, payload }, true) => self.subscribe(sink, id, *payload).await,
+            (ClientMessage::Complete { id }, false) => {
+                self.stop(&id);
+                Ok(())
+            }
+            // The legacy protocol confirms a `stop`; graphql-transport-ws does not.
+            (ClientMessage::Stop { id }, true) => {
+                if self.stop(&id) {
+                    self.send(sink, &ServerMessage::Complete { id: &id }).await?;
                 }
                 Ok(())
             }
-            ClientMessage::Ping { payload } if !legacy => {
+            (ClientMessage::Ping { payload }, false) => {
                 if payload.as_ref().is_some_and(|payload| !payload.is_object()) {
                     return Err(close(
                         BAD_REQUEST,
@@ -606,7 +612,7 @@ impl Connection {
                 }
                 self.send(sink, &ServerMessage::Pong { payload }).await
             }
-            ClientMessage::Pong { payload } if !legacy => {
+            (ClientMessage::Pong { payload }, false) => {
                 if payload.as_ref().is_some_and(|payload| !payload.is_object()) {
                     return Err(close(
                         BAD_REQUEST,
@@ -615,17 +621,23 @@ impl Connection {
                 }
                 Ok(())
             }
-            ClientMessage::ConnectionTerminate if legacy => Err(close(1000, "")),
-            ClientMessage::Ping { .. } | ClientMessage::Pong { .. } | ClientMessage::ConnectionTerminate => {
-                Err(close(
-                    BAD_REQUEST,
-                    format!(
-                        "Invalid message received: not a {} message type",
-                        self.protocol.sec_websocket_protocol()
-                    ),
-                ))
-            }
+            (ClientMessage::ConnectionTerminate, true) => Err(close(1000, "")),
+            _ => Err(close(
+                BAD_REQUEST,
+                format!(
+                    "Invalid message received: not a {} message type",
+                    self.protocol.sec_websocket_protocol()
+                ),
+            )),
         }
+    }
+
+    /// Ends the operation `id`; whether it was running.
+    fn stop(&mut self, id: &str) -> bool {
+        if let Some(name) = self.names.remove(id) {
+            self.sockets.metrics.ended(&name);
+        }
+        self.operations.remove(id).is_some()
     }
 
     async fn init(&mut self, sink: &mut Sink, payload: Option<Value>) -> Result<(), End> {

@@ -20,3 +20,4 @@ mod serve;
 mod skills;
 mod subscriptions;
 mod support;
+mod ws_protocol;

@@ -540,15 +540,17 @@ impl Connection {
         )
     }
 
+    /// Asks the client for a sign of life. Besides the protocol's own message (`ping`, or the
+    /// legacy `ka`, which only keeps proxies from closing an idle socket), a WebSocket ping:
+    /// clients' WebSocket layers answer it by themselves, even those that ignore `ping`.
     async fn ping(&mut self, sink: &mut Sink) -> Result<(), End> {
-        if self.legacy() {
-            // The legacy protocol has no ping message: its `ka` keeps proxies from closing an
-            // idle socket, and a WebSocket ping (which clients answer by themselves) tells
-            // whether the client is still there.
-            self.send(sink, &ServerMessage::KeepAlive).await?;
-            return self.write(sink, Message::Ping(Default::default())).await;
-        }
-        self.send(sink, &ServerMessage::Ping).await
+        let message = if self.legacy() {
+            ServerMessage::KeepAlive
+        } else {
+            ServerMessage::Ping
+        };
+        self.send(sink, &message).await?;
+        self.write(sink, Message::Ping(Default::default())).await
     }
 
     async fn receive(

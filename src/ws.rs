@@ -62,6 +62,8 @@ pub const MESSAGE_TOO_BIG: u16 = 1009;
 
 /// RFC 6455 §5.5: a control frame carries at most 125 bytes, two of them the code.
 const MAX_CLOSE_REASON: usize = 123;
+/// See `upgrade`.
+const READ_BUFFER: usize = 4 * 1024;
 /// Results sent at shutdown before the close, per socket: enough for what is already queued,
 /// bounded so that a stream that is always ready cannot hold the socket open.
 const FLUSH_MOST: usize = 1_000;
@@ -321,6 +323,9 @@ pub async fn upgrade(
         .protocols([protocol.sec_websocket_protocol()])
         .max_message_size(max)
         .max_frame_size(max)
+        // tungstenite allocates its read buffer up front, 128 KiB by default: most of an idle
+        // socket's memory. Client messages are small; a larger one is read in several steps.
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| async move {
             let open = Place::take(&sockets, PlaceKey::Open);
             Connection::new(state, protocol).run(socket).await;

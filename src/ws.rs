@@ -423,7 +423,16 @@ pub fn close_reason(reason: &str) -> &str {
     &reason[..end]
 }
 
-type Results = BoxStream<'static, Option<async_graphql::Response>>;
+/// What an operation's stream gives.
+enum Produced {
+    Result(Box<async_graphql::Response>),
+    /// It ended.
+    End,
+    /// It panicked: a bug, answered with 4500 rather than a socket dropped without a word.
+    Panicked,
+}
+
+type Results = BoxStream<'static, Produced>;
 
 struct Connection {
     state: AppState,
@@ -446,7 +455,7 @@ enum Step {
     End(End),
     Ping,
     Incoming(Option<Result<Message, axum::Error>>),
-    Result(String, Option<async_graphql::Response>),
+    Result(String, Produced),
 }
 
 impl Connection {
@@ -740,10 +749,19 @@ impl Connection {
             return self.send(sink, &ServerMessage::Error { id: &id, payload }).await;
         }
         let name = root_field(&mut request);
-        let results = Executor::execute_stream(&self.state.schema, request, Some(session))
-            .map(Some)
-            .chain(futures_util::stream::once(std::future::ready(None)))
-            .boxed();
+        let results = std::panic::AssertUnwindSafe(Executor::execute_stream(
+            &self.state.schema,
+            request,
+            Some(session),
+        ))
+        .catch_unwind()
+        .map(|result| {
+            result.map_or(Produced::Panicked, |response| {
+                Produced::Result(Box::new(response))
+            })
+        })
+        .chain(futures_util::stream::once(std::future::ready(Produced::End)))
+        .boxed();
         self.sockets.metrics.started(&name);
         self.names.insert(id.clone(), name);
         self.operations.insert(id, results);
@@ -751,17 +769,19 @@ impl Connection {
     }
 
     /// An operation's result, or its end.
-    async fn deliver(
-        &mut self,
-        sink: &mut Sink,
-        id: &str,
-        result: Option<async_graphql::Response>,
-    ) -> Result<(), End> {
-        let Some(response) = result else {
-            if let Some(name) = self.names.remove(id) {
-                self.sockets.metrics.ended(&name);
+    async fn deliver(&mut self, sink: &mut Sink, id: &str, result: Produced) -> Result<(), End> {
+        let response = match result {
+            Produced::Result(response) => *response,
+            Produced::End => {
+                if let Some(name) = self.names.remove(id) {
+                    self.sockets.metrics.ended(&name);
+                }
+                return self.send(sink, &ServerMessage::Complete { id }).await;
             }
-            return self.send(sink, &ServerMessage::Complete { id }).await;
+            Produced::Panicked => {
+                tracing::error!(id, "a subscription panicked");
+                return Err(close(INTERNAL_ERROR, "Internal server error"));
+            }
         };
         let message = if self.legacy() {
             ServerMessage::Data {

@@ -426,6 +426,14 @@ async fn sockets_per_address_are_limited() {
     for _ in 0..3 {
         held.push(connect(address, "graphql-transport-ws").await);
     }
+    assert_eq!(upgrade_status(address).await, Some(429));
+    held.pop();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    held.push(connect(address, "graphql-transport-ws").await);
+}
+
+/// The HTTP status a graphql-transport-ws upgrade gets when it is refused.
+async fn upgrade_status(address: &str) -> Option<u16> {
     let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
         format!("ws://{address}/graphql/ws"),
     )
@@ -435,17 +443,57 @@ async fn sockets_per_address_are_limited() {
         "graphql-transport-ws".parse().expect("header"),
     );
     match tokio_tungstenite::connect_async(request).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-            assert_eq!(response.status(), 429);
-        }
-        other => panic!(
-            "expected 429, got {:?}",
-            other.map(|(_, response)| response.status())
-        ),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Some(response.status().as_u16()),
+        _ => None,
     }
-    held.pop();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    held.push(connect(address, "graphql-transport-ws").await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_legacy_protocol_keeps_alive_confirms_stops_and_refuses_forged_tokens() {
+    let address = keepalive_server();
+    let mut socket = connect(address, "graphql-ws").await;
+    send(&mut socket, json!({ "type": "connection_init", "payload": {} })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "id": "7", "type": "start", "payload": { "query": HEARTBEAT } }),
+    )
+    .await;
+    let (mut keep_alives, mut data) = (0, 0);
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_millis(2500) {
+        let message = next_json(&mut socket).await;
+        match message["type"].as_str() {
+            Some("ka") => keep_alives += 1,
+            Some("data") => data += 1,
+            _ => panic!("unexpected: {message}"),
+        }
+    }
+    assert!(keep_alives >= 1 && data >= 1, "{keep_alives} ka, {data} data");
+    send(&mut socket, json!({ "id": "7", "type": "stop" })).await;
+    loop {
+        let message = next_json(&mut socket).await;
+        if message["type"] == "complete" {
+            assert_eq!(message["id"], "7");
+            break;
+        }
+    }
+    // graphql-transport-ws's types are not the legacy protocol's.
+    send(
+        &mut socket,
+        json!({ "id": "8", "type": "subscribe", "payload": { "query": HEARTBEAT } }),
+    )
+    .await;
+    assert_eq!(closed(&mut socket).await.0, 4400);
+
+    let mut forged = connect(address, "graphql-ws").await;
+    send(
+        &mut forged,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer forged" } }),
+    )
+    .await;
+    assert_eq!(next_json(&mut forged).await["type"], "connection_error");
+    assert_eq!(closed(&mut forged).await.0, 4403);
 }
 
 fn metric(text: &str, name: &str) -> u64 {
@@ -557,6 +605,8 @@ async fn shutdown_sends_what_is_ready_closes_with_1001_and_another_copy_resumes(
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     a_sockets.shut_down();
+    // Once shutting down, a copy refuses new sockets, even on a connection it still serves.
+    assert_eq!(upgrade_status(&a_address).await, Some(503));
     stop_a.cancel();
     let (before, code) = statuses_until_close(&mut socket, Duration::from_secs(5)).await;
     assert_eq!(code, Some(1001), "{before:?}");

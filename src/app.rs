@@ -3,20 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql::http::{WebSocketProtocols, WsMessage};
-use async_graphql::{BatchRequest, Data, Executor};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, Executor};
 use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use futures_util::{SinkExt, StreamExt};
-use tokio::time::Instant;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -30,9 +26,10 @@ use crate::db::{self, DbPool, StatementCounter};
 use crate::graphql::context::{Auth, RequestAuth, Services};
 use crate::graphql::limits::DocumentLimits;
 use crate::graphql::loaders::{BatchSpawner, request_batches};
-use crate::http_server::ConnectionSlot;
 use crate::schema::{self, AppSchema, Disclosure, Limits};
 use crate::tokens::TokenKeys;
+pub use crate::ws::TOKEN_EXPIRED_CLOSE_CODE;
+use crate::ws::{Sockets, WsState};
 
 /// Everything the routes share. Cheap to clone.
 #[derive(Clone)]
@@ -42,6 +39,7 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub statements: StatementCounter,
     pub http: HttpLimits,
+    pub ws: Arc<Sockets>,
 }
 
 #[derive(Clone, Debug)]
@@ -102,29 +100,41 @@ impl AppState {
                 graphiql: settings.graphiql,
                 body_timeout: Duration::from_secs(settings.body_timeout),
             },
+            ws: Arc::new(Sockets::new(settings.ws_settings())),
         }
     }
 
-    /// Decides who an `Authorization` header (if any) belongs to. The token is checked here,
-    /// before execution, so that resolvers only ever see a verified user id.
-    pub fn auth(&self, authorization: Option<&str>) -> Auth {
-        match authorization.map(str::trim) {
-            None | Some("") => Auth::Anonymous,
-            Some(value) => match value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-            {
-                Some(token) => match self.keys.verify_access(token.trim()) {
-                    Ok(access) => Auth::User(access),
-                    Err(error) => Auth::Refused(error),
-                },
-                None => Auth::Refused(crate::tokens::TokenError::Invalid),
-            },
+    /// The services the handlers that authenticate on their own share.
+    pub fn services(&self) -> Services {
+        Services {
+            pool: self.pool.clone(),
+            keys: self.keys.clone(),
         }
+    }
+
+    /// Decides who an `Authorization` header (if any) belongs to.
+    pub fn auth(&self, authorization: Option<&str>) -> Auth {
+        self.services().auth(authorization)
     }
 
     fn authenticate(&self, authorization: Option<&str>, spawner: BatchSpawner) -> RequestAuth {
         RequestAuth::new(self.auth(authorization), &self.pool, spawner)
+    }
+}
+
+impl FromRef<AppState> for Services {
+    fn from_ref(state: &AppState) -> Self {
+        state.services()
+    }
+}
+
+impl FromRef<AppState> for WsState {
+    fn from_ref(state: &AppState) -> Self {
+        WsState {
+            services: state.services(),
+            schema: state.schema.clone(),
+            sockets: state.ws.clone(),
+        }
     }
 }
 
@@ -134,7 +144,7 @@ pub fn app(state: AppState) -> Router {
     let body_limit = state.http.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphiql).post(graphql_http))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/artifacts/{id}/pdf", get(crate::applications::http::artifact_pdf))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
@@ -297,113 +307,6 @@ async fn graphql_http(
     response.into_response()
 }
 
-/// Subscriptions over graphql-transport-ws or graphql-ws (chosen by Sec-WebSocket-Protocol).
-/// The access token travels in the `connection_init` payload; a bad one closes the connection.
-async fn graphql_ws(
-    State(state): State<AppState>,
-    slot: Option<axum::Extension<ConnectionSlot>>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let Some(protocol) = headers
-        .get(header::SEC_WEBSOCKET_PROTOCOL)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(',').find_map(|name| name.trim().parse().ok()))
-    else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "Sec-WebSocket-Protocol must name graphql-transport-ws or graphql-ws",
-        )
-            .into_response();
-    };
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| async move {
-            serve_socket(socket, state, protocol).await;
-            // The socket held its connection's place among the server's connections until now.
-            drop(slot);
-        })
-        .into_response()
-}
-
-/// Close code for a socket whose access token expired: 4403, as graphql-transport-ws closes a
-/// connection whose authorisation is refused. Clients refresh the session, connect again and
-/// resubscribe (status subscriptions with `after`, so nothing is missed).
-pub const TOKEN_EXPIRED_CLOSE_CODE: u16 = 4403;
-
-/// One WebSocket: the engine's protocol handling, plus closing the socket when the access
-/// token it was opened with expires (a socket must not outlive its authorisation).
-async fn serve_socket(socket: WebSocket, state: AppState, protocol: WebSocketProtocols) {
-    let (expiry_sender, expiry) = tokio::sync::oneshot::channel::<Instant>();
-    let (mut sink, incoming) = socket.split();
-    let incoming = incoming
-        .take_while(|message| std::future::ready(message.is_ok()))
-        .filter_map(|message| {
-            std::future::ready(match message {
-                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
-                _ => None,
-            })
-        });
-    let schema = state.schema.clone();
-    let outgoing = async_graphql::http::WebSocket::new(schema, incoming, protocol)
-        .on_connection_init(move |payload| async move {
-            let authorization = payload
-                .get("Authorization")
-                .or_else(|| payload.get("authorization"))
-                .and_then(|v| v.as_str());
-            let auth = state.auth(authorization);
-            if let Auth::User(access) = &auth {
-                let left = (access.expires_at - chrono::Utc::now().timestamp()).max(0);
-                expiry_sender
-                    .send(Instant::now() + Duration::from_secs(left as u64))
-                    .ok();
-            }
-            let auth = RequestAuth::new(auth, &state.pool, BatchSpawner::Tokio);
-            if let Some(message) = auth.refusal() {
-                return Err(async_graphql::Error::new(message));
-            }
-            let mut data = Data::default();
-            data.insert(auth);
-            Ok(data)
-        })
-        .map(|message| match message {
-            WsMessage::Text(text) => Message::Text(text.into()),
-            WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
-                code,
-                reason: reason.into(),
-            })),
-        });
-    // No token (an anonymous socket) or no init yet: nothing expires.
-    let expired = async {
-        match expiry.await {
-            Ok(at) => tokio::time::sleep_until(at).await,
-            Err(_) => std::future::pending().await,
-        }
-    };
-    let mut outgoing = std::pin::pin!(outgoing);
-    let mut expired = std::pin::pin!(expired);
-    loop {
-        tokio::select! {
-            message = outgoing.next() => match message {
-                Some(message) => {
-                    if sink.send(message).await.is_err() {
-                        return;
-                    }
-                }
-                None => return,
-            },
-            () = &mut expired => {
-                let close = CloseFrame {
-                    code: TOKEN_EXPIRED_CLOSE_CODE,
-                    reason: "Forbidden: the access token has expired".into(),
-                };
-                sink.send(Message::Close(Some(close))).await.ok();
-                return;
-            }
-        }
-    }
-}
-
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if db::is_ready(&state.pool).await {
         (StatusCode::OK, "ready")
@@ -426,9 +329,11 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
              careergraph_sql_statements_total {}\n\
              # HELP careergraph_db_pool_connections Open database connections.\n\
              # TYPE careergraph_db_pool_connections gauge\n\
-             careergraph_db_pool_connections {}\n",
+             careergraph_db_pool_connections {}\n\
+             {}",
             state.statements.get(),
-            pool.size
+            pool.size,
+            state.ws.metrics()
         ),
     )
 }

@@ -159,6 +159,37 @@ pub struct Settings {
     #[arg(long, env = "CAREERGRAPH_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub header_timeout: u64,
 
+    /// Seconds a WebSocket client has to send `connection_init` (closed with 4408 after that).
+    #[arg(long, env = "CAREERGRAPH_WS_INIT_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub ws_init_timeout: u64,
+
+    /// Seconds between the server's pings on a WebSocket (below the idle timeout of any proxy
+    /// in front, often 60 s).
+    #[arg(long, env = "CAREERGRAPH_WS_PING_INTERVAL", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub ws_ping_interval: u64,
+
+    /// Seconds a WebSocket client has to answer a ping, or to take a message the server sends,
+    /// before its socket is closed.
+    #[arg(long, env = "CAREERGRAPH_WS_PONG_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub ws_pong_timeout: u64,
+
+    /// Most WebSockets one user may hold open on one server copy (closed with 1008 beyond).
+    #[arg(long, env = "CAREERGRAPH_WS_MAX_PER_USER", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub ws_max_per_user: u32,
+
+    /// Most WebSockets one client address may hold open on one server copy (429 beyond). Behind
+    /// a proxy every client has the proxy's address: raise it there.
+    #[arg(long, env = "CAREERGRAPH_WS_MAX_PER_IP", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub ws_max_per_ip: u32,
+
+    /// Most operations running at once on one WebSocket (an `error` for the one beyond).
+    #[arg(long, env = "CAREERGRAPH_WS_MAX_SUBSCRIPTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub ws_max_subscriptions: u32,
+
+    /// Largest message a WebSocket client may send, in bytes (closed with 1009 beyond).
+    #[arg(long, env = "CAREERGRAPH_WS_MAX_MESSAGE_BYTES", default_value_t = 64 * 1024, value_parser = clap::value_parser!(u32).range(256..), global = true)]
+    pub ws_max_message_bytes: u32,
+
     /// Seconds a client has to send a request's body (408 after that).
     #[arg(long, env = "CAREERGRAPH_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub body_timeout: u64,
@@ -198,6 +229,18 @@ impl Settings {
             max_connections: self.max_connections as usize,
             header_timeout: Duration::from_secs(self.header_timeout),
             shutdown_grace: Duration::from_secs(30),
+        }
+    }
+
+    pub fn ws_settings(&self) -> crate::ws::WsSettings {
+        crate::ws::WsSettings {
+            init_timeout: Duration::from_secs(self.ws_init_timeout),
+            ping_interval: Duration::from_secs(self.ws_ping_interval),
+            pong_timeout: Duration::from_secs(self.ws_pong_timeout),
+            max_per_user: self.ws_max_per_user as usize,
+            max_per_ip: self.ws_max_per_ip as usize,
+            max_subscriptions: self.ws_max_subscriptions as usize,
+            max_message_bytes: self.ws_max_message_bytes as usize,
         }
     }
 

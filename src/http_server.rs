@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -62,9 +63,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors, most likely: wait for one to be freed.
                     tracing::warn!(%error, "cannot accept a connection");
@@ -84,6 +85,8 @@ pub async fn serve(
             let slot = slot.clone();
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(slot.clone());
+                // What axum's ConnectInfo reads: the WebSocket limit per address counts by it.
+                request.extensions_mut().insert(ConnectInfo(peer));
                 request
             }
         }));

@@ -20,5 +20,6 @@ pub mod server;
 pub mod skills;
 pub mod tokens;
 pub mod validate;
+pub mod ws;
 
 pub use app::{AppState, app};

@@ -92,15 +92,23 @@ pub async fn serve(settings: &Settings) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         tracing::info!(address = %listener.local_addr()?, "listening; GraphiQL at /graphql");
-        crate::http_server::serve(
-            listener,
-            app(state),
-            settings.connection_limits(),
-            shutdown_signal(),
-        )
-        .await;
+        let sockets = state.ws.clone();
+        let limits = settings.connection_limits();
+        // WebSockets close (with 1001, after what they have ready) as the listener stops: the
+        // HTTP server's graceful shutdown does not see them once upgraded.
+        let shutdown = async {
+            shutdown_signal().await;
+            sockets.shut_down();
+        };
+        crate::http_server::serve(listener, app(state), limits, shutdown).await;
+        if tokio::time::timeout(limits.shutdown_grace, sockets.closed())
+            .await
+            .is_err()
+        {
+            tracing::warn!("WebSockets still open after the grace period");
+        }
         events.stop();
-        tracing::info!("HTTP server stopped; in-flight requests finished");
+        tracing::info!("HTTP server stopped; in-flight requests finished, WebSockets closed");
         Ok(())
     })
     .await

@@ -7,9 +7,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::pdf::{PdfContent, render};
 use super::store;
-use crate::AppState;
 use crate::access::Principal;
-use crate::graphql::context::Auth;
+use crate::graphql::context::{Auth, Services};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::tokens::Access;
 
@@ -18,14 +17,14 @@ fn status(code: StatusCode, message: &'static str) -> Response {
 }
 
 pub async fn artifact_pdf(
-    State(state): State<AppState>,
+    State(services): State<Services>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let Auth::User(Access { user_id, .. }) = state.auth(authorization) else {
+    let Auth::User(Access { user_id, .. }) = services.auth(authorization) else {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],
@@ -37,7 +36,7 @@ pub async fn artifact_pdf(
     let Ok(artifact_id) = decode_as(&ID(id), NodeType::Artifact, "id") else {
         return status(StatusCode::NOT_FOUND, "artifact not found");
     };
-    let Ok(mut conn) = state.pool.get().await else {
+    let Ok(mut conn) = services.pool.get().await else {
         return status(
             StatusCode::SERVICE_UNAVAILABLE,
             "the database is unavailable; retry later",

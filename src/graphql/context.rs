@@ -11,10 +11,32 @@ use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::loaders::{BatchSpawner, Loaders};
 use crate::tokens::{Access, TokenError, TokenKeys};
 
-/// The services every area shares, put in the schema's data once.
+/// The services every area shares, put in the schema's data once (and handed to the HTTP
+/// handlers that authenticate on their own).
+#[derive(Clone)]
 pub struct Services {
     pub pool: DbPool,
     pub keys: Arc<TokenKeys>,
+}
+
+impl Services {
+    /// Decides who an `Authorization` header (if any) belongs to. The token is checked before
+    /// execution, so that resolvers only ever see a verified user id.
+    pub fn auth(&self, authorization: Option<&str>) -> Auth {
+        match authorization.map(str::trim) {
+            None | Some("") => Auth::Anonymous,
+            Some(value) => match value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+            {
+                Some(token) => match self.keys.verify_access(token.trim()) {
+                    Ok(access) => Auth::User(access),
+                    Err(error) => Auth::Refused(error),
+                },
+                None => Auth::Refused(TokenError::Invalid),
+            },
+        }
+    }
 }
 
 /// Who sent the request, decided from its bearer token before execution.

@@ -200,8 +200,9 @@ pub struct HeartbeatSubscription;
 
 #[Subscription]
 impl HeartbeatSubscription {
-    /// The server's clock every `intervalSeconds` (1–300). The server sends no WebSocket pings,
-    /// so a client that wants to notice a dead connection can subscribe to this.
+    /// The server's clock every `intervalSeconds` (1–300): a heartbeat a client can see. The
+    /// server also pings every socket (protocol `ping` messages and WebSocket ping frames), but
+    /// browsers do not show those to the page.
     async fn heartbeat(
         &self,
         #[graphql(default = 15, validator(minimum = 1, maximum = 300))] interval_seconds: u32,

@@ -310,7 +310,10 @@ async fn another_users_writes_find_nothing_and_change_nothing() {
     );
     let postings = &after["viewer"]["jobPostings"]["edges"];
     assert_eq!(postings[0]["node"]["jobTitle"], "Staff Engineer");
-    assert_eq!(postings[0]["node"]["application"]["status"], "GENERATED", "as its first CV left it");
+    assert_eq!(
+        postings[0]["node"]["application"]["status"], "GENERATED",
+        "as its first CV left it"
+    );
     let theirs = app
         .ok(
             "{ viewer { skills { totalCount } applications { totalCount } } }",

@@ -21,3 +21,4 @@ mod serve;
 mod skills;
 mod subscriptions;
 mod support;
+mod ws_protocol;

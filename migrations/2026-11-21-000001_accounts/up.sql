@@ -1,4 +1,4 @@
--- Accounts and sessions (domain.md §1).
+-- Accounts and sessions (docs/domain.md §1).
 
 -- Every table keeps updated_at current through this trigger, so no code path can forget it.
 create function set_updated_at() returns trigger language plpgsql as $$

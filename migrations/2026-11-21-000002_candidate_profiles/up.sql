@@ -1,4 +1,4 @@
--- The candidate (domain.md §2). A profile is created with its user, so every user has one.
+-- The candidate (docs/domain.md §2). A profile is created with its user, so every user has one.
 create table candidate_profiles (
   id uuid primary key,
   user_id uuid not null unique references users (id) on delete cascade,

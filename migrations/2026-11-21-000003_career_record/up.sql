@@ -1,4 +1,4 @@
--- The career record (domain.md §3). Every table carries user_id (the owner): queries filter on
+-- The career record (docs/domain.md §3). Every table carries user_id (the owner): queries filter on
 -- it, access is enforced with it, and it is the distribution column should we shard.
 -- Children go with their parent (on delete cascade). Enums are text with a check, mirrored by
 -- GraphQL enums (src/db/text_enum.rs).

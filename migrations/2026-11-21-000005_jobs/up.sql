@@ -1,4 +1,4 @@
--- Jobs and matching (domain.md §4).
+-- Jobs and matching (docs/domain.md §4).
 
 -- Skills that are also everyday words ("Search", "Growth", "Payments") are too often found
 -- where no skill is meant; they can be linked by hand but are not extracted from job texts.

@@ -1,4 +1,4 @@
--- Applications and artifacts (domain.md §5).
+-- Applications and artifacts (docs/domain.md §5).
 
 create table applications (
   id uuid primary key,

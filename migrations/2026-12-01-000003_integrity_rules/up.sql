@@ -1,7 +1,7 @@
 -- Rules that concurrent requests could break while only the server checked them (issue #20):
 -- the database now holds them whatever the interleaving.
 
--- Engagements sit only inside independent_consulting experiences (domain.md §3). The row lock
+-- Engagements sit only inside independent_consulting experiences (docs/domain.md §3). The row lock
 -- (FOR SHARE) makes a concurrent change of the experience's type wait until this transaction
 -- ends, and then see the engagement; or makes this insert wait for that change, and then see
 -- the new type. The constraint names are what the server maps to its own error (errors.rs).

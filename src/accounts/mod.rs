@@ -1,4 +1,4 @@
-//! Accounts and sessions (domain.md §1): sign-up, sign-in, refresh-token rotation with reuse
+//! Accounts and sessions (docs/domain.md §1): sign-up, sign-in, refresh-token rotation with reuse
 //! detection, sign-out.
 
 pub mod graphql;

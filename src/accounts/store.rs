@@ -10,7 +10,7 @@ use crate::db::schema::{refresh_tokens, users};
 use crate::text_enum;
 
 text_enum! {
-    /// What an account is for (domain.md §1).
+    /// What an account is for (docs/domain.md §1).
     pub enum UserRole {
         /// Keeps a career record and applies for jobs.
         Candidate = "candidate",

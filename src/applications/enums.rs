@@ -1,4 +1,4 @@
-//! Application enums and the status pipeline (domain.md §5).
+//! Application enums and the status pipeline (docs/domain.md §5).
 
 use crate::text_enum;
 

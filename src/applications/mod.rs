@@ -1,4 +1,4 @@
-//! Applications and artifacts (domain.md §5): the status pipeline with its history, versioned
+//! Applications and artifacts (docs/domain.md §5): the status pipeline with its history, versioned
 //! CV and cover-letter artifacts, their PDFs, and the subscriptions that watch them.
 
 pub mod enums;

@@ -75,7 +75,7 @@ pub async fn artifact_of(
         .optional()
 }
 
-/// The who's application, locked for the rest of the transaction.
+/// The principal's application, locked for the rest of the transaction.
 pub async fn lock_application(
     conn: &mut AsyncPgConnection,
     who: Principal,

@@ -1,4 +1,4 @@
-//! The career record's enums (domain.md §3).
+//! The career record's enums (docs/domain.md §3).
 
 use crate::text_enum;
 

@@ -1,4 +1,4 @@
-//! The career record (domain.md §3): experiences and the evidence behind them (engagements,
+//! The career record (docs/domain.md §3): experiences and the evidence behind them (engagements,
 //! projects, STAR stories, bullets with versions), education and strengths.
 
 pub mod enums;

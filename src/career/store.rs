@@ -1,4 +1,5 @@
-//! SQL for the career record. Every statement is filtered by the who.
+//! SQL for the career record. Every condition on whose rows a statement touches comes from
+//! the access policy (`crate::access`); inserts take the principal as the new row's owner.
 
 use crate::access::{Guarded, Principal};
 use crate::db::updated_or_current;
@@ -30,7 +31,7 @@ macro_rules! owned_rows {
                 .optional()
         }
 
-        /// None when the who has no such row.
+        /// None when the principal has no such row.
         pub async fn $update(
             conn: &mut AsyncPgConnection,
             who: Principal,
@@ -250,8 +251,8 @@ impl Parent {
     }
 }
 
-/// Locks the who's `parent` row until the caller's transaction ends, so that writers of its
-/// children's positions take turns; false when the who has no such parent. FOR NO KEY
+/// Locks the principal's `parent` row until the caller's transaction ends, so that writers of its
+/// children's positions take turns; false when the principal has no such parent. FOR NO KEY
 /// UPDATE: it does not hold up inserts that merely reference the row.
 pub async fn lock_parent(conn: &mut AsyncPgConnection, who: Principal, parent: Parent) -> QueryResult<bool> {
     let locked = match parent {
@@ -277,7 +278,7 @@ pub async fn lock_parent(conn: &mut AsyncPgConnection, who: Principal, parent: P
 }
 
 /// The position after the last of `parent`'s children in `table` (new items go last), with the
-/// parent locked ([`lock_parent`]) until the caller's transaction ends; None when the who
+/// parent locked ([`lock_parent`]) until the caller's transaction ends; None when the principal
 /// has no such parent. Concurrent creates under one parent so get distinct positions: each
 /// reads the maximum only once the one before it committed its row. (The maximum is read by a
 /// statement of its own, after the lock: one statement sees what was committed when it began.)
@@ -307,7 +308,7 @@ pub async fn next_position<T: Guarded>(
     Ok(Some(row.next))
 }
 
-/// Adds an experience, last in the who's order.
+/// Adds an experience, last in the principal's order.
 pub async fn insert_experience(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -332,7 +333,7 @@ pub async fn insert_experience(
     .await
 }
 
-/// Adds an engagement, last in its experience; None when the who has no such experience.
+/// Adds an engagement, last in its experience; None when the principal has no such experience.
 /// The database refuses one under an experience that is not independent consulting.
 pub async fn insert_engagement(
     conn: &mut AsyncPgConnection,
@@ -360,7 +361,7 @@ pub async fn insert_engagement(
 }
 
 /// Adds a project, last in its experience (personal projects have no order: 0); None when the
-/// who has no such experience.
+/// principal has no such experience.
 pub async fn insert_project(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -405,7 +406,7 @@ pub async fn insert_star_story(
         .await
 }
 
-/// Adds a bullet, last in its experience; None when the who has no such experience.
+/// Adds a bullet, last in its experience; None when the principal has no such experience.
 pub async fn insert_bullet(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -501,7 +502,7 @@ pub async fn update_bullet(
 }
 
 guarded_relation!(
-    /// Earlier texts of the who's bullets, newest first.
+    /// Earlier texts of the principal's bullets, newest first.
     VersionsOfBullet: bullet_versions.bullet_id => BulletVersion,
     order by (bullet_versions::created_at.desc(), bullet_versions::id.desc())
 );

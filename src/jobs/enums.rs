@@ -1,4 +1,4 @@
-//! Job matching enums (domain.md §4).
+//! Job matching enums (docs/domain.md §4).
 
 use crate::text_enum;
 

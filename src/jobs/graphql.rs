@@ -363,7 +363,7 @@ impl SkillGap {
     }
 }
 
-/// The skill gap of a posting for its who.
+/// The skill gap of a posting for its owner.
 pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<SkillGap> {
     let me = viewer(ctx)?;
     let wanted = wanted(ctx, posting.id).await?;
@@ -643,7 +643,7 @@ fn salary_range(min: Option<i32>, max: Option<i32>) -> AppResult<()> {
 }
 
 /// Extracts the posting's skills from its current text and stores them: the shared catalog's
-/// and the who's private skills, never another user's.
+/// and the principal's private skills, never another user's.
 async fn extract_skills(
     conn: &mut diesel_async::AsyncPgConnection,
     who: Principal,

@@ -1,4 +1,4 @@
-//! Jobs and matching (domain.md §4): saved job postings, the skills found in them, matches
+//! Jobs and matching (docs/domain.md §4): saved job postings, the skills found in them, matches
 //! with experiences scored by a deterministic formula, and the skill gap.
 
 pub mod enums;

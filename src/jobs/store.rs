@@ -1,5 +1,5 @@
-//! SQL for job postings, their skills and manual matches. Every statement is filtered by the
-//! who.
+//! SQL for job postings, their skills and manual matches. Every condition on whose rows a
+//! statement touches comes from the access policy (`crate::access`).
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! The candidate (domain.md §2): profile and MBTI profile.
+//! The candidate (docs/domain.md §2): profile and MBTI profile.
 
 pub mod graphql;
 pub mod mbti;

@@ -1,4 +1,5 @@
-//! SQL for candidate profiles and MBTI profiles. Every query is filtered by the who.
+//! SQL for candidate profiles and MBTI profiles. Every condition on whose rows a statement
+//! touches comes from the access policy (`crate::access`).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -111,7 +112,7 @@ pub async fn profile_of(conn: &mut AsyncPgConnection, who: Principal) -> QueryRe
         .await
 }
 
-/// The who's MBTI row, locked for the rest of the transaction (None if there is none yet).
+/// The principal's MBTI row, locked for the rest of the transaction (None if there is none yet).
 pub async fn lock_mbti(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<Option<MbtiRow>> {
     mbti_profiles::table
         .filter(mbti_profiles::table::readable(who))

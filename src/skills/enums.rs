@@ -1,4 +1,4 @@
-//! Skill enums (domain.md §3).
+//! Skill enums (docs/domain.md §3).
 
 use crate::text_enum;
 

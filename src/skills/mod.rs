@@ -1,4 +1,4 @@
-//! Skills (domain.md §3): the shared catalog, the skills experiences use, projects' tech
+//! Skills (docs/domain.md §3): the shared catalog, the skills experiences use, projects' tech
 //! stacks, the candidate's claimed skills, and the skill matrix computed from the evidence.
 
 pub mod enums;

@@ -158,7 +158,7 @@ pub async fn promote(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
                 .get_result(conn)
                 .await
                 .optional()?;
-            // Gone meanwhile: its who's account was deleted.
+            // Gone meanwhile: its owner's account was deleted.
             let Some(promoted) = promoted else {
                 return Ok(None);
             };

@@ -4,9 +4,9 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use careergraph::applications::events::EventHub;
 use careergraph::config::Cli;
 use careergraph::db::{self, StatementCounter};
-use careergraph::applications::events::EventHub;
 use careergraph::http_server::ConnectionLimits;
 use careergraph::ws::Sockets;
 use careergraph::{AppState, app};

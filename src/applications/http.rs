@@ -5,12 +5,30 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
 use super::pdf::{PdfContent, render};
 use super::store;
 use crate::AppState;
 use crate::accounts::tokens::Access;
 use crate::graphql::context::Auth;
 use crate::graphql::ids::{NodeType, decode_as};
+
+/// The profile's name alone: the title block's name falls back to the email address, which a
+/// document meant to be sent must not show.
+async fn full_name(conn: &mut AsyncPgConnection, owner: Uuid) -> QueryResult<Option<String>> {
+    use crate::db::schema::candidate_profiles;
+    candidate_profiles::table
+        .filter(candidate_profiles::user_id.eq(owner))
+        .select(candidate_profiles::full_name)
+        .first::<Option<String>>(conn)
+        .await
+        .optional()
+        .map(Option::flatten)
+}
 
 fn status(code: StatusCode, message: &'static str) -> Response {
     (code, message).into_response()
@@ -43,9 +61,13 @@ pub async fn artifact_pdf(
         );
     };
     let found = match store::artifact_of(&mut conn, owner, artifact_id).await {
-        Ok(Some(artifact)) => store::title_block(&mut conn, owner, artifact.application_id)
-            .await
-            .map(|title| title.map(|title| (artifact, title))),
+        Ok(Some(artifact)) => match store::title_block(&mut conn, owner, artifact.application_id).await {
+            Ok(Some((_, role, company))) => full_name(&mut conn, owner)
+                .await
+                .map(|name| Some((artifact, (name, role, company)))),
+            Ok(None) => Ok(None),
+            Err(error) => Err(error),
+        },
         Ok(None) => Ok(None),
         Err(error) => Err(error),
     };
@@ -61,7 +83,7 @@ pub async fn artifact_pdf(
     // Rendering is CPU work: keep it off the async threads.
     let rendered = tokio::task::spawn_blocking(move || {
         render(&PdfContent {
-            candidate: &candidate,
+            candidate: candidate.as_deref(),
             role: &role,
             company: &company,
             kind: artifact.kind,

@@ -211,3 +211,40 @@ pub fn library() -> &'static FontLibrary {
         library
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_font_directories_only_the_embedded_face_draws() {
+        let library = FontLibrary::load(&[]);
+        assert_eq!(library.fonts.len(), 1);
+        assert_eq!(library.missing("Café — ок 東京"), vec!['東', '京']);
+        assert_eq!(library.font_for('é', None), Some(LATIN));
+    }
+
+    #[test]
+    fn a_font_directory_extends_the_chain_in_its_order() {
+        let dirs: Vec<PathBuf> = crate::config::DEFAULT_FONT_DIRS
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let library = FontLibrary::load(&dirs);
+        let names: Vec<&str> = library.fonts.iter().map(|font| font.name.as_str()).collect();
+        // .ci/run installs Debian's fonts-noto-core, fonts-noto-cjk and fonts-symbola.
+        assert_eq!(names.first(), Some(&"DejaVuSans"));
+        assert!(names.contains(&"NotoSansCJKjp-Regular"), "{names:?}");
+        assert!(library.missing("東京 مرحبا שלום नमस्ते สวัสดี 😀").is_empty());
+        // Arabic goes to Noto Sans Arabic even though DejaVu has Arabic letters too.
+        let arabic = library
+            .font_for('م', None)
+            .map(|index| library.fonts[index].name.as_str());
+        assert_eq!(arabic, Some("NotoSansArabic-Regular"));
+        // A space inside an Arabic run stays with the Arabic font.
+        assert_eq!(
+            library.font_for(' ', library.font_for('م', None)),
+            library.font_for('م', None)
+        );
+    }
+}

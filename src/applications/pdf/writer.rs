@@ -89,7 +89,15 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
                 && let Some(text) = line.text.get(glyph.glyph.text.clone())
                 && !text.is_empty()
             {
-                font.text.entry(id).or_insert_with(|| text.to_owned());
+                font.text.entry(id).or_insert_with(|| {
+                    // Right-to-left glyphs stand in visual order and extractors reverse their
+                    // text to read it; a ligature's own text must be reversed to survive that.
+                    if text.chars().any(is_rtl) {
+                        text.chars().rev().collect()
+                    } else {
+                        text.to_owned()
+                    }
+                });
             }
         }
     }
@@ -171,6 +179,10 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
     }
     document_info.finish();
     Ok(pdf.finish())
+}
+
+fn is_rtl(c: char) -> bool {
+    matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
 fn deflate(data: &[u8]) -> Vec<u8> {
@@ -293,10 +305,7 @@ fn page_content(page: &Page, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Fo
     for line in &page.lines {
         // Extractors put right-to-left text in logical order themselves, from where its glyphs
         // stand, and would reverse an ActualText as well; such lines rely on ToUnicode alone.
-        let spanned = !line
-            .text
-            .chars()
-            .any(|c| matches!(bidi_class(c), BidiClass::R | BidiClass::AL));
+        let spanned = !line.text.chars().any(is_rtl);
         if spanned {
             content
                 .begin_marked_content_with_properties(Name(b"Span"))

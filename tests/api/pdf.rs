@@ -176,6 +176,30 @@ fn catalog_lang(document: &Document) -> Option<String> {
     Some(decode_text_string(bytes))
 }
 
+/// The titles of the document outline (bookmarks), first to last.
+fn outline_titles(document: &Document) -> Vec<String> {
+    let item_of = |object: Option<&Object>| object.and_then(|object| object.as_reference().ok());
+    let root = document
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|root| root.as_reference().ok());
+    let outlines = root
+        .and_then(|root| document.get_dictionary(root).ok())
+        .and_then(|catalog| item_of(catalog.get(b"Outlines").ok()))
+        .and_then(|outlines| document.get_dictionary(outlines).ok());
+    let mut next = outlines.and_then(|outlines| item_of(outlines.get(b"First").ok()));
+    let mut titles = Vec::new();
+    while let Some(item) = next.and_then(|id| document.get_dictionary(id).ok()) {
+        if let Ok(Object::String(bytes, _)) = item.get(b"Title") {
+            titles.push(decode_text_string(bytes));
+        }
+        next = item_of(item.get(b"Next").ok());
+        assert!(titles.len() < 100, "the outline loops");
+    }
+    titles
+}
+
 /// Link annotations' URIs, page by page.
 fn link_uris(document: &Document) -> Vec<String> {
     let mut uris = Vec::new();
@@ -455,6 +479,17 @@ async fn markdown_becomes_headings_bullets_and_links() {
     assert!(
         got.iter().all(|line| !line.contains('#') && !line.contains("**")),
         "{got:#?}"
+    );
+    assert_eq!(
+        outline_titles(&load(&pdf)),
+        [
+            "Summary",
+            "Experience",
+            "Globex, 2019–2025",
+            "Initech, 2015–2019",
+            "Hooli, 2012–2015",
+            "Links"
+        ]
     );
     assert_eq!(
         link_uris(&load(&pdf)),

@@ -167,6 +167,10 @@ impl<'f> Flow<'f> {
                     self.page().lines.push(drawn);
                 }
             }
+            if index == 0 && matches!(block.kind, BlockKind::Heading(_)) {
+                let title = block.text.replace('\n', " ");
+                self.page().headings.push((title, y + size));
+            }
             let x = MARGIN + indent + if line.rtl { width - line.width } else { 0.0 };
             for (range, url) in &block.links {
                 let covered = line

@@ -43,6 +43,8 @@ pub struct Page {
     pub lines: Vec<TextLine>,
     /// Clickable areas: `[x1, y1, x2, y2]` and the URL.
     pub links: Vec<([f32; 4], String)>,
+    /// Headings, with the height of their top: the document outline (bookmarks).
+    pub headings: Vec<(String, f32)>,
 }
 
 pub struct Metadata {
@@ -157,8 +159,42 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
         writer.finish();
         page_refs.push(page_ref);
     }
+    let headings: Vec<(Ref, &str, Ref, f32)> = pages
+        .iter()
+        .zip(&page_refs)
+        .flat_map(|(page, page_ref)| {
+            page.headings
+                .iter()
+                .map(move |(title, top)| (title, *page_ref, *top))
+        })
+        .map(|(title, page_ref, top)| (alloc(), title.as_str(), page_ref, top))
+        .collect();
+    let outline = (!headings.is_empty()).then(&mut alloc);
+    if let Some(outline) = outline {
+        for (index, (item, title, page_ref, top)) in headings.iter().enumerate() {
+            let mut writer = pdf.outline_item(*item);
+            writer.title(TextStr(title)).parent(outline);
+            if let Some(previous) = index.checked_sub(1).and_then(|previous| headings.get(previous)) {
+                writer.prev(previous.0);
+            }
+            if let Some(next) = headings.get(index + 1) {
+                writer.next(next.0);
+            }
+            writer.dest().page(*page_ref).xyz(0.0, *top, None);
+        }
+        let mut writer = pdf.outline(outline);
+        if let (Some(first), Some(last)) = (headings.first(), headings.last()) {
+            writer.first(first.0).last(last.0);
+        }
+        writer.count(i32::try_from(headings.len()).unwrap_or(i32::MAX));
+    }
     pdf.pages(tree).kids(page_refs).count(page_count);
-    pdf.catalog(catalog).pages(tree).lang(TextStr(metadata.language));
+    let mut catalog_writer = pdf.catalog(catalog);
+    catalog_writer.pages(tree).lang(TextStr(metadata.language));
+    if let Some(outline) = outline {
+        catalog_writer.outlines(outline);
+    }
+    catalog_writer.finish();
     let created = metadata.created;
     let mut document_info = pdf.document_info(info);
     document_info

@@ -365,6 +365,31 @@ async fn every_script_extracts_line_by_line_in_reading_order() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn left_to_right_words_inside_right_to_left_lines_keep_their_place() {
+    let app = TestApp::new().await;
+    let me = named(&app, "mixed@example.com", Some("ليلى حسن")).await;
+    let id = application(&app, &me).await;
+    let lines = [
+        "عملت في شركة Google لمدة 5 سنوات",
+        "قمت بتصميم نظام الدفع الإلكتروني للشركة",
+        // (Not "ב-Microsoft": poppler takes a hyphen touching a Latin word for part of it.)
+        "עבדתי אצל Microsoft בתל אביב שנתיים",
+    ];
+    let (_, pdf) = rendered(&app, &me, &id, &lines.join("\n")).await;
+    // Poppler moves the spaces beside an embedded left-to-right run (it joins "Google" to
+    // the next word); the characters themselves must come out in reading order.
+    let squeeze = |line: &str| line.split_whitespace().collect::<String>();
+    let got: Vec<String> = extracted_lines(&pdf).iter().map(|line| squeeze(line)).collect();
+    let expected: Vec<String> = lines.iter().map(|line| squeeze(line)).collect();
+    let start = got.iter().position(|line| *line == expected[0]);
+    assert_eq!(
+        start.map(|start| &got[start..start + expected.len()]),
+        Some(&expected[..]),
+        "{got:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_character_no_font_has_is_listed_and_shown_as_a_replacement() {
     let app = TestApp::new().await;
     let me = named(&app, "missing@example.com", Some("Ada Lovelace")).await;

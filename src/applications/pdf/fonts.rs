@@ -187,10 +187,13 @@ fn font_files(dir: &Path) -> Vec<PathBuf> {
 static DIRS: OnceLock<Vec<PathBuf>> = OnceLock::new();
 static LIBRARY: OnceLock<FontLibrary> = OnceLock::new();
 
-/// Sets the font directories (`--font-dir`); effective only before the first render, since the
-/// fonts are then read once. Returns false if it came too late.
+/// Sets the font directories (`--font-dir`) and reads the fonts, so that the first request does
+/// not wait for them. Call once at start-up: the fonts are read once per process, and this
+/// returns false when they had already been read from other directories.
 pub fn use_font_dirs(dirs: Vec<PathBuf>) -> bool {
-    DIRS.set(dirs).is_ok() && LIBRARY.get().is_none()
+    let set = DIRS.set(dirs).is_ok();
+    library();
+    set
 }
 
 /// The process's fonts, read on first use from the configured directories (Debian's Noto

@@ -41,6 +41,13 @@ pub enum Command {
     },
 }
 
+/// Where Debian's `fonts-noto-core`, `fonts-noto-cjk` and `fonts-symbola` put their files.
+pub const DEFAULT_FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/truetype/ancient-scripts",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
@@ -207,6 +214,13 @@ pub struct Settings {
     /// Serve GraphiQL on `GET /graphql`.
     #[arg(long, env = "CAREERGRAPH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub graphiql: bool,
+
+    /// Directories of fonts for PDFs, searched in order after the embedded DejaVu Sans for the
+    /// glyphs it lacks (repeat the flag, or separate with `:` in the variable). Missing
+    /// directories are skipped; a character no font has is drawn as U+FFFD and listed in the
+    /// artifact's `missingGlyphs`.
+    #[arg(long = "font-dir", env = "CAREERGRAPH_FONT_DIRS", value_delimiter = ':', default_values = DEFAULT_FONT_DIRS, global = true)]
+    pub font_dirs: Vec<PathBuf>,
 
     /// Log filter, e.g. `info` or `info,careergraph=debug`.
     #[arg(long, env = "CAREERGRAPH_LOG", default_value = "info", global = true)]

@@ -88,6 +88,10 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         let pool = db::pool(&url, settings.pool_size, statements.clone())?;
         let events = EventHub::start(&url, settings.event_buffer as usize);
         let state = AppState::new(pool, statements, events.clone(), settings, &jwt_secret);
+        // Read the fonts before serving, so the first PDF neither waits for them nor reads
+        // them from the default directories instead of the configured ones.
+        let font_dirs = settings.font_dirs.clone();
+        tokio::task::spawn_blocking(move || crate::applications::pdf::use_font_dirs(font_dirs)).await?;
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;

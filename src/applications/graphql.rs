@@ -303,6 +303,12 @@ macro_rules! artifact_type {
             pub async fn pdf_url(&self) -> String {
                 pdf_path(self.0.id)
             }
+            /// Characters of `content` that none of the server's fonts can draw, each once in
+            /// order of first appearance; the PDF shows U+FFFD (�) in their place. Empty when
+            /// the PDF shows everything.
+            pub async fn missing_glyphs(&self) -> Vec<String> {
+                super::pdf::missing_glyphs(&self.0.content).into_iter().map(String::from).collect()
+            }
             pub async fn application(&self, ctx: &Context<'_>) -> AppResult<Application> {
                 viewer(ctx)?
                     .loaders
@@ -348,7 +354,12 @@ pub fn pdf_path(artifact_id: Uuid) -> String {
         desc = "Words in `content`, counted by the server."
     ),
     field(name = "created_at", ty = "DateTime<Utc>"),
-    field(name = "pdf_url", ty = "String", desc = "Where to download it as a PDF.")
+    field(name = "pdf_url", ty = "String", desc = "Where to download it as a PDF."),
+    field(
+        name = "missing_glyphs",
+        ty = "Vec<String>",
+        desc = "Characters of `content` that no font of the server can draw (shown as U+FFFD)."
+    )
 )]
 pub enum Artifact {
     Cv(CvArtifact),

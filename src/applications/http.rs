@@ -62,7 +62,7 @@ pub async fn artifact_pdf(
     // Rendering is CPU work: keep it off the async threads.
     let rendered = tokio::task::spawn_blocking(move || {
         render(&PdfContent {
-            candidate: &candidate,
+            candidate: candidate.as_deref(),
             role: &role,
             company: &company,
             kind: artifact.kind,

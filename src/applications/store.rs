@@ -254,23 +254,21 @@ pub async fn insert_artifact(
     Ok(artifact)
 }
 
-/// What a PDF's title block names: the candidate (name, else email), the role and the company.
+/// What a PDF's title block names: the candidate's name (if their profile has one; never the
+/// email address, which a document meant to be sent must not show), the role and the company.
 pub async fn title_block(
     conn: &mut AsyncPgConnection,
     who: Principal,
     application_id: Uuid,
-) -> QueryResult<Option<(String, String, String)>> {
-    use crate::db::schema::{candidate_profiles, job_postings, users};
+) -> QueryResult<Option<(Option<String>, String, String)>> {
+    use crate::db::schema::{candidate_profiles, job_postings};
     applications::table
         .inner_join(job_postings::table.on(job_postings::id.eq(applications::job_posting_id)))
-        .inner_join(users::table.on(users::id.eq(applications::user_id)))
         .inner_join(candidate_profiles::table.on(candidate_profiles::user_id.eq(applications::user_id)))
         .filter(applications::table::readable(who))
         .filter(applications::id.eq(application_id))
         .select((
-            diesel::dsl::sql::<diesel::sql_types::Text>(
-                "coalesce(candidate_profiles.full_name, users.email)",
-            ),
+            candidate_profiles::full_name,
             job_postings::job_title,
             job_postings::company_name,
         ))

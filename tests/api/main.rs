@@ -13,6 +13,7 @@ mod job_fixtures;
 mod jobs;
 mod lifecycle;
 mod migrations;
+mod pdf;
 mod profile;
 mod record;
 mod schema;

@@ -106,9 +106,18 @@ impl User {
     async fn education(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Education>> {
         career::education_of(ctx, self.0.id, PageArgs::new(first, after, last, before)?).await
@@ -119,9 +128,18 @@ impl User {
     async fn strengths(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Strength>> {
         career::strengths_of(ctx, self.0.id, PageArgs::new(first, after, last, before)?).await
@@ -133,10 +151,23 @@ impl User {
     async fn projects(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] personal_only: bool,
+        #[graphql(
+            default,
+            desc = "Only projects outside any experience (side projects). Default false."
+        )]
+        personal_only: bool,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Project>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -149,11 +180,23 @@ impl User {
     async fn applications(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ApplicationFilter>,
+        #[graphql(desc = "Which items to keep; omitted keeps all.")] filter: Option<ApplicationFilter>,
+        #[graphql(
+            desc = "The order of the list; omitted uses the default named in the field's description."
+        )]
         order_by: Option<ApplicationOrder>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Application>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -173,11 +216,23 @@ impl User {
     async fn job_postings(
         &self,
         ctx: &Context<'_>,
-        filter: Option<JobPostingFilter>,
+        #[graphql(desc = "Which items to keep; omitted keeps all.")] filter: Option<JobPostingFilter>,
+        #[graphql(
+            desc = "The order of the list; omitted uses the default named in the field's description."
+        )]
         order_by: Option<JobPostingOrder>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<JobPosting>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -197,11 +252,23 @@ impl User {
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        filter: Option<CandidateSkillFilter>,
+        #[graphql(desc = "Which items to keep; omitted keeps all.")] filter: Option<CandidateSkillFilter>,
+        #[graphql(
+            desc = "The order of the list; omitted uses the default named in the field's description."
+        )]
         order_by: Option<CandidateSkillOrder>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<CandidateSkill>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -278,14 +345,28 @@ pub struct AccountsMutation;
 impl AccountsMutation {
     /// Creates an account (with an empty candidate profile) and signs it in.
     /// `CONFLICT` if the email is taken in any letter case.
-    async fn sign_up(&self, ctx: &Context<'_>, input: CredentialsInput) -> AppResult<AuthPayload> {
+    async fn sign_up(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CredentialsInput`. Every field is checked before anything is written."
+        )]
+        input: CredentialsInput,
+    ) -> AppResult<AuthPayload> {
         let services = services(ctx);
         let session = super::sign_up(&services.pool, &services.keys, &input.email, input.password).await?;
         Ok(signed_in(ctx, session))
     }
 
     /// Signs in. A wrong email and a wrong password get the same `UNAUTHENTICATED` answer.
-    async fn sign_in(&self, ctx: &Context<'_>, input: CredentialsInput) -> AppResult<AuthPayload> {
+    async fn sign_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CredentialsInput`. Every field is checked before anything is written."
+        )]
+        input: CredentialsInput,
+    ) -> AppResult<AuthPayload> {
         let services = services(ctx);
         let session = super::sign_in(
             &services.pool,
@@ -300,7 +381,14 @@ impl AccountsMutation {
 
     /// Trades a refresh token for a new access token and a new refresh token. The old refresh
     /// token stops working; presenting it again revokes the whole session.
-    async fn refresh_session(&self, ctx: &Context<'_>, input: RefreshTokenInput) -> AppResult<AuthPayload> {
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RefreshTokenInput`. Every field is checked before anything is written."
+        )]
+        input: RefreshTokenInput,
+    ) -> AppResult<AuthPayload> {
         let services = services(ctx);
         let session = super::refresh(&services.pool, &services.keys, &input.refresh_token).await?;
         Ok(signed_in(ctx, session))
@@ -308,7 +396,14 @@ impl AccountsMutation {
 
     /// Ends the session the refresh token belongs to. Access tokens already issued stay valid
     /// until they expire (minutes).
-    async fn sign_out(&self, ctx: &Context<'_>, input: RefreshTokenInput) -> AppResult<SignOutPayload> {
+    async fn sign_out(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RefreshTokenInput`. Every field is checked before anything is written."
+        )]
+        input: RefreshTokenInput,
+    ) -> AppResult<SignOutPayload> {
         super::sign_out(&services(ctx).pool, &input.refresh_token).await?;
         Ok(SignOutPayload { signed_out: true })
     }

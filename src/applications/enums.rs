@@ -5,15 +5,23 @@ use crate::text_enum;
 text_enum! {
     /// Where an application is in its pipeline.
     pub enum ApplicationStatus {
+        /// Started; nothing generated or sent yet.
         Draft = "draft",
         /// A CV (or cover letter) has been generated for it.
         Generated = "generated",
+        /// Sent to the employer (sets `appliedAt`).
         Submitted = "submitted",
+        /// The employer is screening it.
         Screening = "screening",
+        /// Interviews are under way.
         Interviewing = "interviewing",
+        /// An offer was made.
         Offer = "offer",
+        /// The candidate accepted the offer (final).
         Accepted = "accepted",
+        /// The employer declined (final).
         Rejected = "rejected",
+        /// The candidate withdrew (final).
         Withdrawn = "withdrawn",
     }
 }
@@ -38,7 +46,9 @@ impl ApplicationStatus {
 text_enum! {
     /// The kind of a generated document.
     pub enum ArtifactKind {
+        /// A CV (curriculum vitae).
         Cv = "cv",
+        /// A cover letter.
         CoverLetter = "cover_letter",
     }
 }

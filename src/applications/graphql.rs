@@ -159,7 +159,11 @@ impl Application {
         Ok(events.into_iter().map(ApplicationStatusEvent).collect())
     }
     /// Its artifacts, newest version first; `kind` keeps one kind.
-    async fn artifacts(&self, ctx: &Context<'_>, kind: Option<ArtifactKind>) -> AppResult<Vec<Artifact>> {
+    async fn artifacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only artifacts of this kind; omitted, both kinds.")] kind: Option<ArtifactKind>,
+    ) -> AppResult<Vec<Artifact>> {
         let rows = viewer(ctx)?
             .loaders
             .many::<ArtifactsOfApplication>(self.0.id)
@@ -486,6 +490,9 @@ impl ApplicationsMutation {
     async fn create_application(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateApplicationInput`. Every field is checked before anything is written."
+        )]
         input: CreateApplicationInput,
     ) -> AppResult<ApplicationPayload> {
         let personal_context = input
@@ -522,6 +529,9 @@ impl ApplicationsMutation {
     async fn update_application(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateApplicationInput`. Every field is checked before anything is written."
+        )]
         input: UpdateApplicationInput,
     ) -> AppResult<ApplicationPayload> {
         let personal_context = field(input.personal_context, text("personalContext", 5000))?;
@@ -538,7 +548,14 @@ impl ApplicationsMutation {
     }
 
     /// Deletes an application with its history and artifacts.
-    async fn delete_application(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_application(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         let who = viewer(ctx)?.principal();
         let id = decode_as(&input.id, NodeType::Application, "id")?;
         let mut conn = services(ctx).pool.get().await?;
@@ -554,6 +571,9 @@ impl ApplicationsMutation {
     async fn transition_application(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `TransitionApplicationInput`. Every field is checked before anything is written."
+        )]
         input: TransitionApplicationInput,
     ) -> AppResult<TransitionApplicationPayload> {
         let note = input
@@ -585,6 +605,9 @@ impl ApplicationsMutation {
     async fn create_artifact(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateArtifactInput`. Every field is checked before anything is written."
+        )]
         input: CreateArtifactInput,
     ) -> AppResult<CreateArtifactPayload> {
         let content = validate::text_of("content", &input.content, 100_000)?;
@@ -648,7 +671,13 @@ impl ApplicationsSubscription {
     async fn application_status_changed(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only this application's changes; omitted, every application of the viewer. `NOT_FOUND` if it is not theirs."
+        )]
         application_id: Option<ID>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ApplicationStatusEvent>> + use<>>
     {
@@ -673,6 +702,9 @@ impl ApplicationsSubscription {
     async fn artifact_created(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only this application's artifacts; omitted, every application of the viewer. `NOT_FOUND` if it is not theirs."
+        )]
         application_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Artifact>> + use<>> {
         let me = viewer(ctx)?;

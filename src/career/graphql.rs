@@ -250,9 +250,18 @@ impl Experience {
     async fn engagements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Engagement>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -263,9 +272,18 @@ impl Experience {
     async fn projects(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Project>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -276,10 +294,19 @@ impl Experience {
     async fn star_stories(
         &self,
         ctx: &Context<'_>,
-        tag: Option<StarTag>,
+        #[graphql(desc = "Only the stories with this tag; omitted, all of them.")] tag: Option<StarTag>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<StarStory>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -291,11 +318,23 @@ impl Experience {
     async fn bullets(
         &self,
         ctx: &Context<'_>,
-        filter: Option<BulletFilter>,
+        #[graphql(desc = "Which items to keep; omitted keeps all.")] filter: Option<BulletFilter>,
+        #[graphql(
+            desc = "The order of the list; omitted uses the default named in the field's description."
+        )]
         order_by: Option<BulletOrder>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Bullet>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -314,9 +353,18 @@ impl Experience {
     async fn skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<ExperienceSkill>> {
         experience_skills(ctx, self.id, PageArgs::new(first, after, last, before)?).await
@@ -350,11 +398,23 @@ impl Engagement {
     async fn bullets(
         &self,
         ctx: &Context<'_>,
-        filter: Option<BulletFilter>,
+        #[graphql(desc = "Which items to keep; omitted keeps all.")] filter: Option<BulletFilter>,
+        #[graphql(
+            desc = "The order of the list; omitted uses the default named in the field's description."
+        )]
         order_by: Option<BulletOrder>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Bullet>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -388,9 +448,18 @@ impl Project {
     async fn tech_stack(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Skill>> {
         project_skills(ctx, self.id, PageArgs::new(first, after, last, before)?).await
@@ -465,11 +534,23 @@ impl TechnicalReview {
     async fn experiences(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ExperienceFilter>,
+        #[graphql(desc = "Which items to keep; omitted keeps all.")] filter: Option<ExperienceFilter>,
+        #[graphql(
+            desc = "The order of the list; omitted uses the default named in the field's description."
+        )]
         order_by: Option<ExperienceOrder>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<Experience>> {
         let args = PageArgs::new(first, after, last, before)?;

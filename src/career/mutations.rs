@@ -457,6 +457,9 @@ impl CareerMutation {
     async fn create_experience(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateExperienceInput`. Every field is checked before anything is written."
+        )]
         input: CreateExperienceInput,
     ) -> AppResult<ExperiencePayload> {
         let new = NewExperience {
@@ -484,6 +487,9 @@ impl CareerMutation {
     async fn update_experience(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateExperienceInput`. Every field is checked before anything is written."
+        )]
         input: UpdateExperienceInput,
     ) -> AppResult<ExperiencePayload> {
         let changes = ExperienceChanges {
@@ -512,12 +518,26 @@ impl CareerMutation {
 
     /// Deletes an experience with everything under it (engagements, projects, STAR stories,
     /// bullets, skill links).
-    async fn delete_experience(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_experience(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<experiences::table>(ctx, NodeType::Experience, input.id).await
     }
 
     /// Puts the candidate's experiences in the given order (every experience, once).
-    async fn reorder_experiences(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+    async fn reorder_experiences(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ReorderInput`. Every field is checked before anything is written."
+        )]
+        input: ReorderInput,
+    ) -> AppResult<ReorderPayload> {
         reorder::<experiences::table>(ctx, NodeType::Experience, input).await
     }
 
@@ -525,6 +545,9 @@ impl CareerMutation {
     async fn create_engagement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateEngagementInput`. Every field is checked before anything is written."
+        )]
         input: CreateEngagementInput,
     ) -> AppResult<EngagementPayload> {
         let client = optional("client", input.client, 200)?;
@@ -555,6 +578,9 @@ impl CareerMutation {
     async fn update_engagement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateEngagementInput`. Every field is checked before anything is written."
+        )]
         input: UpdateEngagementInput,
     ) -> AppResult<EngagementPayload> {
         let changes = EngagementChanges {
@@ -574,12 +600,26 @@ impl CareerMutation {
     }
 
     /// Deletes an engagement and its bullets.
-    async fn delete_engagement(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_engagement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<engagements::table>(ctx, NodeType::Engagement, input.id).await
     }
 
     /// Puts an experience's engagements in the given order.
-    async fn reorder_engagements(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+    async fn reorder_engagements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ReorderInput`. Every field is checked before anything is written."
+        )]
+        input: ReorderInput,
+    ) -> AppResult<ReorderPayload> {
         reorder::<engagements::table>(ctx, NodeType::Engagement, input).await
     }
 
@@ -587,6 +627,9 @@ impl CareerMutation {
     async fn create_project(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateProjectInput`. Every field is checked before anything is written."
+        )]
         input: CreateProjectInput,
     ) -> AppResult<ProjectPayload> {
         let new = NewProject {
@@ -619,6 +662,9 @@ impl CareerMutation {
     async fn update_project(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateProjectInput`. Every field is checked before anything is written."
+        )]
         input: UpdateProjectInput,
     ) -> AppResult<ProjectPayload> {
         let mut changes = ProjectChanges {
@@ -670,12 +716,26 @@ impl CareerMutation {
     }
 
     /// Deletes a project.
-    async fn delete_project(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<projects::table>(ctx, NodeType::Project, input.id).await
     }
 
     /// Puts an experience's projects in the given order.
-    async fn reorder_projects(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+    async fn reorder_projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ReorderInput`. Every field is checked before anything is written."
+        )]
+        input: ReorderInput,
+    ) -> AppResult<ReorderPayload> {
         reorder::<projects::table>(ctx, NodeType::Project, input).await
     }
 
@@ -683,6 +743,9 @@ impl CareerMutation {
     async fn create_star_story(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateStarStoryInput`. Every field is checked before anything is written."
+        )]
         input: CreateStarStoryInput,
     ) -> AppResult<StarStoryPayload> {
         let (who, mut conn) = begin(ctx).await?;
@@ -705,6 +768,9 @@ impl CareerMutation {
     async fn update_star_story(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateStarStoryInput`. Every field is checked before anything is written."
+        )]
         input: UpdateStarStoryInput,
     ) -> AppResult<StarStoryPayload> {
         let changes = StarStoryChanges {
@@ -724,12 +790,26 @@ impl CareerMutation {
     }
 
     /// Deletes a STAR story.
-    async fn delete_star_story(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_star_story(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<star_stories::table>(ctx, NodeType::StarStory, input.id).await
     }
 
     /// Adds a bullet to an experience (optionally about one of its engagements), last in order.
-    async fn create_bullet(&self, ctx: &Context<'_>, input: CreateBulletInput) -> AppResult<BulletPayload> {
+    async fn create_bullet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateBulletInput`. Every field is checked before anything is written."
+        )]
+        input: CreateBulletInput,
+    ) -> AppResult<BulletPayload> {
         let text_value = validate::text_of("text", &input.text, 1000)?;
         let tag_values = tags("tags", input.tags)?;
         let seniority_level = optional("seniorityLevel", input.seniority_level, 50)?;
@@ -757,7 +837,14 @@ impl CareerMutation {
     }
 
     /// Changes a bullet. A new text keeps the previous one in `versions`.
-    async fn update_bullet(&self, ctx: &Context<'_>, input: UpdateBulletInput) -> AppResult<BulletPayload> {
+    async fn update_bullet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateBulletInput`. Every field is checked before anything is written."
+        )]
+        input: UpdateBulletInput,
+    ) -> AppResult<BulletPayload> {
         let new_text = input.text.map(text("text", 1000)).transpose()?;
         let mut changes = BulletChanges {
             engagement_id: None,
@@ -790,22 +877,50 @@ impl CareerMutation {
     }
 
     /// Retires a bullet: kept, with its history, but hidden unless asked for.
-    async fn retire_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<BulletPayload> {
+    async fn retire_bullet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<BulletPayload> {
         set_retired(ctx, &input.id, true).await
     }
 
     /// Brings a retired bullet back.
-    async fn restore_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<BulletPayload> {
+    async fn restore_bullet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<BulletPayload> {
         set_retired(ctx, &input.id, false).await
     }
 
     /// Deletes a bullet and its versions for good (see `retireBullet` to hide it instead).
-    async fn delete_bullet(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_bullet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<bullets::table>(ctx, NodeType::Bullet, input.id).await
     }
 
     /// Puts an experience's bullets (retired ones included) in the given order.
-    async fn reorder_bullets(&self, ctx: &Context<'_>, input: ReorderInput) -> AppResult<ReorderPayload> {
+    async fn reorder_bullets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ReorderInput`. Every field is checked before anything is written."
+        )]
+        input: ReorderInput,
+    ) -> AppResult<ReorderPayload> {
         reorder::<bullets::table>(ctx, NodeType::Bullet, input).await
     }
 
@@ -813,6 +928,9 @@ impl CareerMutation {
     async fn create_education(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateEducationInput`. Every field is checked before anything is written."
+        )]
         input: CreateEducationInput,
     ) -> AppResult<EducationPayload> {
         let new = NewEducation {
@@ -837,6 +955,9 @@ impl CareerMutation {
     async fn update_education(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateEducationInput`. Every field is checked before anything is written."
+        )]
         input: UpdateEducationInput,
     ) -> AppResult<EducationPayload> {
         let changes = EducationChanges {
@@ -870,7 +991,14 @@ impl CareerMutation {
     }
 
     /// Deletes an education entry.
-    async fn delete_education(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_education(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<education::table>(ctx, NodeType::Education, input.id).await
     }
 
@@ -878,6 +1006,9 @@ impl CareerMutation {
     async fn create_strength(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateStrengthInput`. Every field is checked before anything is written."
+        )]
         input: CreateStrengthInput,
     ) -> AppResult<StrengthPayload> {
         let new = NewStrength {
@@ -893,6 +1024,9 @@ impl CareerMutation {
     async fn update_strength(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateStrengthInput`. Every field is checked before anything is written."
+        )]
         input: UpdateStrengthInput,
     ) -> AppResult<StrengthPayload> {
         let changes = StrengthChanges {
@@ -908,7 +1042,14 @@ impl CareerMutation {
     }
 
     /// Deletes a strength.
-    async fn delete_strength(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_strength(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         delete::<strengths::table>(ctx, NodeType::Strength, input.id).await
     }
 
@@ -916,6 +1057,9 @@ impl CareerMutation {
     async fn add_project_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ProjectSkillInput`. Every field is checked before anything is written."
+        )]
         input: ProjectSkillInput,
     ) -> AppResult<ProjectSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -941,6 +1085,9 @@ impl CareerMutation {
     async fn remove_project_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RemoveProjectSkillInput`. Every field is checked before anything is written."
+        )]
         input: RemoveProjectSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
         let who = viewer(ctx)?.principal();

@@ -489,9 +489,18 @@ impl JobPostingRow {
     async fn skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<JobPostingSkill>> {
         let key = PageKey {
@@ -508,9 +517,18 @@ impl JobPostingRow {
     async fn matches(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
         before: Option<String>,
     ) -> AppResult<Conn<ExperienceMatch>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -684,6 +702,9 @@ impl JobsMutation {
     async fn create_job_posting(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CreateJobPostingInput`. Every field is checked before anything is written."
+        )]
         input: CreateJobPostingInput,
     ) -> AppResult<JobPostingPayload> {
         let new = NewJobPosting {
@@ -724,6 +745,9 @@ impl JobsMutation {
     async fn update_job_posting(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateJobPostingInput`. Every field is checked before anything is written."
+        )]
         input: UpdateJobPostingInput,
     ) -> AppResult<JobPostingPayload> {
         let changes = JobPostingChanges {
@@ -766,7 +790,14 @@ impl JobsMutation {
     }
 
     /// Deletes a posting with its skills and matches.
-    async fn delete_job_posting(&self, ctx: &Context<'_>, input: IdInput) -> AppResult<DeletePayload> {
+    async fn delete_job_posting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `IdInput`. Every field is checked before anything is written."
+        )]
+        input: IdInput,
+    ) -> AppResult<DeletePayload> {
         let who = viewer(ctx)?.principal();
         let id = decode_as(&input.id, NodeType::JobPosting, "id")?;
         let mut conn = services(ctx).pool.get().await?;
@@ -781,6 +812,9 @@ impl JobsMutation {
     async fn set_job_posting_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `SetJobPostingSkillInput`. Every field is checked before anything is written."
+        )]
         input: SetJobPostingSkillInput,
     ) -> AppResult<SetJobPostingSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -801,6 +835,9 @@ impl JobsMutation {
     async fn remove_job_posting_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RemoveJobPostingSkillInput`. Every field is checked before anything is written."
+        )]
         input: RemoveJobPostingSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -825,7 +862,14 @@ impl JobsMutation {
 
     /// Marks an experience relevant to a posting by hand. A manual match is never changed by
     /// recomputing.
-    async fn set_match(&self, ctx: &Context<'_>, input: SetMatchInput) -> AppResult<JobPostingPayload> {
+    async fn set_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `SetMatchInput`. Every field is checked before anything is written."
+        )]
+        input: SetMatchInput,
+    ) -> AppResult<JobPostingPayload> {
         let notes = input
             .relevance_notes
             .map(|notes| validate::text_of("relevanceNotes", &notes, 2000))
@@ -852,7 +896,14 @@ impl JobsMutation {
     }
 
     /// Removes a manual match.
-    async fn remove_match(&self, ctx: &Context<'_>, input: RemoveMatchInput) -> AppResult<JobPostingPayload> {
+    async fn remove_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RemoveMatchInput`. Every field is checked before anything is written."
+        )]
+        input: RemoveMatchInput,
+    ) -> AppResult<JobPostingPayload> {
         let who = viewer(ctx)?.principal();
         let experience_id = decode_as(&input.experience_id, NodeType::Experience, "experienceId")?;
         let mut conn = services(ctx).pool.get().await?;

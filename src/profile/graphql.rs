@@ -313,6 +313,9 @@ impl ProfileMutation {
     async fn update_profile(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateProfileInput`. Every field is checked before anything is written."
+        )]
         input: UpdateProfileInput,
     ) -> AppResult<UpdateProfilePayload> {
         let who = viewer(ctx)?.principal();
@@ -328,6 +331,9 @@ impl ProfileMutation {
     async fn update_mbti_profile(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateMbtiProfileInput`. Every field is checked before anything is written."
+        )]
         input: UpdateMbtiProfileInput,
     ) -> AppResult<UpdateMbtiProfilePayload> {
         let who = viewer(ctx)?.principal();

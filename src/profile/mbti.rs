@@ -5,10 +5,38 @@ use crate::text_enum;
 text_enum! {
     /// One of the 16 Myers–Briggs types.
     pub enum MbtiType {
-        Intj = "INTJ", Intp = "INTP", Entj = "ENTJ", Entp = "ENTP",
-        Infj = "INFJ", Infp = "INFP", Enfj = "ENFJ", Enfp = "ENFP",
-        Istj = "ISTJ", Isfj = "ISFJ", Estj = "ESTJ", Esfj = "ESFJ",
-        Istp = "ISTP", Isfp = "ISFP", Estp = "ESTP", Esfp = "ESFP",
+        /// Introversion, intuition, thinking, judging.
+        Intj = "INTJ",
+        /// Introversion, intuition, thinking, perceiving.
+        Intp = "INTP",
+        /// Extraversion, intuition, thinking, judging.
+        Entj = "ENTJ",
+        /// Extraversion, intuition, thinking, perceiving.
+        Entp = "ENTP",
+        /// Introversion, intuition, feeling, judging.
+        Infj = "INFJ",
+        /// Introversion, intuition, feeling, perceiving.
+        Infp = "INFP",
+        /// Extraversion, intuition, feeling, judging.
+        Enfj = "ENFJ",
+        /// Extraversion, intuition, feeling, perceiving.
+        Enfp = "ENFP",
+        /// Introversion, sensing, thinking, judging.
+        Istj = "ISTJ",
+        /// Introversion, sensing, feeling, judging.
+        Isfj = "ISFJ",
+        /// Extraversion, sensing, thinking, judging.
+        Estj = "ESTJ",
+        /// Extraversion, sensing, feeling, judging.
+        Esfj = "ESFJ",
+        /// Introversion, sensing, thinking, perceiving.
+        Istp = "ISTP",
+        /// Introversion, sensing, feeling, perceiving.
+        Isfp = "ISFP",
+        /// Extraversion, sensing, thinking, perceiving.
+        Estp = "ESTP",
+        /// Extraversion, sensing, feeling, perceiving.
+        Esfp = "ESFP",
     }
 }
 

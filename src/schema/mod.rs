@@ -205,7 +205,12 @@ impl HeartbeatSubscription {
     /// browsers do not show those to the page.
     async fn heartbeat(
         &self,
-        #[graphql(default = 15, validator(minimum = 1, maximum = 300))] interval_seconds: u32,
+        #[graphql(
+            default = 15,
+            validator(minimum = 1, maximum = 300),
+            desc = "Seconds between beats, 1 to 300. Default 15."
+        )]
+        interval_seconds: u32,
     ) -> impl Stream<Item = DateTime<Utc>> + use<> {
         let mut interval = tokio::time::interval(Duration::from_secs(interval_seconds.into()));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -94,7 +94,11 @@ impl NodeQuery {
     /// `NOT_FOUND` when no object of the viewer's has it (someone else's object, such as their
     /// private skill, is never revealed);
     /// `BAD_USER_INPUT` when the id is malformed.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id, as any object's `id` field gives it.")] id: ID,
+    ) -> AppResult<Option<Node>> {
         find(ctx, &id).await?.map(Some).ok_or(AppError::NotFound("node"))
     }
 
@@ -103,7 +107,11 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(validator(max_items = 100))] ids: Vec<ID>,
+        #[graphql(
+            validator(max_items = 100),
+            desc = "Up to 100 global ids; the answer keeps their order."
+        )]
+        ids: Vec<ID>,
     ) -> AppResult<Vec<Option<Node>>> {
         let found = futures_util::future::join_all(ids.iter().map(|id| find(ctx, id))).await;
         found.into_iter().collect()

@@ -373,9 +373,18 @@ impl SkillsQuery {
     async fn skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The start of a skill name or alias, any case (\"post\" finds PostgreSQL); omitted, every skill."
+        )]
         search: Option<String>,
-        category: Option<SkillCategory>,
+        #[graphql(desc = "Only skills of this category; omitted, all.")] category: Option<SkillCategory>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
         after: Option<String>,
     ) -> AppResult<Conn<Skill>> {
         let who = viewer(ctx)?.principal();
@@ -538,7 +547,14 @@ impl SkillsMutation {
     /// it and have it found in their job postings, until a platform admin promotes it to the
     /// shared catalog (`promoteSkill`). A name or alias that exists (in any case or spacing) in
     /// the shared catalog, or among the viewer's own skills, returns that skill instead.
-    async fn add_skill(&self, ctx: &Context<'_>, input: AddSkillInput) -> AppResult<AddSkillPayload> {
+    async fn add_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `AddSkillInput`. Every field is checked before anything is written."
+        )]
+        input: AddSkillInput,
+    ) -> AppResult<AddSkillPayload> {
         let who = viewer(ctx)?.principal();
         let name = validate::text_of("name", &input.name, 100)?;
         let aliases = validate::labels("aliases", &input.aliases, 10, 100)?;
@@ -562,6 +578,9 @@ impl SkillsMutation {
     async fn promote_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `PromoteSkillInput`. Every field is checked before anything is written."
+        )]
         input: PromoteSkillInput,
     ) -> AppResult<PromoteSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -581,6 +600,9 @@ impl SkillsMutation {
     async fn set_experience_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `SetExperienceSkillInput`. Every field is checked before anything is written."
+        )]
         input: SetExperienceSkillInput,
     ) -> AppResult<SetExperienceSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -614,6 +636,9 @@ impl SkillsMutation {
     async fn remove_experience_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RemoveExperienceSkillInput`. Every field is checked before anything is written."
+        )]
         input: RemoveExperienceSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -632,6 +657,9 @@ impl SkillsMutation {
     async fn set_candidate_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `SetCandidateSkillInput`. Every field is checked before anything is written."
+        )]
         input: SetCandidateSkillInput,
     ) -> AppResult<SetCandidateSkillPayload> {
         let who = viewer(ctx)?.principal();
@@ -660,6 +688,9 @@ impl SkillsMutation {
     async fn remove_candidate_skill(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `RemoveCandidateSkillInput`. Every field is checked before anything is written."
+        )]
         input: RemoveCandidateSkillInput,
     ) -> AppResult<RemoveSkillPayload> {
         let who = viewer(ctx)?.principal();

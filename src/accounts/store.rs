@@ -34,7 +34,9 @@ pub struct UserRow {
     pub is_verified: bool,
     pub login_count: i32,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 

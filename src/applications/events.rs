@@ -74,6 +74,7 @@ pub struct StatusEvent {
     pub from_status: Option<ApplicationStatus>,
     pub to_status: ApplicationStatus,
     pub note: Option<String>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 

@@ -397,6 +397,7 @@ pub async fn application_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<
         .map(Application))
 }
 
+/// The fields of a new application.
 #[derive(InputObject)]
 pub struct CreateApplicationInput {
     /// One of the viewer's job postings without an application yet.
@@ -407,6 +408,7 @@ pub struct CreateApplicationInput {
     pub notes: Option<String>,
 }
 
+/// Changes to a application: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateApplicationInput {
     pub id: ID,
@@ -414,6 +416,7 @@ pub struct UpdateApplicationInput {
     pub notes: MaybeUndefined<String>,
 }
 
+/// What the mutation answers: the application as it now is.
 #[derive(SimpleObject)]
 pub struct ApplicationPayload {
     pub application: Application,
@@ -428,6 +431,7 @@ pub struct TransitionApplicationInput {
     pub note: Option<String>,
 }
 
+/// What `transitionApplication` answers: the application in its new status, and the event it recorded.
 #[derive(SimpleObject)]
 pub struct TransitionApplicationPayload {
     pub application: Application,
@@ -435,6 +439,7 @@ pub struct TransitionApplicationPayload {
     pub event: ApplicationStatusEvent,
 }
 
+/// The fields of a new artifact.
 #[derive(InputObject)]
 pub struct CreateArtifactInput {
     pub application_id: ID,
@@ -443,6 +448,7 @@ pub struct CreateArtifactInput {
     pub content: String,
 }
 
+/// What `createArtifact` answers: the new artifact version.
 #[derive(SimpleObject)]
 pub struct CreateArtifactPayload {
     pub artifact: Artifact,

@@ -23,7 +23,9 @@ pub struct ApplicationRow {
     pub personal_context: Option<String>,
     pub notes: Option<String>,
     pub applied_at: Option<DateTime<Utc>>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -37,6 +39,7 @@ pub struct ArtifactRow {
     pub content: String,
     pub word_count: i32,
     pub version: i32,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 

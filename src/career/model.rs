@@ -38,7 +38,9 @@ pub struct Experience {
     pub summary: Option<String>,
     /// Position among the candidate's experiences (0 first).
     pub sort_order: i32,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -65,7 +67,9 @@ pub struct Engagement {
     pub tech_tags: Vec<Option<String>>,
     /// Position within the experience (0 first).
     pub sort_order: i32,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -94,7 +98,9 @@ pub struct Project {
     pub end_date: Option<Date>,
     /// Position within its experience (0 first).
     pub sort_order: i32,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -117,7 +123,9 @@ pub struct StarStory {
     pub result: String,
     #[graphql(skip)]
     pub tags: Vec<Option<StarTag>>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -151,7 +159,9 @@ pub struct Bullet {
     pub retired: bool,
     /// Position within its experience (0 first).
     pub sort_order: i32,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -190,7 +200,9 @@ pub struct Education {
     /// Still studying there.
     pub is_current: bool,
     pub details: Option<String>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -205,6 +217,8 @@ pub struct Strength {
     pub user_id: Uuid,
     pub name: String,
     pub description: Option<String>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }

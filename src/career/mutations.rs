@@ -154,6 +154,7 @@ async fn reorder<T: Guarded>(
     })
 }
 
+/// The fields of a new experience.
 #[derive(InputObject)]
 pub struct CreateExperienceInput {
     /// 1 to 200 characters.
@@ -187,11 +188,13 @@ pub struct UpdateExperienceInput {
     pub summary: MaybeUndefined<String>,
 }
 
+/// What the mutation answers: the experience as it now is.
 #[derive(SimpleObject)]
 pub struct ExperiencePayload {
     pub experience: Experience,
 }
 
+/// The fields of a new engagement.
 #[derive(InputObject)]
 pub struct CreateEngagementInput {
     /// An INDEPENDENT_CONSULTING experience.
@@ -211,6 +214,7 @@ pub struct CreateEngagementInput {
     pub tech_tags: Vec<String>,
 }
 
+/// Changes to a engagement: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateEngagementInput {
     pub id: ID,
@@ -222,11 +226,13 @@ pub struct UpdateEngagementInput {
     pub tech_tags: MaybeUndefined<Vec<String>>,
 }
 
+/// What the mutation answers: the engagement as it now is.
 #[derive(SimpleObject)]
 pub struct EngagementPayload {
     pub engagement: Engagement,
 }
 
+/// The fields of a new project.
 #[derive(InputObject)]
 pub struct CreateProjectInput {
     /// The experience it belongs to; omit for a personal project.
@@ -250,6 +256,7 @@ pub struct CreateProjectInput {
     pub end_date: Option<Date>,
 }
 
+/// Changes to a project: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateProjectInput {
     pub id: ID,
@@ -266,11 +273,13 @@ pub struct UpdateProjectInput {
     pub end_date: MaybeUndefined<Date>,
 }
 
+/// What the mutation answers: the project as it now is.
 #[derive(SimpleObject)]
 pub struct ProjectPayload {
     pub project: Project,
 }
 
+/// The fields of a new star story.
 #[derive(InputObject)]
 pub struct CreateStarStoryInput {
     pub experience_id: ID,
@@ -289,6 +298,7 @@ pub struct CreateStarStoryInput {
     pub tags: Vec<StarTag>,
 }
 
+/// Changes to a star story: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateStarStoryInput {
     pub id: ID,
@@ -300,11 +310,13 @@ pub struct UpdateStarStoryInput {
     pub tags: Option<Vec<StarTag>>,
 }
 
+/// What the mutation answers: the star story as it now is.
 #[derive(SimpleObject)]
 pub struct StarStoryPayload {
     pub star_story: StarStory,
 }
 
+/// The fields of a new bullet.
 #[derive(InputObject)]
 pub struct CreateBulletInput {
     pub experience_id: ID,
@@ -336,11 +348,13 @@ pub struct UpdateBulletInput {
     pub star_notes: MaybeUndefined<String>,
 }
 
+/// What the mutation answers: the bullet as it now is.
 #[derive(SimpleObject)]
 pub struct BulletPayload {
     pub bullet: Bullet,
 }
 
+/// The fields of a new education.
 #[derive(InputObject)]
 pub struct CreateEducationInput {
     /// 1 to 200 characters.
@@ -364,6 +378,7 @@ pub struct CreateEducationInput {
     pub details: Option<String>,
 }
 
+/// Changes to a education: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateEducationInput {
     pub id: ID,
@@ -379,11 +394,13 @@ pub struct UpdateEducationInput {
     pub details: MaybeUndefined<String>,
 }
 
+/// What the mutation answers: the education as it now is.
 #[derive(SimpleObject)]
 pub struct EducationPayload {
     pub education: Education,
 }
 
+/// The fields of a new strength.
 #[derive(InputObject)]
 pub struct CreateStrengthInput {
     /// 1 to 100 characters.
@@ -392,6 +409,7 @@ pub struct CreateStrengthInput {
     pub description: Option<String>,
 }
 
+/// Changes to a strength: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateStrengthInput {
     pub id: ID,
@@ -399,6 +417,7 @@ pub struct UpdateStrengthInput {
     pub description: MaybeUndefined<String>,
 }
 
+/// What the mutation answers: the strength as it now is.
 #[derive(SimpleObject)]
 pub struct StrengthPayload {
     pub strength: Strength,
@@ -440,6 +459,7 @@ pub struct RemoveProjectSkillInput {
     pub skill_id: ID,
 }
 
+/// What `addProjectSkill` answers: the project and the skill now in its tech stack.
 #[derive(SimpleObject)]
 pub struct ProjectSkillPayload {
     /// The project.

@@ -542,6 +542,7 @@ impl JobPostingRow {
     }
 }
 
+/// The fields of a new job posting.
 #[derive(InputObject)]
 pub struct CreateJobPostingInput {
     /// An http(s) URL.
@@ -571,6 +572,7 @@ pub struct CreateJobPostingInput {
     pub nice_to_haves: Option<String>,
 }
 
+/// Changes to a job posting: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateJobPostingInput {
     pub id: ID,
@@ -591,6 +593,7 @@ pub struct UpdateJobPostingInput {
     pub nice_to_haves: MaybeUndefined<String>,
 }
 
+/// What the mutation answers: the job posting as it now is.
 #[derive(SimpleObject)]
 pub struct JobPostingPayload {
     pub job_posting: JobPosting,
@@ -605,6 +608,7 @@ pub struct SetJobPostingSkillInput {
     pub importance: SkillImportance,
 }
 
+/// What `setJobPostingSkill` answers: the posting with its skills as they now are.
 #[derive(SimpleObject)]
 pub struct SetJobPostingSkillPayload {
     pub job_posting: JobPosting,

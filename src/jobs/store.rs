@@ -52,7 +52,9 @@ pub struct JobPostingRow {
     pub responsibilities: Option<String>,
     pub requirements: Option<String>,
     pub nice_to_haves: Option<String>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -124,6 +126,7 @@ pub struct MatchRow {
     pub relevance: Relevance,
     pub relevance_notes: Option<String>,
     pub creation_source: MatchSource,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 

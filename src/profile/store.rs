@@ -29,7 +29,9 @@ pub struct ProfileRow {
     pub nationality: Option<String>,
     pub target_roles: Vec<Option<String>>,
     pub specializations: Vec<Option<String>>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -63,7 +65,9 @@ pub struct MbtiRow {
     pub tf_score: Option<i16>,
     pub jp_score: Option<i16>,
     pub manually_overridden: bool,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 

@@ -459,6 +459,7 @@ pub struct AddSkillInput {
     pub aliases: Vec<String>,
 }
 
+/// What `addSkill` answers: the skill, new or the existing one of that name.
 #[derive(SimpleObject)]
 pub struct AddSkillPayload {
     /// The skill: new and private to the viewer, or the existing one with that name or alias
@@ -496,6 +497,7 @@ pub struct SetExperienceSkillInput {
     pub usage_notes: Option<String>,
 }
 
+/// What `setExperienceSkill` answers: the link as it now is.
 #[derive(SimpleObject)]
 pub struct SetExperienceSkillPayload {
     pub experience_skill: ExperienceSkill,
@@ -528,6 +530,7 @@ pub struct SetCandidateSkillInput {
     pub is_featured: bool,
 }
 
+/// What `setCandidateSkill` answers: the claim as it now is.
 #[derive(SimpleObject)]
 pub struct SetCandidateSkillPayload {
     pub candidate_skill: CandidateSkill,

@@ -23,6 +23,7 @@ pub struct SkillRow {
     pub created_by: Option<Uuid>,
     /// Set while the skill is private to this user; null once it is in the shared catalog.
     pub owner_id: Option<Uuid>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 
@@ -270,6 +271,7 @@ pub struct ExperienceSkillRow {
     pub prominence: Prominence,
     pub usage_notes: Option<String>,
     pub extraction_method: ExtractionMethod,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 
@@ -366,6 +368,7 @@ pub struct CandidateSkillRow {
     pub proficiency: Proficiency,
     pub years_experience: Option<i32>,
     pub is_featured: bool,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 

@@ -20,22 +20,27 @@ pub struct Services {
 }
 
 impl Services {
-    /// Decides who an `Authorization` header (if any) belongs to. The token is checked before
-    /// execution, so that resolvers only ever see a verified user id.
+    /// Decides who an `Authorization` header (if any) belongs to; see [`bearer_auth`].
     pub fn auth(&self, authorization: Option<&str>) -> Auth {
-        match authorization.map(str::trim) {
-            None | Some("") => Auth::Anonymous,
-            Some(value) => match value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-            {
-                Some(token) => match self.keys.verify_access(token.trim()) {
-                    Ok(access) => Auth::User(access),
-                    Err(error) => Auth::Refused(error),
-                },
-                None => Auth::Refused(TokenError::Invalid),
+        bearer_auth(&self.keys, authorization)
+    }
+}
+
+/// Decides who an `Authorization` header (if any) belongs to. The token is checked before
+/// execution, so that resolvers only ever see a verified user id.
+pub fn bearer_auth(keys: &TokenKeys, authorization: Option<&str>) -> Auth {
+    match authorization.map(str::trim) {
+        None | Some("") => Auth::Anonymous,
+        Some(value) => match value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        {
+            Some(token) => match keys.verify_access(token.trim()) {
+                Ok(access) => Auth::User(access),
+                Err(error) => Auth::Refused(error),
             },
-        }
+            None => Auth::Refused(TokenError::Invalid),
+        },
     }
 }
 

@@ -11,6 +11,7 @@ pub mod career;
 pub mod config;
 pub mod db;
 pub mod graphql;
+pub mod hiring;
 pub mod http_server;
 pub mod jobs;
 pub mod profile;

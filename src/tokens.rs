@@ -98,16 +98,17 @@ impl TokenKeys {
     }
 }
 
-/// A new refresh token and the hash to store for it.
-pub fn new_refresh_token() -> anyhow::Result<(String, Vec<u8>)> {
+/// A new secret token (a refresh token, an invitation) and the hash to store for it: only
+/// the hash is kept, so a copy of the database gives no usable token.
+pub fn new_secret_token() -> anyhow::Result<(String, Vec<u8>)> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.try_fill_bytes(&mut bytes)?;
     let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = hash_refresh_token(&token);
+    let hash = hash_secret_token(&token);
     Ok((token, hash))
 }
 
-pub fn hash_refresh_token(token: &str) -> Vec<u8> {
+pub fn hash_secret_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

@@ -158,6 +158,37 @@ pub fn url(name: &'static str, hosts: &'static [&'static str]) -> impl Fn(String
     move |value| url_of(name, &value, hosts)
 }
 
+/// A checker for [`field`]: an ISO 4217 currency code, in any case (stored upper case).
+pub fn currency(name: &'static str) -> impl Fn(String) -> AppResult<String> {
+    move |value| {
+        let code = value.trim().to_ascii_uppercase();
+        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(code)
+        } else {
+            Err(AppError::bad_input(
+                name,
+                format!("`{value}` is not an ISO 4217 currency code"),
+            ))
+        }
+    }
+}
+
+/// A checker for [`field`]: a yearly salary, 0 to 100,000,000 in its currency.
+pub fn salary(name: &'static str) -> impl Fn(i32) -> AppResult<i32> {
+    move |value| int_in(name, value, 0..=100_000_000)
+}
+
+/// A lower and an upper bound that must not cross; the error names the upper one.
+pub fn ordered(min_name: &str, max_name: &str, min: Option<i32>, max: Option<i32>) -> AppResult<()> {
+    match (min, max) {
+        (Some(min), Some(max)) if max < min => Err(AppError::bad_input(
+            max_name,
+            format!("{max_name} ({max}) is below {min_name} ({min})"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,12 @@
 //!   person alone;
 //! - a user row is readable by that user alone;
 //! - the skill catalog is readable by everyone for its shared skills (`owner_id is null`) and
-//!   by its owner for a private skill; only platform admins change it (promotion).
+//!   by its owner for a private skill; only platform admins change it (promotion); the role
+//!   catalog is readable by everyone and changed by platform admins;
+//! - a hiring row (every table with an `organization_id`) is read and changed by members of
+//!   its organisation according to their role (`ADMIN`, `RECRUITER`, `INTERVIEWER`), table by
+//!   table below; a requisition on the public job board is readable by anyone, signed in or
+//!   not ([`Principal::ANONYMOUS`]).
 //!
 //! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
 //! expression for statements built with the query builder, and SQL text over an alias for the
@@ -31,6 +36,10 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// A client without a token. No row names the nil id, so every rule keeps for it only
+    /// what is public (the shared catalogs, the job board).
+    pub const ANONYMOUS: Self = Self { user_id: Uuid::nil() };
+
     pub fn user(user_id: Uuid) -> Self {
         Self { user_id }
     }
@@ -151,6 +160,177 @@ impl Guarded for skills::table {
     fn writable_sql(_alias: &str, _param: usize) -> String {
         "false".to_owned()
     }
+}
+
+/// A rule written as SQL over the row's alias and `me`, the principal's id. The same text
+/// serves both forms: [`Guarded::readable_sql`] binds `me` as `$n`, and the diesel form
+/// (over the table's own name, as diesel writes columns) binds it once as a value.
+type Rule = diesel::expression::SqlLiteral<
+    Bool,
+    diesel::expression::UncheckedBind<
+        diesel::expression::SqlLiteral<Bool>,
+        diesel::dsl::AsExprOf<Uuid, SqlUuid>,
+    >,
+>;
+
+fn rule_over(condition: impl AsRef<str>, me: &str) -> String {
+    let condition = condition.as_ref();
+    format!("exists (select 1 from (select {me}::uuid as me) p where {condition})")
+}
+
+fn bound_rule(condition: impl AsRef<str>, who: Principal) -> Rule {
+    let condition = condition.as_ref();
+    diesel::dsl::sql::<Bool>("exists (select 1 from (select ")
+        .bind::<SqlUuid, _>(who.user_id)
+        .sql(&format!("::uuid as me) p where {condition})"))
+}
+
+/// How a rule's text names the principal: the column of [`rule_over`]'s one-row `p`, so the
+/// id is bound once however often the rule names it.
+const ME: &str = "p.me";
+
+/// The principal is a member of organisation `org` with one of `roles` (SQL text).
+fn member(org: &str, roles: &[&str]) -> String {
+    let roles = roles
+        .iter()
+        .map(|r| format!("'{r}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "exists (select 1 from organization_members m where m.organization_id = {org} \
+         and m.user_id = {ME} and m.role in ({roles}))"
+    )
+}
+
+const ANY_ROLE: &[&str] = &["admin", "recruiter", "interviewer"];
+const ADMIN: &[&str] = &["admin"];
+const HIRING_TEAM: &[&str] = &["admin", "recruiter"];
+
+/// A requisition on the public job board: published, open and not past its closing time.
+fn on_job_board(r: &str) -> String {
+    format!("({r}.is_published and {r}.status = 'open' and ({r}.closes_at is null or {r}.closes_at > now()))")
+}
+
+/// Who reads a requisition: anyone while it is on the job board; the organisation's admins
+/// and recruiters; its hiring manager.
+fn requisition_readable(r: &str) -> String {
+    format!(
+        "({board} or {team} or {r}.hiring_manager_id = {ME})",
+        board = on_job_board(r),
+        team = member(&format!("{r}.organization_id"), HIRING_TEAM),
+    )
+}
+
+/// Rules of the hiring side, one condition for reading and one for changing, each over the
+/// row's alias (one statement's text for the principal; see [`Rule`]).
+macro_rules! hiring_rules {
+    ($($table:ident { read: |$ra:ident| $read:expr, write: |$wa:ident| $write:expr $(,)? })+) => {$(
+        impl Guarded for schema::$table::table {
+            const NAME: &'static str = stringify!($table);
+            type Readable = Rule;
+            type Writable = Rule;
+
+            fn readable(who: Principal) -> Self::Readable {
+                let $ra = Self::NAME;
+                bound_rule($read, who)
+            }
+
+            fn writable(who: Principal) -> Self::Writable {
+                let $wa = Self::NAME;
+                bound_rule($write, who)
+            }
+
+            fn readable_sql(alias: &str, param: usize) -> String {
+                let $ra = alias;
+                rule_over($read, &format!("${param}"))
+            }
+
+            fn writable_sql(alias: &str, param: usize) -> String {
+                let $wa = alias;
+                rule_over($write, &format!("${param}"))
+            }
+        }
+    )+};
+}
+
+hiring_rules! {
+    organizations {
+        read: |o| format!(
+            "({member} or exists (select 1 from requisitions r where r.organization_id = {o}.id and {board}))",
+            member = member(&format!("{o}.id"), ANY_ROLE),
+            board = on_job_board("r"),
+        ),
+        write: |o| member(&format!("{o}.id"), ADMIN),
+    }
+    organization_members {
+        read: |t| member(&format!("{t}.organization_id"), ANY_ROLE),
+        write: |t| member(&format!("{t}.organization_id"), ADMIN),
+    }
+    organization_invitations {
+        read: |t| member(&format!("{t}.organization_id"), ADMIN),
+        write: |t| member(&format!("{t}.organization_id"), ADMIN),
+    }
+    catalog_roles {
+        read: |_t| "true",
+        write: |_t| "false",
+    }
+    catalog_role_skills {
+        read: |_t| "true",
+        write: |_t| "false",
+    }
+    requisitions {
+        read: |r| requisition_readable(r),
+        write: |r| member(&format!("{r}.organization_id"), HIRING_TEAM),
+    }
+    requisition_skills {
+        read: |t| format!(
+            "exists (select 1 from requisitions rq where rq.id = {t}.requisition_id and {rule})",
+            rule = requisition_readable("rq"),
+        ),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+}
+
+/// What the policy says about a change to one row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The principal may change it.
+    Allowed,
+    /// The principal may see it but not change it (`FORBIDDEN`).
+    ReadOnly,
+    /// The principal may not see it, or it does not exist (`NOT_FOUND`).
+    Hidden,
+}
+
+/// The [`Verdict`] on changing the row of `T` with this id.
+pub async fn verdict<T: Guarded>(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+) -> QueryResult<Verdict> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = Bool)]
+        readable: bool,
+        #[diesel(sql_type = Bool)]
+        writable: bool,
+    }
+    let found: Option<Found> = diesel::sql_query(format!(
+        "select {read} as readable, {write} as writable from {table} t where t.id = $2",
+        table = T::NAME,
+        read = T::readable_sql("t", 1),
+        write = T::writable_sql("t", 1),
+    ))
+    .bind::<SqlUuid, _>(who.user_id)
+    .bind::<SqlUuid, _>(id)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(match found {
+        Some(Found { writable: true, .. }) => Verdict::Allowed,
+        Some(Found { readable: true, .. }) => Verdict::ReadOnly,
+        _ => Verdict::Hidden,
+    })
 }
 
 /// Whether `who` may change the row of `T` with this id (it exists and the rule allows it):

@@ -17,6 +17,7 @@ use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
+use crate::hiring::graphql::{OrganizationMember, memberships_of};
 use crate::jobs::graphql::{JobPosting, JobPostingFilter, JobPostingOrder, job_postings_of};
 use crate::profile::graphql::CandidateProfile;
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
@@ -208,6 +209,22 @@ impl User {
             order_by.unwrap_or_default(),
         )
         .await
+    }
+
+    /// The organisations the user is a member of, with their role in each, oldest
+    /// membership first.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+    ) -> AppResult<Conn<OrganizationMember>> {
+        memberships_of(ctx, self.0.id, PageArgs::new(first, after, None, None)?).await
     }
 
     /// Job postings the candidate saved, newest first by default.

@@ -82,7 +82,7 @@ enum Refreshed {
 /// means it was stolen or leaked, so its whole family (every token descended from the same
 /// sign-in) is revoked.
 pub async fn refresh(pool: &DbPool, keys: &TokenKeys, refresh_token: &str) -> AppResult<Session> {
-    let hash = tokens::hash_refresh_token(refresh_token);
+    let hash = tokens::hash_secret_token(refresh_token);
     let mut conn = pool.get().await?;
     let outcome = conn
         .transaction::<_, AppError, _>(async |conn| {
@@ -118,7 +118,7 @@ pub async fn refresh(pool: &DbPool, keys: &TokenKeys, refresh_token: &str) -> Ap
 /// Ends the session the refresh token belongs to. Signing out twice, or with an unknown token,
 /// changes nothing and is not an error: the session is gone either way.
 pub async fn sign_out(pool: &DbPool, refresh_token: &str) -> AppResult<()> {
-    let hash = tokens::hash_refresh_token(refresh_token);
+    let hash = tokens::hash_secret_token(refresh_token);
     let mut conn = pool.get().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if let Some(token) = store::lock_refresh_token(conn, &hash).await? {
@@ -146,7 +146,7 @@ async fn issue_tokens(
     user: UserRow,
     family_id: Uuid,
 ) -> AppResult<(Session, Uuid)> {
-    let (refresh_token, hash) = tokens::new_refresh_token().map_err(AppError::internal)?;
+    let (refresh_token, hash) = tokens::new_secret_token().map_err(AppError::internal)?;
     let ttl = chrono::Duration::from_std(keys.refresh_ttl).map_err(AppError::internal)?;
     let token_id = store::insert_refresh_token(conn, user.id, family_id, &hash, Utc::now() + ttl).await?;
     let access_token = keys.issue_access(user.id).map_err(AppError::internal)?;

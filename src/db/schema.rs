@@ -364,7 +364,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    catalog_role_skills (role_id, skill_id) {
+        role_id -> Uuid,
+        skill_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    catalog_roles (id) {
+        id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        department -> Nullable<Text>,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    organization_invitations (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        email -> Text,
+        role -> Text,
+        token_hash -> Bytea,
+        invited_by -> Nullable<Uuid>,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        accepted_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    organization_members (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        website -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        size_band -> Nullable<Text>,
+        headquarters -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    requisition_skills (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        requisition_id -> Uuid,
+        skill_id -> Uuid,
+        level -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    requisitions (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        department -> Nullable<Text>,
+        location -> Nullable<Text>,
+        remote_ok -> Bool,
+        employment_type -> Nullable<Text>,
+        experience_level -> Nullable<Text>,
+        min_experience_years -> Nullable<Int4>,
+        max_experience_years -> Nullable<Int4>,
+        min_salary -> Nullable<Int4>,
+        max_salary -> Nullable<Int4>,
+        currency -> Nullable<Text>,
+        positions_available -> Int4,
+        positions_filled -> Int4,
+        hiring_manager_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        status -> Text,
+        is_published -> Bool,
+        published_at -> Nullable<Timestamptz>,
+        closes_at -> Nullable<Timestamptz>,
+        search -> Nullable<Tsvector>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(application_status_events -> users (user_id));
+diesel::joinable!(catalog_role_skills -> catalog_roles (role_id));
+diesel::joinable!(catalog_role_skills -> skills (skill_id));
+diesel::joinable!(organization_invitations -> organizations (organization_id));
+diesel::joinable!(organization_members -> organizations (organization_id));
+diesel::joinable!(organization_members -> users (user_id));
+diesel::joinable!(requisition_skills -> skills (skill_id));
+diesel::joinable!(requisitions -> organizations (organization_id));
 diesel::joinable!(applications -> users (user_id));
 diesel::joinable!(artifacts -> users (user_id));
 diesel::joinable!(bullet_versions -> users (user_id));
@@ -390,6 +501,13 @@ diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    catalog_role_skills,
+    catalog_roles,
+    organization_invitations,
+    organization_members,
+    organizations,
+    requisition_skills,
+    requisitions,
     application_status_events,
     applications,
     artifacts,

@@ -1,6 +1,6 @@
 //! What a resolver knows about its request: who is asking, and the shared services.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use async_graphql::Context;
 use uuid::Uuid;
@@ -63,6 +63,8 @@ pub struct Viewer {
 pub struct RequestAuth {
     refused: Option<TokenError>,
     viewer: RwLock<Option<Arc<Viewer>>>,
+    /// Loaders for a client without a token, made when a public field first asks.
+    anonymous: OnceLock<Arc<Viewer>>,
     pool: DbPool,
     spawner: BatchSpawner,
 }
@@ -77,6 +79,7 @@ impl RequestAuth {
         Self {
             refused,
             viewer: RwLock::new(viewer),
+            anonymous: OnceLock::new(),
             pool: pool.clone(),
             spawner,
         }
@@ -131,4 +134,24 @@ pub fn viewer(ctx: &Context<'_>) -> AppResult<Arc<Viewer>> {
         auth.and_then(RequestAuth::refusal)
             .unwrap_or("sign in first: send `Authorization: Bearer <accessToken>`"),
     ))
+}
+
+/// Who reads a public field (the job board, the shared catalogs): the viewer when signed in,
+/// else an anonymous reader ([`Principal::ANONYMOUS`]) whom the access policy shows only what
+/// is public. A token that was sent but refused is still `UNAUTHENTICATED`, so a client with an
+/// expired token learns to refresh it rather than silently seeing less.
+pub fn reader(ctx: &Context<'_>) -> AppResult<Arc<Viewer>> {
+    let Some(auth) = ctx.data_opt::<RequestAuth>() else {
+        return viewer(ctx);
+    };
+    if let Some(viewer) = auth.current() {
+        return Ok(viewer);
+    }
+    if let Some(refusal) = auth.refusal() {
+        return Err(AppError::Unauthenticated(refusal));
+    }
+    Ok(auth
+        .anonymous
+        .get_or_init(|| Viewer::new(&auth.pool, Principal::ANONYMOUS.user_id, &auth.spawner))
+        .clone())
 }

@@ -112,6 +112,17 @@ const RULES: &[Rule] = &[
         field: "employmentType",
         message: "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
     },
+    Rule {
+        constraint: "organization_members_last_admin",
+        field: "memberId",
+        message: "an organisation keeps at least one admin: make another member admin first",
+    },
+];
+
+/// A uniqueness the database holds, told to the client as a conflict in its own words.
+const TAKEN: &[(&str, &str)] = &[
+    ("organizations_slug_key", "an organisation with that slug exists"),
+    ("catalog_roles_name_idx", "a catalog role with that name exists"),
 ];
 
 impl From<diesel::result::Error> for AppError {
@@ -135,6 +146,13 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::NotFound("referenced object")
             }
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(
+                TAKEN
+                    .iter()
+                    .find(|(constraint, _)| Some(*constraint) == info.constraint_name())
+                    .map_or("an object with these values exists", |(_, message)| message)
+                    .to_owned(),
+            ),
             _ => Self::internal(error),
         }
     }

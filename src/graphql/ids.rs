@@ -27,6 +27,11 @@ pub enum NodeType {
     JobPosting,
     Application,
     Artifact,
+    Organization,
+    OrganizationMember,
+    OrganizationInvitation,
+    CatalogRole,
+    Requisition,
 }
 
 impl NodeType {
@@ -47,6 +52,11 @@ impl NodeType {
         Self::JobPosting,
         Self::Application,
         Self::Artifact,
+        Self::Organization,
+        Self::OrganizationMember,
+        Self::OrganizationInvitation,
+        Self::CatalogRole,
+        Self::Requisition,
     ];
 
     /// The GraphQL type name.
@@ -68,6 +78,11 @@ impl NodeType {
             Self::JobPosting => "JobPosting",
             Self::Application => "Application",
             Self::Artifact => "Artifact",
+            Self::Organization => "Organization",
+            Self::OrganizationMember => "OrganizationMember",
+            Self::OrganizationInvitation => "OrganizationInvitation",
+            Self::CatalogRole => "CatalogRole",
+            Self::Requisition => "Requisition",
         }
     }
 

@@ -638,32 +638,6 @@ pub struct RemoveMatchInput {
     pub experience_id: ID,
 }
 
-fn salary(field_name: &'static str) -> impl Fn(i32) -> AppResult<i32> {
-    move |value| validate::int_in(field_name, value, 0..=100_000_000)
-}
-
-fn currency(value: String) -> AppResult<String> {
-    let code = value.trim().to_ascii_uppercase();
-    if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(code)
-    } else {
-        Err(AppError::bad_input(
-            "salaryCurrency",
-            format!("`{value}` is not an ISO 4217 currency code"),
-        ))
-    }
-}
-
-fn salary_range(min: Option<i32>, max: Option<i32>) -> AppResult<()> {
-    match (min, max) {
-        (Some(min), Some(max)) if max < min => Err(AppError::bad_input(
-            "salaryMax",
-            format!("salaryMax ({max}) is below salaryMin ({min})"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// Extracts the posting's skills from its current text and stores them: the shared catalog's
 /// and the principal's private skills, never another user's.
 async fn extract_skills(
@@ -719,9 +693,12 @@ impl JobsMutation {
             remote_ok: input.remote_ok,
             employment_type: input.employment_type,
             seniority: input.seniority.map(text("seniority", 50)).transpose()?,
-            salary_min: input.salary_min.map(salary("salaryMin")).transpose()?,
-            salary_max: input.salary_max.map(salary("salaryMax")).transpose()?,
-            salary_currency: input.salary_currency.map(currency).transpose()?,
+            salary_min: input.salary_min.map(validate::salary("salaryMin")).transpose()?,
+            salary_max: input.salary_max.map(validate::salary("salaryMax")).transpose()?,
+            salary_currency: input
+                .salary_currency
+                .map(validate::currency("salaryCurrency"))
+                .transpose()?,
             description: validate::text_of("description", &input.description, 50_000)?,
             responsibilities: input
                 .responsibilities
@@ -730,7 +707,7 @@ impl JobsMutation {
             requirements: input.requirements.map(text("requirements", 20_000)).transpose()?,
             nice_to_haves: input.nice_to_haves.map(text("niceToHaves", 20_000)).transpose()?,
         };
-        salary_range(new.salary_min, new.salary_max)?;
+        validate::ordered("salaryMin", "salaryMax", new.salary_min, new.salary_max)?;
         let who = viewer(ctx)?.principal();
         let mut conn = services(ctx).pool.get().await?;
         let job_posting = conn
@@ -762,9 +739,9 @@ impl JobsMutation {
             remote_ok: input.remote_ok,
             employment_type: field(input.employment_type, Ok)?,
             seniority: field(input.seniority, text("seniority", 50))?,
-            salary_min: field(input.salary_min, salary("salaryMin"))?,
-            salary_max: field(input.salary_max, salary("salaryMax"))?,
-            salary_currency: field(input.salary_currency, currency)?,
+            salary_min: field(input.salary_min, validate::salary("salaryMin"))?,
+            salary_max: field(input.salary_max, validate::salary("salaryMax"))?,
+            salary_currency: field(input.salary_currency, validate::currency("salaryCurrency"))?,
             description: input.description.map(text("description", 50_000)).transpose()?,
             responsibilities: field(input.responsibilities, text("responsibilities", 20_000))?,
             requirements: field(input.requirements, text("requirements", 20_000))?,
@@ -775,7 +752,9 @@ impl JobsMutation {
         let job_posting = conn
             .transaction::<_, AppError, _>(async |conn| {
                 let current = owned_posting(conn, who, &input.id).await?;
-                salary_range(
+                validate::ordered(
+                    "salaryMin",
+                    "salaryMax",
                     changes.salary_min.unwrap_or(current.salary_min),
                     changes.salary_max.unwrap_or(current.salary_max),
                 )?;

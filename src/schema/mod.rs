@@ -23,13 +23,14 @@ use crate::career::mutations::CareerMutation;
 use crate::graphql::context::Services;
 use crate::graphql::errors;
 use crate::graphql::limits::{self, DocumentLimits, Refusal};
+use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
 use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use node::NodeQuery;
 
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, AccountsQuery, SkillsQuery);
+pub struct Query(NodeQuery, AccountsQuery, SkillsQuery, HiringQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -39,6 +40,7 @@ pub struct Mutation(
     SkillsMutation,
     JobsMutation,
     ApplicationsMutation,
+    HiringMutation,
 );
 
 #[derive(MergedSubscription, Default)]

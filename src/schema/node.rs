@@ -13,6 +13,10 @@ use crate::career::store::{
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
+use crate::hiring::graphql::{
+    CatalogRole, Organization, OrganizationInvitation, OrganizationMember, Requisition, catalog_role_by_id,
+    invitation_by_id, member_by_id, organization_by_id, requisition_by_id,
+};
 use crate::jobs::graphql::JobPosting;
 use crate::jobs::store::JobPostingById;
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_by_id};
@@ -41,6 +45,11 @@ pub enum Node {
     Application(Application),
     CvArtifact(CvArtifact),
     CoverLetterArtifact(CoverLetterArtifact),
+    Organization(Organization),
+    OrganizationMember(OrganizationMember),
+    OrganizationInvitation(OrganizationInvitation),
+    CatalogRole(CatalogRole),
+    Requisition(Requisition),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -82,6 +91,13 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             Artifact::Cv(cv) => Node::CvArtifact(cv),
             Artifact::CoverLetter(letter) => Node::CoverLetterArtifact(letter),
         }),
+        NodeType::Organization => organization_by_id(ctx, uuid).await?.map(Node::Organization),
+        NodeType::OrganizationMember => member_by_id(ctx, uuid).await?.map(Node::OrganizationMember),
+        NodeType::OrganizationInvitation => invitation_by_id(ctx, uuid)
+            .await?
+            .map(Node::OrganizationInvitation),
+        NodeType::CatalogRole => catalog_role_by_id(ctx, uuid).await?.map(Node::CatalogRole),
+        NodeType::Requisition => requisition_by_id(ctx, uuid).await?.map(Node::Requisition),
     })
 }
 

@@ -19,7 +19,7 @@ use crate::access;
 use crate::access::Principal;
 use crate::db::schema::{candidate_skills, experience_skills, experiences};
 use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
-use crate::graphql::context::{services, viewer};
+use crate::graphql::context::{reader, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::loaders::Relation;
@@ -83,9 +83,10 @@ impl Relation for SkillById {
     }
 }
 
-/// A catalog skill the viewer may see, by id, through the request's loader.
+/// A catalog skill the reader may see, by id, through the request's loader (shared skills are
+/// public: the job board shows them without a token).
 pub async fn load_skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
-    viewer(ctx)?
+    reader(ctx)?
         .loaders
         .one::<SkillById>(id)
         .await?

@@ -7,6 +7,7 @@ mod applications;
 mod career;
 mod descriptions;
 mod events;
+mod hiring;
 mod hostile;
 mod http;
 mod integrity;

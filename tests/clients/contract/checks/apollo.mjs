@@ -3,12 +3,11 @@
 // each operation's response, mocked from the schema, is written and read back whole, every
 // object with an `id` is normalised, and the cache says nothing ("Missing field …", "Cache data
 // may be lost …"). Then all queries go through one shared cache, as one page after another.
-import { isDeepStrictEqual } from "node:util";
+import { format, isDeepStrictEqual } from "node:util";
 import {
   getNamedType,
   getNullableType,
   isAbstractType,
-  isCompositeType,
   isEnumType,
   isInputObjectType,
   isListType,
@@ -16,12 +15,16 @@ import {
   isObjectType,
   isScalarType,
   Kind,
+  print,
   typeFromAST,
   valueFromAST,
 } from "graphql";
+import "./development.mjs";
 import { InMemoryCache } from "@apollo/client";
 import { loadDevMessages, loadErrorMessages } from "@apollo/client/dev";
+import { __DEV__ } from "@apollo/client/utilities/environment";
 
+if (!__DEV__) throw new Error("Apollo Client is not in development mode: it would not warn");
 loadDevMessages();
 loadErrorMessages();
 
@@ -155,7 +158,7 @@ function said(run) {
   const saved = {};
   for (const level of ["warn", "error", "log", "info", "debug"]) {
     saved[level] = console[level];
-    console[level] = (...args) => messages.push(`${level}: ${args.map(String).join(" ")}`);
+    console[level] = (...args) => messages.push(`${level}: ${format(...args)}`);
   }
   try {
     run();
@@ -174,29 +177,61 @@ function identified(data, found = []) {
   return found;
 }
 
-export function apolloProblems(schema, operations) {
-  const problems = [];
-  const config = { possibleTypes: possibleTypes(schema) };
+/** The cache's view of an operation: its document as the client sends it (with __typename). */
+function asSent(schema, op) {
+  const query = new InMemoryCache().transformDocument(op.document);
+  // Reading needs a query: a mutation's or subscription's selections read from its root.
+  const [operation, ...rest] = query.definitions;
+  const read = { ...query, definitions: [{ ...operation, operation: "query" }, ...rest] };
+  return { ...op, query, read, dataId: ROOT_ID[op.operation] };
+}
+
+/** Every operation with a response mocked from the schema. */
+export function mocked(schema, operations) {
   const roots = {
     query: schema.getQueryType(),
     mutation: schema.getMutationType(),
     subscription: schema.getSubscriptionType(),
   };
-  const prepared = operations.map((op) => {
-    const cache = new InMemoryCache(config);
-    const query = cache.transformDocument(op.document); // adds __typename, as the client does
-    // Reading needs a query: a mutation's or subscription's selections read from its root.
-    const [operation, ...rest] = query.definitions;
-    const read = { ...query, definitions: [{ ...operation, operation: "query" }, ...rest] };
-    return {
-      ...op,
-      query,
-      read,
-      variables: mockVariables(schema, op.document.definitions[0]),
-      data: mockResponse(schema, query, roots[op.operation]),
-      dataId: ROOT_ID[op.operation],
-    };
+  return operations.map((op) => {
+    const sent = asSent(schema, op);
+    const variables = mockVariables(schema, op.document.definitions[0]);
+    return { ...sent, variables, data: mockResponse(schema, sent.query, roots[op.operation]) };
   });
+}
+
+/** The operations as the server answered them: `responses` is [{ name, variables, data }]. */
+export function answered(schema, operations, responses) {
+  return responses.map(({ name, variables, data }) => {
+    const op = operations.find((o) => o.name === name);
+    if (!op) throw new Error(`no operation ${name} in operations/app`);
+    return { ...asSent(schema, op), variables, data };
+  });
+}
+
+/** The operations as printed for a server (with __typename, as Apollo sends them), their
+ * variables (mocked; those needing ids listed in `idVariables`). */
+export function printable(schema, operations) {
+  return mocked(schema, operations).map((op) => ({
+    name: op.name,
+    operation: op.operation,
+    query: print(op.query),
+    variables: Object.fromEntries(Object.entries(op.variables).filter(([k]) => !idVariables(schema, op).includes(k))),
+    idVariables: idVariables(schema, op),
+  }));
+}
+
+function idVariables(schema, op) {
+  return (op.document.definitions[0].variableDefinitions ?? [])
+    .filter((d) => isNonNullType(typeFromAST(schema, d.type)) && getNamedType(typeFromAST(schema, d.type)).name === "ID")
+    .map((d) => d.variable.name.value);
+}
+
+/** What goes wrong when `entries` (from `mocked` or `answered`) go through the cache. */
+export function apolloProblems(schema, entries) {
+  const problems = [];
+  const config = { possibleTypes: possibleTypes(schema) };
+  const prepared = entries;
   let normalised = 0;
   for (const op of prepared) {
     const cache = new InMemoryCache(config);
@@ -216,16 +251,25 @@ export function apolloProblems(schema, operations) {
   }
 
   // One cache for every query, written one after another.
+  const notes = new Set();
   const shared = new InMemoryCache(config);
   const queries = prepared.filter((op) => op.operation === "query");
   const messages = said(() => {
     for (const op of queries) shared.write({ query: op.query, result: op.data, variables: op.variables, dataId: op.dataId });
   });
-  for (const m of messages) problems.push(`shared cache: ${m}`);
+  // "Cache data may be lost when replacing the F field of a T object": known (noted) when what
+  // T.F holds has no id in the schema; a failure when it has one (then it should be normalised).
+  for (const m of messages) {
+    const [, field, parent] = m.match(/replacing the (\w+) field of a (\w+) object/) ?? [];
+    const held = field && schema.getType(parent)?.getFields()[field];
+    const heldType = held && getNamedType(held.type);
+    if (heldType && isObjectType(heldType) && !heldType.getFields().id)
+      notes.add(`${heldType.name} (no id) in ${parent}.${field}: Apollo warns that a later query replaced it`);
+    else problems.push(`shared cache: ${m}`);
+  }
   // What a later query replaced: fields of objects without an id (embedded in their parent,
   // so a list of them is replaced whole) are the schema's known limit and are noted; lost
   // fields of a normalised object would be the cache's failure.
-  const notes = new Set();
   const lost = (op, missing, data, path) => {
     for (const [key, inner] of Object.entries(missing)) {
       if (typeof inner !== "object") {

@@ -5,6 +5,7 @@
 import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
 import { useFragment as readFragment, type FragmentType } from "../__generated__/codegen";
 import {
+  ApplicationStatusEvent_EventFragmentDoc,
   ApplicationStatusSubscriptionDocument,
   ApplicationsQueryDocument,
   Applications_ApplicationFragmentDoc,
@@ -22,6 +23,7 @@ import {
   JobPostings_PostingFragmentDoc,
   NodeRefetchManyQueryDocument,
   NodeRefetchQueryDocument,
+  Pagination_PageInfoFragmentDoc,
   SignInMutationDocument,
   SkillCatalogQueryDocument,
   TransitionApplicationMutationDocument,
@@ -56,7 +58,7 @@ export function profileCard(profile: FragmentType<typeof ViewerProfile_ProfileFr
 export async function viewer(): Promise<string> {
   const { data } = await client.query({ query: ViewerProfileQueryDocument });
   if (!data) return "";
-  const education = data.viewer.education.edges.map((e) => `${e.node.institutionName} ${e.node.gpa ?? ""}`);
+  const education = data.viewer.education.nodes.map((e) => `${e.institutionName} ${e.isCurrent ? "now" : (e.endDate ?? "")} ${e.gpa ?? ""}`);
   const strengths: number = data.viewer.strengths.totalCount;
   return `${data.viewer.id} ${data.viewer.email} ${profileCard(data.viewer.profile)} ${education.join()} ${strengths}`;
 }
@@ -73,7 +75,7 @@ export async function careerTree(): Promise<string[]> {
   const review = data?.viewer.profile.technicalReview;
   if (!review) return [];
   const lines: string[] = [];
-  const after: string | null = review.experiences.pageInfo.endCursor;
+  const after: string | null = readFragment(Pagination_PageInfoFragmentDoc, review.experiences.pageInfo).endCursor;
   for (const edge of review.experiences.edges) {
     const e = readFragment(CareerTree_ExperienceFragmentDoc, edge.node);
     const kind: EmploymentType = e.employmentType;
@@ -109,7 +111,9 @@ export async function pipeline(status: ApplicationStatus | null): Promise<string
   const { data } = await client.query({ query: ApplicationsQueryDocument, variables: { status } });
   return (data?.viewer.applications.edges ?? []).map(({ node }) => {
     const a = readFragment(Applications_ApplicationFragmentDoc, node);
-    const history = a.history.map((h) => `${h.fromStatus ?? "∅"}→${h.toStatus}@${h.cursor}`).join(" ");
+    const history = readFragment(ApplicationStatusEvent_EventFragmentDoc, a.history)
+      .map((h) => `${h.fromStatus ?? "∅"}→${h.toStatus}@${h.cursor}`)
+      .join(" ");
     const cv = a.latestCv ? `${a.latestCv.pdfUrl} v${a.latestCv.version} ${a.latestCv.missingGlyphs.length}` : "no CV";
     const next: ApplicationStatus[] = a.allowedTransitions;
     const kinds = a.artifacts.map((x) => `${x.kind}${x.version}`).join();
@@ -150,7 +154,7 @@ export async function skillPicker(search: string): Promise<string[]> {
   const { data } = await client.query({ query: SkillCatalogQueryDocument, variables: { search, category: "LANGUAGE" } });
   if (!data) return [];
   const mine = new Set(data.viewer.skills.edges.map((e) => e.node.skill.id));
-  return data.skills.edges.map((e) => `${e.node.name}${mine.has(e.node.id) ? " ✓" : ""} ${e.node.aliases.join()}`);
+  return data.skills.nodes.map((s) => `${s.name}${mine.has(s.id) ? " ✓" : ""} ${s.aliases.join()}`);
 }
 
 export async function edits(experienceId: string, jobPostingId: string): Promise<void> {
@@ -187,7 +191,8 @@ export async function edits(experienceId: string, jobPostingId: string): Promise
     mutation: TransitionApplicationMutationDocument,
     variables: { input: { id: applicationId, to: "SUBMITTED", note: "sent" } },
   });
-  const to: ApplicationStatus | undefined = moved.data?.transitionApplication.event.toStatus;
+  const event = moved.data ? readFragment(ApplicationStatusEvent_EventFragmentDoc, moved.data.transitionApplication.event) : null;
+  const to: ApplicationStatus | undefined = event?.toStatus;
   const artifact = await client.mutate({
     mutation: CreateArtifactMutationDocument,
     variables: { input: { applicationId, kind: "CV", content: `# Ada (${to ?? "?"})` } },
@@ -203,7 +208,9 @@ export function live(applicationId: string | null, after: string | null): () => 
   const statuses = client
     .subscribe({ query: ApplicationStatusSubscriptionDocument, variables: { applicationId, after } })
     .subscribe(({ data }) => {
-      if (data) console.log(data.applicationStatusChanged.toStatus, data.applicationStatusChanged.cursor);
+      if (!data) return;
+      const event = readFragment(ApplicationStatusEvent_EventFragmentDoc, data.applicationStatusChanged);
+      console.log(event.applicationId, event.toStatus, event.cursor, event.note ?? "");
     });
   const artifacts = client
     .subscribe({ query: ArtifactCreatedSubscriptionDocument, variables: { applicationId } })

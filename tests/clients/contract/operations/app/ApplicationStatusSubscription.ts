@@ -4,12 +4,7 @@ import { graphql } from "relay-runtime";
 export const ApplicationStatusSubscription = graphql`
   subscription ApplicationStatusSubscription($applicationId: ID, $after: String) {
     applicationStatusChanged(applicationId: $applicationId, after: $after) {
-      cursor
-      applicationId
-      fromStatus
-      toStatus
-      note
-      createdAt
+      ...ApplicationStatusEvent_event
     }
   }
 `;

@@ -17,11 +17,7 @@ export const Applications_application = graphql`
       companyName
     }
     history {
-      cursor
-      fromStatus
-      toStatus
-      note
-      createdAt
+      ...ApplicationStatusEvent_event
     }
     latestCv {
       id
@@ -55,8 +51,7 @@ export const ApplicationsQuery = graphql`
       applications(first: $first, after: $after, filter: { status: $status }, orderBy: LAST_CHANGED) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...Pagination_pageInfo
         }
         edges {
           cursor

@@ -120,17 +120,16 @@ export const CareerTreeQuery = graphql`
             filter: { current: $current }
             orderBy: START_DATE_DESC
           ) {
-            totalCount
-            pageInfo {
-              hasNextPage
-              endCursor
-            }
             edges {
               cursor
               node {
                 ...CareerTree_experience
               }
             }
+            pageInfo {
+              ...Pagination_pageInfo
+            }
+            totalCount
           }
           skillMatrix {
             monthsUsed

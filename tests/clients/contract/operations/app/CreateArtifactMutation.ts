@@ -1,3 +1,4 @@
+// A new CV or cover-letter version, and the application's latest of that kind after it.
 import { graphql } from "relay-runtime";
 
 export const CreateArtifactMutation = graphql`

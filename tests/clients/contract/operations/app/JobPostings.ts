@@ -88,15 +88,14 @@ export const JobPostingsQuery = graphql`
       id
       jobPostings(first: $first, after: $after, filter: $filter, orderBy: NEWEST_FIRST) {
         totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
         edges {
           cursor
           node {
             ...JobPostings_posting
           }
+        }
+        pageInfo {
+          ...Pagination_pageInfo
         }
       }
     }

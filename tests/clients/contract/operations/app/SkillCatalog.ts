@@ -6,19 +6,15 @@ export const SkillCatalogQuery = graphql`
     skills(first: 20, search: $search, category: $category) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...Pagination_pageInfo
       }
-      edges {
-        cursor
-        node {
-          id
-          name
-          category
-          aliases
-          isPrivate
-          userAdded
-        }
+      nodes {
+        id
+        name
+        category
+        aliases
+        isPrivate
+        userAdded
       }
     }
     viewer {

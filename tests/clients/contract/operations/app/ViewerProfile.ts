@@ -52,18 +52,19 @@ export const ViewerProfileQuery = graphql`
         }
       }
       education(first: 10) {
-        edges {
-          cursor
-          node {
-            id
-            institutionName
-            degree
-            fieldOfStudy
-            startDate
-            endDate
-            isCurrent
-            gpa
-          }
+        totalCount
+        nodes {
+          id
+          institutionName
+          location
+          degree
+          minor
+          fieldOfStudy
+          isCurrent
+          startDate
+          endDate
+          gpa
+          details
         }
       }
     }

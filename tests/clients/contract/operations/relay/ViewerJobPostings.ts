@@ -3,12 +3,12 @@ import { graphql } from "relay-runtime";
 
 export const ViewerJobPostings_viewer = graphql`
   fragment ViewerJobPostings_viewer on User
-  @refetchable(queryName: "ViewerJobPostingsPaginationQuery")
   @argumentDefinitions(
+    filter: { type: "JobPostingFilter" }
     count: { type: "Int", defaultValue: 20 }
     cursor: { type: "String" }
-    filter: { type: "JobPostingFilter" }
-  ) {
+  )
+  @refetchable(queryName: "ViewerJobPostingsPaginationQuery") {
     jobPostings(first: $count, after: $cursor, filter: $filter)
       @connection(key: "ViewerJobPostings_jobPostings", filters: ["filter"]) {
       edges {

@@ -119,7 +119,8 @@ async fn stock_clients_accept_the_schema_and_the_spa_operations() {
     }
 }
 
-/// `schema.graphql` with `edit` applied inside `type <type_name>`, in a file of its own.
+/// `schema.graphql` with the first `from` inside `type <type_name>` replaced by `to`, in a file
+/// of its own.
 fn edited_schema(type_name: &str, from: &str, to: &str) -> PathBuf {
     let schema = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql"))
         .expect("schema.graphql");

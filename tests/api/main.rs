@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod applications;
 mod career;
+mod contract;
 mod descriptions;
 mod events;
 mod hiring;

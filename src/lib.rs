@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod hiring;
 pub mod http_server;
 pub mod jobs;
+pub mod pipeline;
 pub mod profile;
 pub mod schema;
 pub mod seed;

@@ -13,7 +13,10 @@
 //! - a hiring row (every table with an `organization_id`) is read and changed by members of
 //!   its organisation according to their role (`ADMIN`, `RECRUITER`, `INTERVIEWER`), table by
 //!   table below; a requisition on the public job board is readable by anyone, signed in or
-//!   not ([`Principal::ANONYMOUS`]).
+//!   not ([`Principal::ANONYMOUS`]);
+//! - a person's career record is also readable by the organisations they applied to (their
+//!   admins and recruiters, and the hiring manager of the requisition) until they revoke the
+//!   consent (`record_readers`, a view over `record_shares`).
 //!
 //! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
 //! expression for statements built with the query builder, and SQL text over an alias for the
@@ -95,6 +98,52 @@ owned_by_user!(
     application_status_events,
     applications,
     artifacts,
+    job_experience_matches,
+    job_posting_skills,
+    job_postings,
+    refresh_tokens,
+);
+
+/// The tables of a person's career record: the owner reads and changes them; a reader the
+/// owner shares the record with (`record_readers`: the organisations they applied to) reads
+/// them too, until the owner revokes the consent.
+macro_rules! record_of_user {
+    ($($table:ident),+ $(,)?) => {$(
+        impl Guarded for schema::$table::table {
+            const NAME: &'static str = stringify!($table);
+            type Readable = diesel::dsl::Or<diesel::dsl::Eq<schema::$table::user_id, Uuid>, Rule>;
+            type Writable = diesel::dsl::Eq<schema::$table::user_id, Uuid>;
+
+            fn readable(who: Principal) -> Self::Readable {
+                schema::$table::user_id.eq(who.user_id).or(
+                    diesel::dsl::sql::<Bool>(concat!(
+                        stringify!($table),
+                        ".user_id in (select owner_id from record_readers where reader_id = "
+                    ))
+                    .bind::<SqlUuid, _>(who.user_id)
+                    .sql(")"),
+                )
+            }
+
+            fn writable(who: Principal) -> Self::Writable {
+                schema::$table::user_id.eq(who.user_id)
+            }
+
+            fn readable_sql(alias: &str, param: usize) -> String {
+                format!(
+                    "({alias}.user_id = ${param} or {alias}.user_id in \
+                     (select owner_id from record_readers where reader_id = ${param}))"
+                )
+            }
+
+            fn writable_sql(alias: &str, param: usize) -> String {
+                format!("{alias}.user_id = ${param}")
+            }
+        }
+    )+};
+}
+
+record_of_user!(
     bullet_versions,
     bullets,
     candidate_profiles,
@@ -103,13 +152,9 @@ owned_by_user!(
     engagements,
     experience_skills,
     experiences,
-    job_experience_matches,
-    job_posting_skills,
-    job_postings,
     mbti_profiles,
     project_skills,
     projects,
-    refresh_tokens,
     star_stories,
     strengths,
 );
@@ -256,7 +301,8 @@ macro_rules! hiring_rules {
 hiring_rules! {
     organizations {
         read: |o| format!(
-            "({member} or exists (select 1 from requisitions r where r.organization_id = {o}.id and {board}))",
+            "({member} or exists (select 1 from requisitions r where r.organization_id = {o}.id and {board}) \
+             or exists (select 1 from record_shares s where s.organization_id = {o}.id and s.user_id = {ME}))",
             member = member(&format!("{o}.id"), ANY_ROLE),
             board = on_job_board("r"),
         ),
@@ -288,6 +334,46 @@ hiring_rules! {
             rule = requisition_readable("rq"),
         ),
         write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+}
+
+/// Who reads a candidacy: the organisation's admins and recruiters, and the hiring manager of
+/// its requisition while a member.
+fn candidacy_readable(c: &str) -> String {
+    format!(
+        "({team} or exists (select 1 from requisitions rq where rq.id = {c}.requisition_id \
+         and rq.hiring_manager_id = {ME} and {member}))",
+        team = member(&format!("{c}.organization_id"), HIRING_TEAM),
+        member = member("rq.organization_id", ANY_ROLE),
+    )
+}
+
+hiring_rules! {
+    candidates {
+        read: |t| format!(
+            "({team} or exists (select 1 from candidacies cy where cy.candidate_id = {t}.id and {candidacy}))",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+            candidacy = candidacy_readable("cy"),
+        ),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    candidacies {
+        read: |t| candidacy_readable(t),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    candidacy_events {
+        read: |t| format!(
+            "exists (select 1 from candidacies cy where cy.id = {t}.candidacy_id and {rule})",
+            rule = candidacy_readable("cy"),
+        ),
+        write: |_t| "false",
+    }
+    record_shares {
+        read: |t| format!(
+            "({t}.user_id = {ME} or {team})",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+        ),
+        write: |t| format!("{t}.user_id = {ME}"),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
 use crate::hiring::graphql::{OrganizationMember, memberships_of};
 use crate::jobs::graphql::{JobPosting, JobPostingFilter, JobPostingOrder, job_postings_of};
+use crate::pipeline::graphql::{RecordShare, record_shares_of};
 use crate::profile::graphql::CandidateProfile;
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
 
@@ -225,6 +226,12 @@ impl User {
         after: Option<String>,
     ) -> AppResult<Conn<OrganizationMember>> {
         memberships_of(ctx, self.0.id, PageArgs::new(first, after, None, None)?).await
+    }
+
+    /// The organisations the user shares their career record with (by applying to their
+    /// requisitions), and those they revoked, most recent first.
+    async fn record_shares(&self, ctx: &Context<'_>) -> AppResult<Vec<RecordShare>> {
+        record_shares_of(ctx, self.0.id).await
     }
 
     /// Job postings the candidate saved, newest first by default.

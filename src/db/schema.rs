@@ -365,6 +365,78 @@ diesel::table! {
 }
 
 diesel::table! {
+    candidacies (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        candidate_id -> Uuid,
+        requisition_id -> Uuid,
+        stage -> Text,
+        cover_note -> Nullable<Text>,
+        submitted_record -> Nullable<Jsonb>,
+        application_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    candidacy_events (id) {
+        id -> Uuid,
+        seq -> Int8,
+        organization_id -> Uuid,
+        candidacy_id -> Uuid,
+        actor_member_id -> Nullable<Uuid>,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    candidates (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        full_name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        current_position -> Nullable<Text>,
+        location -> Nullable<Text>,
+        education -> Nullable<Text>,
+        linkedin_url -> Nullable<Text>,
+        github_url -> Nullable<Text>,
+        portfolio_url -> Nullable<Text>,
+        experience_level -> Nullable<Text>,
+        experience_years -> Nullable<Int4>,
+        skills -> Array<Nullable<Text>>,
+        availability_percentage -> Nullable<Int4>,
+        added_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    record_shares (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        organization_id -> Uuid,
+        granted_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+// A view (migrations/2026-12-02-000002_candidacies): whose career record each reader may
+// read through consent.
+diesel::table! {
+    record_readers (reader_id, owner_id) {
+        reader_id -> Uuid,
+        owner_id -> Uuid,
+    }
+}
+
+diesel::table! {
     catalog_role_skills (role_id, skill_id) {
         role_id -> Uuid,
         skill_id -> Uuid,
@@ -501,6 +573,11 @@ diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    candidacies,
+    candidacy_events,
+    candidates,
+    record_readers,
+    record_shares,
     catalog_role_skills,
     catalog_roles,
     organization_invitations,

@@ -32,6 +32,8 @@ pub enum NodeType {
     OrganizationInvitation,
     CatalogRole,
     Requisition,
+    Candidate,
+    Candidacy,
 }
 
 impl NodeType {
@@ -57,6 +59,8 @@ impl NodeType {
         Self::OrganizationInvitation,
         Self::CatalogRole,
         Self::Requisition,
+        Self::Candidate,
+        Self::Candidacy,
     ];
 
     /// The GraphQL type name.
@@ -83,6 +87,8 @@ impl NodeType {
             Self::OrganizationInvitation => "OrganizationInvitation",
             Self::CatalogRole => "CatalogRole",
             Self::Requisition => "Requisition",
+            Self::Candidate => "Candidate",
+            Self::Candidacy => "Candidacy",
         }
     }
 

@@ -1,7 +1,7 @@
 //! GraphQL for the hiring side: organisations, their members and invitations, the role
 //! catalog, requisitions and the public job board.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -157,7 +157,7 @@ impl Organization {
             .loaders
             .page::<RequisitionsOfOrganization>(key)
             .await?;
-        Ok(page.into_connection(|row| row.id, Requisition))
+        Ok(page.into_connection(|row| row.id, Requisition::from))
     }
 }
 
@@ -365,12 +365,42 @@ impl CatalogRole {
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct Requisition(pub RequisitionRow);
-
 /// An open role an organisation hires for (Assist-Ten JobRequisition).
-#[Object]
+#[derive(MergedObject, Clone)]
+pub struct Requisition(pub RequisitionDetails, pub RequisitionPipeline);
+
 impl Requisition {
+    /// Opaque global id, as the `Node` interface reads it.
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(NodeType::Requisition.id(self.0.0.id))
+    }
+
+    pub fn row(&self) -> &RequisitionRow {
+        &self.0.0
+    }
+}
+
+impl From<RequisitionRow> for Requisition {
+    fn from(row: RequisitionRow) -> Self {
+        let requisition_id = row.id;
+        Self(RequisitionDetails(row), RequisitionPipeline { requisition_id })
+    }
+}
+
+/// The part of `Requisition` that shows its candidacies and their numbers. Their types
+/// belong to the pipeline area, which sits above this one, so that area implements the part
+/// (see "A field from a higher area" in ARCHITECTURE.md).
+#[derive(Clone, Copy, Debug)]
+pub struct RequisitionPipeline {
+    pub requisition_id: Uuid,
+}
+
+/// A requisition's own fields.
+#[derive(Clone, Debug)]
+pub struct RequisitionDetails(pub RequisitionRow);
+
+#[Object]
+impl RequisitionDetails {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Requisition.id(self.0.id)
@@ -544,7 +574,7 @@ pub async fn requisition_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<
         .loaders
         .one::<RequisitionById>(id)
         .await?
-        .map(Requisition))
+        .map(Requisition::from))
 }
 
 /// `User.organizations`: the viewer's memberships.
@@ -686,7 +716,7 @@ impl HiringQuery {
             ),
         };
         let page = reader(ctx)?.loaders.page::<JobBoard>(key).await?;
-        Ok(page.into_connection(|row| row.id, Requisition))
+        Ok(page.into_connection(|row| row.id, Requisition::from))
     }
 
     /// The organisation with this slug: its public profile for anyone once it has a job on
@@ -1309,16 +1339,13 @@ impl HiringMutation {
         let mut conn = services(ctx).pool.get().await?;
         let created = conn
             .transaction::<_, AppError, _>(async |conn| {
-                if access::verdict::<organizations::table>(conn, who, organization_id).await?
-                    == Verdict::Hidden
-                {
-                    return Err(AppError::NotFound("Organization"));
-                }
-                if !is_hiring_team(conn, who, organization_id).await? {
-                    return Err(AppError::Forbidden(
-                        "only admins and recruiters create requisitions",
-                    ));
-                }
+                require_hiring_team(
+                    conn,
+                    who,
+                    organization_id,
+                    "only admins and recruiters create requisitions",
+                )
+                .await?;
                 if let Some(manager) = &input.hiring_manager_id {
                     values.hiring_manager_id = Some(member_user(conn, who, organization_id, manager).await?);
                 }
@@ -1326,7 +1353,7 @@ impl HiringMutation {
             })
             .await?;
         Ok(RequisitionPayload {
-            requisition: Requisition(created),
+            requisition: created.into(),
         })
     }
 
@@ -1414,7 +1441,7 @@ impl HiringMutation {
             })
             .await?;
         Ok(RequisitionPayload {
-            requisition: Requisition(updated),
+            requisition: updated.into(),
         })
     }
 
@@ -1457,7 +1484,7 @@ impl HiringMutation {
             })
             .await?;
         Ok(RequisitionPayload {
-            requisition: Requisition(updated),
+            requisition: updated.into(),
         })
     }
 
@@ -1487,7 +1514,7 @@ impl HiringMutation {
             })
             .await?;
         Ok(RequisitionPayload {
-            requisition: Requisition(updated),
+            requisition: updated.into(),
         })
     }
 
@@ -1555,7 +1582,7 @@ impl HiringMutation {
             })
             .await?;
         Ok(RequisitionPayload {
-            requisition: Requisition(requisition),
+            requisition: requisition.into(),
         })
     }
 
@@ -1588,7 +1615,7 @@ impl HiringMutation {
             })
             .await?;
         Ok(RequisitionPayload {
-            requisition: Requisition(requisition),
+            requisition: requisition.into(),
         })
     }
 
@@ -1670,14 +1697,23 @@ fn set<T>(slot: &mut Option<T>, change: Option<Option<T>>) {
     }
 }
 
-/// Whether the principal is an admin or a recruiter of the organisation.
-async fn is_hiring_team(
+/// `NOT_FOUND` unless the principal sees the organisation, `FORBIDDEN` unless they are one of
+/// its admins or recruiters: the check before creating something in it.
+pub async fn require_hiring_team(
     conn: &mut AsyncPgConnection,
     who: Principal,
     organization_id: Uuid,
-) -> AppResult<bool> {
+    refusal: &'static str,
+) -> AppResult<()> {
+    if access::verdict::<organizations::table>(conn, who, organization_id).await? == Verdict::Hidden {
+        return Err(AppError::NotFound("Organization"));
+    }
     let member = store::member_of(conn, who, organization_id, who.user_id).await?;
-    Ok(member.is_some_and(|m| matches!(m.role, MemberRole::Admin | MemberRole::Recruiter)))
+    if member.is_some_and(|m| matches!(m.role, MemberRole::Admin | MemberRole::Recruiter)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(refusal))
+    }
 }
 
 /// A skill of the shared catalog, by id or by name; a private skill or an unknown name is

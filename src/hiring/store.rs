@@ -649,3 +649,15 @@ pub async fn save_catalog_role(
     }
     Ok(saved)
 }
+
+/// Fills one more of the requisition's positions; false when all are filled.
+pub async fn fill_position(conn: &mut AsyncPgConnection, who: Principal, id: Uuid) -> QueryResult<bool> {
+    diesel::update(requisitions::table)
+        .filter(requisitions::id.eq(id))
+        .filter(requisitions::positions_filled.lt(requisitions::positions_available))
+        .filter(requisitions::table::writable(who))
+        .set(requisitions::positions_filled.eq(requisitions::positions_filled + 1))
+        .execute(conn)
+        .await
+        .map(|filled| filled > 0)
+}

@@ -365,10 +365,15 @@ impl SkillGap {
 
 /// The skill gap of a posting for its owner.
 pub async fn skill_gap(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<SkillGap> {
+    skill_gap_of(ctx, wanted(ctx, posting.id).await?, posting.user_id).await
+}
+
+/// How the record of `user_id` (as far as the viewer may read it) covers the `wanted` skills:
+/// a posting's for its owner, a requisition's for a candidate who shares their record.
+pub async fn skill_gap_of(ctx: &Context<'_>, wanted: Vec<Wanted>, user_id: Uuid) -> AppResult<SkillGap> {
     let me = viewer(ctx)?;
-    let wanted = wanted(ctx, posting.id).await?;
-    let usage = me.loaders.many::<store::UsageByUser>(posting.user_id).await?;
-    let evidence = me.loaders.many::<store::EvidenceByUser>(posting.user_id).await?;
+    let usage = me.loaders.many::<store::UsageByUser>(user_id).await?;
+    let evidence = me.loaders.many::<store::EvidenceByUser>(user_id).await?;
     let today = Utc::now().date_naive();
     let wanted_ids: HashSet<Uuid> = wanted.iter().map(|w| w.skill_id).collect();
     let mut strength: HashMap<Uuid, f64> = HashMap::new();
@@ -640,7 +645,7 @@ pub struct RemoveMatchInput {
 
 /// Extracts the posting's skills from its current text and stores them: the shared catalog's
 /// and the principal's private skills, never another user's.
-async fn extract_skills(
+pub async fn extract_skills(
     conn: &mut diesel_async::AsyncPgConnection,
     who: Principal,
     posting: &JobPostingRow,

@@ -25,12 +25,13 @@ use crate::graphql::errors;
 use crate::graphql::limits::{self, DocumentLimits, Refusal};
 use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
+use crate::pipeline::graphql::{PipelineMutation, PipelineQuery};
 use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use node::NodeQuery;
 
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, AccountsQuery, SkillsQuery, HiringQuery);
+pub struct Query(NodeQuery, AccountsQuery, SkillsQuery, HiringQuery, PipelineQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -41,6 +42,7 @@ pub struct Mutation(
     JobsMutation,
     ApplicationsMutation,
     HiringMutation,
+    PipelineMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -19,6 +19,7 @@ use crate::hiring::graphql::{
 };
 use crate::jobs::graphql::JobPosting;
 use crate::jobs::store::JobPostingById;
+use crate::pipeline::graphql::{Candidacy, Candidate, candidacy_by_id, candidate_by_id};
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_by_id};
 use crate::skills::graphql::{
     CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
@@ -50,6 +51,8 @@ pub enum Node {
     OrganizationInvitation(OrganizationInvitation),
     CatalogRole(CatalogRole),
     Requisition(Requisition),
+    Candidate(Candidate),
+    Candidacy(Candidacy),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -98,6 +101,8 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .map(Node::OrganizationInvitation),
         NodeType::CatalogRole => catalog_role_by_id(ctx, uuid).await?.map(Node::CatalogRole),
         NodeType::Requisition => requisition_by_id(ctx, uuid).await?.map(Node::Requisition),
+        NodeType::Candidate => candidate_by_id(ctx, uuid).await?.map(Node::Candidate),
+        NodeType::Candidacy => candidacy_by_id(ctx, uuid).await?.map(Node::Candidacy),
     })
 }
 

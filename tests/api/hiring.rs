@@ -38,7 +38,7 @@ pub async fn done(
     response["data"][name].clone()
 }
 
-fn id(value: &Value) -> String {
+pub fn id(value: &Value) -> String {
     value
         .as_str()
         .unwrap_or_else(|| panic!("not an id: {value}"))
@@ -131,7 +131,7 @@ pub async fn cast(app: &TestApp, tag: &str) -> Cast {
 }
 
 impl Cast {
-    fn member(&self, name: &str) -> String {
+    pub fn member(&self, name: &str) -> String {
         self.members
             .iter()
             .find(|(n, _)| n == name)
@@ -180,7 +180,7 @@ pub async fn create_requisition(app: &TestApp, cast: &Cast, title: &str) -> Stri
     id(&requisition["id"])
 }
 
-async fn open_and_publish(app: &TestApp, who: &Account, requisition: &str) {
+pub async fn open_and_publish(app: &TestApp, who: &Account, requisition: &str) {
     done(
         app,
         who,
@@ -203,7 +203,7 @@ async fn open_and_publish(app: &TestApp, who: &Account, requisition: &str) {
 
 const NODE: &str = "query($id: ID!) { node(id: $id) { id __typename } }";
 
-async fn node_code(app: &TestApp, who: Option<&Account>, id: &str) -> String {
+pub async fn node_code(app: &TestApp, who: Option<&Account>, id: &str) -> String {
     let response = app
         .gql(NODE, json!({ "id": id }), who.map(|a| a.access_token.as_str()))
         .await;

@@ -17,6 +17,7 @@ mod jobs;
 mod lifecycle;
 mod migrations;
 mod pdf;
+mod pipeline;
 mod profile;
 mod record;
 mod schema;

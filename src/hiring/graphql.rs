@@ -12,8 +12,9 @@ use uuid::Uuid;
 use super::enums::{MemberRole, RequisitionStatus, SkillLevel};
 use super::store::{
     self, CatalogRoleById, CatalogRoleRow, CatalogRoleValues, ContactOfMember, InvitationById, InvitationRow,
-    MemberById, MemberRow, NewInvitation, OrganizationById, OrganizationRow, RequisitionById, RequisitionRow,
-    RequisitionSkillRow, RequisitionValues, RoleInOrganization, SkillsOfCatalogRole, SkillsOfRequisition,
+    ManagerOfRequisition, MemberById, MemberRow, NewInvitation, OrganizationById, OrganizationRow,
+    RequisitionById, RequisitionRow, RequisitionSkillRow, RequisitionValues, RoleInOrganization,
+    SkillsOfCatalogRole, SkillsOfRequisition,
 };
 use crate::access::{self, Guarded, Principal, Verdict};
 use crate::career::enums::EmploymentType;
@@ -492,14 +493,14 @@ impl RequisitionDetails {
     /// The member who decides the hire; null for those who may not see the organisation's
     /// members.
     async fn hiring_manager(&self, ctx: &Context<'_>) -> AppResult<Option<OrganizationMember>> {
-        let Some(user_id) = self.0.hiring_manager_id else {
+        if self.0.hiring_manager_id.is_none() {
             return Ok(None);
-        };
-        let who = reader(ctx)?.principal();
-        let mut conn = services(ctx).pool.get().await?;
-        Ok(store::member_of(&mut conn, who, self.0.organization_id, user_id)
-            .await?
-            .map(OrganizationMember))
+        }
+        let manager = reader(ctx)?
+            .loaders
+            .one::<ManagerOfRequisition>(self.0.id)
+            .await?;
+        Ok(manager.map(|found| OrganizationMember(found.member)))
     }
     /// The catalog skills it requires, with the level of each, the most demanding first.
     async fn required_skills(&self, ctx: &Context<'_>) -> AppResult<Vec<RequiredSkill>> {

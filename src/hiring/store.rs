@@ -227,6 +227,44 @@ impl Relation for ContactOfMember {
     }
 }
 
+/// A requisition's hiring manager as a member, for principals who may see its members.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct RequisitionManager {
+    #[diesel(sql_type = SqlUuid)]
+    pub requisition_id: Uuid,
+    #[diesel(embed)]
+    pub member: MemberRow,
+}
+
+/// [`RequisitionManager`] by requisition id: one statement for a whole list of requisitions.
+pub struct ManagerOfRequisition;
+
+impl Relation for ManagerOfRequisition {
+    type Row = RequisitionManager;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        who: Principal,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<RequisitionManager>> {
+        diesel::sql_query(format!(
+            "select r.id as requisition_id, t.*
+             from requisitions r
+             join organization_members t on t.organization_id = r.organization_id and t.user_id = r.hiring_manager_id
+             where r.id = any($2) and {rule}",
+            rule = organization_members::table::readable_sql("t", 1),
+        ))
+        .bind::<SqlUuid, _>(who.user_id)
+        .bind::<diesel::sql_types::Array<SqlUuid>, _>(keys)
+        .load(conn)
+        .await
+    }
+
+    fn key(row: &RequisitionManager) -> Uuid {
+        row.requisition_id
+    }
+}
+
 /// The membership of `user_id` in each organisation, keyed by organisation: what the
 /// principal's own role is where it looks.
 pub struct RoleInOrganization;

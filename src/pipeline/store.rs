@@ -55,26 +55,6 @@ pub struct CandidateValues {
     pub availability_percentage: Option<i32>,
 }
 
-impl From<&CandidateRow> for CandidateValues {
-    fn from(row: &CandidateRow) -> Self {
-        Self {
-            full_name: row.full_name.clone(),
-            email: row.email.clone(),
-            phone: row.phone.clone(),
-            current_position: row.current_position.clone(),
-            location: row.location.clone(),
-            education: row.education.clone(),
-            linkedin_url: row.linkedin_url.clone(),
-            github_url: row.github_url.clone(),
-            portfolio_url: row.portfolio_url.clone(),
-            experience_level: row.experience_level.clone(),
-            experience_years: row.experience_years,
-            skills: crate::graphql::present(&row.skills),
-            availability_percentage: row.availability_percentage,
-        }
-    }
-}
-
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = candidacies)]
 pub struct CandidacyRow {
@@ -253,22 +233,6 @@ pub async fn link_candidate(
         .await
 }
 
-pub async fn update_candidate(
-    conn: &mut AsyncPgConnection,
-    who: Principal,
-    id: Uuid,
-    values: &CandidateValues,
-) -> QueryResult<Option<CandidateRow>> {
-    diesel::update(candidates::table)
-        .filter(candidates::id.eq(id))
-        .filter(candidates::table::writable(who))
-        .set(values)
-        .returning(CandidateRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
-}
-
 pub struct NewCandidacy<'a> {
     pub candidate: &'a CandidateRow,
     pub requisition_id: Uuid,
@@ -367,20 +331,6 @@ pub async fn move_candidacy(
         .await?;
     record_move(conn, candidacy, Some(candidacy.stage), to, actor_member_id, note).await?;
     Ok(moved)
-}
-
-/// The candidacy that mirrors into the application `application_id` (a user withdrawing).
-pub async fn lock_candidacy_of_application(
-    conn: &mut AsyncPgConnection,
-    application_id: Uuid,
-) -> QueryResult<Option<CandidacyRow>> {
-    candidacies::table
-        .filter(candidacies::application_id.eq(application_id))
-        .select(CandidacyRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
 }
 
 /// Shares the user's record with the organisation (again, if it was revoked).

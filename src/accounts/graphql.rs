@@ -61,6 +61,8 @@ pub async fn load_viewer(ctx: &Context<'_>) -> AppResult<User> {
 /// An account. Everything a person owns is reached from it.
 pub struct User(pub UserRow);
 
+/// An account: the signed-in person (`viewer`). Everything a person owns — profile, career
+/// record, skills, postings, applications, organisations — is reached from it.
 #[Object]
 impl User {
     /// Opaque global id.
@@ -319,6 +321,8 @@ pub struct CredentialsInput {
 /// A refresh token, as returned in an `AuthPayload`.
 #[derive(InputObject)]
 pub struct RefreshTokenInput {
+    /// The refresh token from the last `AuthPayload`; each is single use (a reused one revokes
+    /// every token of its sign-in).
     pub refresh_token: String,
 }
 

@@ -111,12 +111,15 @@ async fn posting_of(ctx: &Context<'_>, application: &ApplicationRow) -> AppResul
 /// An application for a job posting, moving through its pipeline.
 pub struct Application(pub ApplicationRow);
 
+/// An application for one of the candidate's job postings, moving through its status pipeline
+/// (`DRAFT` → … → `ACCEPTED`, or `REJECTED`/`WITHDRAWN`) with its history and generated documents.
 #[Object]
 impl Application {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Application.id(self.0.id)
     }
+    /// Where the application stands; `allowedTransitions` lists where it may move next.
     async fn status(&self) -> ApplicationStatus {
         self.0.status
     }
@@ -124,6 +127,7 @@ impl Application {
     async fn allowed_transitions(&self) -> &'static [ApplicationStatus] {
         self.0.status.allowed_moves()
     }
+    /// The job posting the application is for.
     async fn job_posting(&self, ctx: &Context<'_>) -> AppResult<JobPosting> {
         Ok(posting_of(ctx, &self.0).await?.into())
     }
@@ -136,6 +140,7 @@ impl Application {
     async fn personal_context(&self) -> Option<&str> {
         self.0.personal_context.as_deref()
     }
+    /// The candidate's own notes (up to 5,000 characters); null when none.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
@@ -143,6 +148,7 @@ impl Application {
     async fn applied_at(&self) -> Option<DateTime<Utc>> {
         self.0.applied_at
     }
+    /// When the application was started (as `DRAFT`).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -247,12 +253,15 @@ fn feed_ended(end: FeedEnd) -> async_graphql::Error {
     error
 }
 
+/// One move of an application's status: from where, to where, why and when. Events are
+/// immutable and ordered; `cursor` marks the position to resume a subscription from.
 #[Object]
 impl ApplicationStatusEvent {
     /// Give it as `after` to `applicationStatusChanged` to receive what came later.
     async fn cursor(&self) -> String {
         event_cursor(self.0.position())
     }
+    /// The global id of the application that moved.
     async fn application_id(&self) -> ID {
         NodeType::Application.id(self.0.application_id)
     }
@@ -260,12 +269,15 @@ impl ApplicationStatusEvent {
     async fn from_status(&self) -> Option<ApplicationStatus> {
         self.0.from_status
     }
+    /// The status it moved to.
     async fn to_status(&self) -> ApplicationStatus {
         self.0.to_status
     }
+    /// Why, as given to `transitionApplication` (up to 2,000 characters); null when none was given.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
+    /// When the move was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -278,12 +290,14 @@ macro_rules! artifact_type {
         #[derive(Clone, Debug)]
         pub struct $name(pub ArtifactRow);
 
+        $(#[$doc])*
         #[Object]
         impl $name {
             /// Opaque global id.
             pub async fn id(&self) -> ID {
                 NodeType::Artifact.id(self.0.id)
             }
+            /// Which kind of document this is.
             pub async fn kind(&self) -> ArtifactKind {
                 self.0.kind
             }
@@ -299,6 +313,7 @@ macro_rules! artifact_type {
             pub async fn word_count(&self) -> i32 {
                 self.0.word_count
             }
+            /// When this version was created.
             pub async fn created_at(&self) -> DateTime<Utc> {
                 self.0.created_at
             }
@@ -313,6 +328,7 @@ macro_rules! artifact_type {
             pub async fn missing_glyphs(&self) -> Vec<String> {
                 super::pdf::missing_glyphs(&self.0.content).into_iter().map(String::from).collect()
             }
+            /// The application the document belongs to.
             pub async fn application(&self, ctx: &Context<'_>) -> AppResult<Application> {
                 viewer(ctx)?
                     .loaders
@@ -345,7 +361,7 @@ pub fn pdf_path(artifact_id: Uuid) -> String {
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "Opaque global id."),
-    field(name = "kind", ty = "ArtifactKind"),
+    field(name = "kind", ty = "ArtifactKind", desc = "Which kind of document this is."),
     field(
         name = "version",
         ty = "i32",
@@ -357,7 +373,11 @@ pub fn pdf_path(artifact_id: Uuid) -> String {
         ty = "i32",
         desc = "Words in `content`, counted by the server."
     ),
-    field(name = "created_at", ty = "DateTime<Utc>"),
+    field(
+        name = "created_at",
+        ty = "DateTime<Utc>",
+        desc = "When this version was created."
+    ),
     field(name = "pdf_url", ty = "String", desc = "Where to download it as a PDF."),
     field(
         name = "missing_glyphs",
@@ -411,19 +431,25 @@ pub struct CreateApplicationInput {
 /// Changes to a application: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateApplicationInput {
+    /// The application to change.
     pub id: ID,
+    /// Why the candidate is interested, up to 5,000 characters; `null` clears it.
     pub personal_context: MaybeUndefined<String>,
+    /// The candidate's own notes, up to 5,000 characters; `null` clears them.
     pub notes: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the application as it now is.
 #[derive(SimpleObject)]
 pub struct ApplicationPayload {
+    /// The application after the change.
     pub application: Application,
 }
 
+/// Moves an application to another status of its pipeline.
 #[derive(InputObject)]
 pub struct TransitionApplicationInput {
+    /// The application to move.
     pub id: ID,
     /// One of the application's `allowedTransitions`.
     pub to: ApplicationStatus,
@@ -434,6 +460,7 @@ pub struct TransitionApplicationInput {
 /// What `transitionApplication` answers: the application in its new status, and the event it recorded.
 #[derive(SimpleObject)]
 pub struct TransitionApplicationPayload {
+    /// The application in its new status.
     pub application: Application,
     /// The history entry the move wrote.
     pub event: ApplicationStatusEvent,
@@ -442,7 +469,9 @@ pub struct TransitionApplicationPayload {
 /// The fields of a new artifact.
 #[derive(InputObject)]
 pub struct CreateArtifactInput {
+    /// The application the document is for (one of the viewer's).
     pub application_id: ID,
+    /// CV or cover letter; the version is the next of this kind for the application.
     pub kind: ArtifactKind,
     /// 1 to 100,000 characters.
     pub content: String,
@@ -451,6 +480,7 @@ pub struct CreateArtifactInput {
 /// What `createArtifact` answers: the new artifact version.
 #[derive(SimpleObject)]
 pub struct CreateArtifactPayload {
+    /// The new version.
     pub artifact: Artifact,
 }
 

@@ -521,11 +521,11 @@ impl Strength {
     }
 }
 
-/// The candidate's technical record: their experiences and what they show.
 pub struct TechnicalReview {
     pub user_id: Uuid,
 }
 
+/// The candidate's technical record: their experiences and what they show.
 #[Object]
 impl TechnicalReview {
     /// The candidate's experiences.

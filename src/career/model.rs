@@ -25,6 +25,7 @@ pub struct Experience {
     pub company_name: String,
     /// Role title.
     pub job_title: String,
+    /// The kind of work; only `INDEPENDENT_CONSULTING` experiences hold engagements.
     pub employment_type: EmploymentType,
     /// First day (or month) in the role.
     pub start_date: Date,
@@ -57,7 +58,9 @@ pub struct Engagement {
     pub experience_id: Uuid,
     /// Client name; null for internal work.
     pub client: Option<String>,
+    /// What the engagement was called; null when not named.
     pub project_name: Option<String>,
+    /// Advisory, product build or implementation; null when not given.
     pub project_type: Option<ProjectType>,
     /// How the dates are shown, e.g. "2023" or "Q1 2024".
     pub date_range_label: Option<String>,
@@ -84,17 +87,23 @@ pub struct Project {
     pub user_id: Uuid,
     #[graphql(skip)]
     pub experience_id: Option<Uuid>,
+    /// The project's name (1 to 200 characters).
     pub name: String,
     /// What was built or done.
     pub description: Option<String>,
     /// The candidate's role in it.
     pub role: Option<String>,
+    /// A free-form category such as "platform" or "data" (up to 100 characters); null when none.
     pub category: Option<String>,
     /// The quantified result.
     pub impact_metric: Option<String>,
+    /// Its repository on github.com; null when none.
     pub github_url: Option<String>,
+    /// Where it can be seen running (any http(s) URL); null when none.
     pub live_url: Option<String>,
+    /// When work on it began; null when unknown.
     pub start_date: Option<Date>,
+    /// When it ended; null while ongoing or unknown.
     pub end_date: Option<Date>,
     /// Position within its experience (0 first).
     pub sort_order: i32,
@@ -117,9 +126,13 @@ pub struct StarStory {
     pub experience_id: Uuid,
     /// A short name for the story.
     pub title: Option<String>,
+    /// S: the context and the challenge.
     pub situation: String,
+    /// T: what the candidate had to achieve.
     pub task: String,
+    /// A: what the candidate did.
     pub action: String,
+    /// R: what came of it, with numbers where there are any.
     pub result: String,
     #[graphql(skip)]
     pub tags: Vec<Option<StarTag>>,
@@ -146,14 +159,17 @@ pub struct Bullet {
     pub text: String,
     #[graphql(skip)]
     pub tags: Vec<Option<String>>,
+    /// Achievement, responsibility or metric impact; null when not classified.
     pub bullet_type: Option<BulletType>,
     /// Seniority the bullet speaks to, e.g. "director" or "senior_ic".
     pub seniority_level: Option<String>,
+    /// How much the bullet matters when a CV is tailored; null when not rated.
     pub importance: Option<Importance>,
     /// Notes in STAR form behind the bullet.
     pub star_notes: Option<String>,
     /// How many applications used it.
     pub usage_count: i32,
+    /// When an application last used it; null if none has.
     pub last_used_at: Option<DateTime<Utc>>,
     /// Retired bullets are kept but hidden unless asked for.
     pub retired: bool,
@@ -188,17 +204,25 @@ pub struct Education {
     pub id: Uuid,
     #[graphql(skip)]
     pub user_id: Uuid,
+    /// The school, university or provider.
     pub institution_name: String,
+    /// The degree or qualification, e.g. "BSc"; null when none.
     pub degree: Option<String>,
+    /// The main subject; null when not given.
     pub field_of_study: Option<String>,
+    /// A secondary subject; null when none.
     pub minor: Option<String>,
     /// Grade point average, 0 to 10 (scales differ by country).
     pub gpa: Option<f64>,
+    /// Where it was studied; null when not given.
     pub location: Option<String>,
+    /// When it began; null when unknown.
     pub start_date: Option<Date>,
+    /// When it ended (or is expected to); null when unknown.
     pub end_date: Option<Date>,
     /// Still studying there.
     pub is_current: bool,
+    /// Anything else: honours, thesis, courses (up to 5,000 characters); null when none.
     pub details: Option<String>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
@@ -215,7 +239,9 @@ pub struct Strength {
     pub id: Uuid,
     #[graphql(skip)]
     pub user_id: Uuid,
+    /// A short name, e.g. "Calm under pressure" (1 to 100 characters).
     pub name: String,
+    /// What it looks like in practice (up to 2,000 characters); null when none.
     pub description: Option<String>,
     /// When it was created.
     pub created_at: DateTime<Utc>,

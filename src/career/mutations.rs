@@ -161,7 +161,9 @@ pub struct CreateExperienceInput {
     pub company_name: String,
     /// 1 to 200 characters.
     pub job_title: String,
+    /// The kind of work; choose `INDEPENDENT_CONSULTING` to record client engagements under it.
     pub employment_type: EmploymentType,
+    /// The first day in the role.
     pub start_date: Date,
     /// Null or absent while current; not before startDate.
     pub end_date: Option<Date>,
@@ -176,21 +178,30 @@ pub struct CreateExperienceInput {
 /// Leave a field out to keep it; send null to clear an optional one.
 #[derive(InputObject)]
 pub struct UpdateExperienceInput {
+    /// The experience to change.
     pub id: ID,
+    /// 1 to 200 characters. Left out: unchanged.
     pub company_name: Option<String>,
+    /// 1 to 200 characters. Left out: unchanged.
     pub job_title: Option<String>,
     /// Cannot move away from INDEPENDENT_CONSULTING while the experience has engagements.
     pub employment_type: Option<EmploymentType>,
+    /// The first day in the role. Left out: unchanged.
     pub start_date: Option<Date>,
+    /// Null or absent while current; not before startDate. Left out: unchanged; `null` clears it.
     pub end_date: MaybeUndefined<Date>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub location: MaybeUndefined<String>,
+    /// Up to 2,000 characters. Left out: unchanged; `null` clears it.
     pub company_description: MaybeUndefined<String>,
+    /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub summary: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the experience as it now is.
 #[derive(SimpleObject)]
 pub struct ExperiencePayload {
+    /// The experience as it now is.
     pub experience: Experience,
 }
 
@@ -203,6 +214,7 @@ pub struct CreateEngagementInput {
     pub client: Option<String>,
     /// Up to 500 characters.
     pub project_name: Option<String>,
+    /// Advisory, product build or implementation.
     pub project_type: Option<ProjectType>,
     /// Up to 100 characters, e.g. "Q1 2024".
     pub date_range_label: Option<String>,
@@ -217,18 +229,26 @@ pub struct CreateEngagementInput {
 /// Changes to a engagement: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateEngagementInput {
+    /// The engagement to change.
     pub id: ID,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub client: MaybeUndefined<String>,
+    /// Up to 500 characters. Left out: unchanged; `null` clears it.
     pub project_name: MaybeUndefined<String>,
+    /// Advisory, product build or implementation. Left out: unchanged; `null` clears it.
     pub project_type: MaybeUndefined<ProjectType>,
+    /// Up to 100 characters, e.g. "Q1 2024". Left out: unchanged; `null` clears it.
     pub date_range_label: MaybeUndefined<String>,
+    /// Up to 30 tags of up to 100 characters. Left out: unchanged; `null` clears it.
     pub domain_tags: MaybeUndefined<Vec<String>>,
+    /// Up to 30 tags of up to 100 characters. Left out: unchanged; `null` clears it.
     pub tech_tags: MaybeUndefined<Vec<String>>,
 }
 
 /// What the mutation answers: the engagement as it now is.
 #[derive(SimpleObject)]
 pub struct EngagementPayload {
+    /// The engagement as it now is.
     pub engagement: Engagement,
 }
 
@@ -251,6 +271,7 @@ pub struct CreateProjectInput {
     pub github_url: Option<String>,
     /// Any http(s) URL.
     pub live_url: Option<String>,
+    /// When work on it began.
     pub start_date: Option<Date>,
     /// Not before startDate.
     pub end_date: Option<Date>,
@@ -259,29 +280,41 @@ pub struct CreateProjectInput {
 /// Changes to a project: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateProjectInput {
+    /// The project to change.
     pub id: ID,
     /// Moves the project to another of the viewer's experiences; null makes it personal.
     pub experience_id: MaybeUndefined<ID>,
+    /// 1 to 200 characters. Left out: unchanged.
     pub name: Option<String>,
+    /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub description: MaybeUndefined<String>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub role: MaybeUndefined<String>,
+    /// Up to 100 characters. Left out: unchanged; `null` clears it.
     pub category: MaybeUndefined<String>,
+    /// Up to 500 characters. Left out: unchanged; `null` clears it.
     pub impact_metric: MaybeUndefined<String>,
+    /// A github.com URL. Left out: unchanged; `null` clears it.
     pub github_url: MaybeUndefined<String>,
+    /// Any http(s) URL. Left out: unchanged; `null` clears it.
     pub live_url: MaybeUndefined<String>,
+    /// When work on it began. Left out: unchanged; `null` clears it.
     pub start_date: MaybeUndefined<Date>,
+    /// Not before startDate. Left out: unchanged; `null` clears it.
     pub end_date: MaybeUndefined<Date>,
 }
 
 /// What the mutation answers: the project as it now is.
 #[derive(SimpleObject)]
 pub struct ProjectPayload {
+    /// The project as it now is.
     pub project: Project,
 }
 
 /// The fields of a new star story.
 #[derive(InputObject)]
 pub struct CreateStarStoryInput {
+    /// The experience the story comes from (one of the viewer's).
     pub experience_id: ID,
     /// Up to 200 characters.
     pub title: Option<String>,
@@ -301,24 +334,33 @@ pub struct CreateStarStoryInput {
 /// Changes to a star story: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateStarStoryInput {
+    /// The star story to change.
     pub id: ID,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub title: MaybeUndefined<String>,
+    /// 1 to 5,000 characters. Left out: unchanged.
     pub situation: Option<String>,
+    /// 1 to 5,000 characters. Left out: unchanged.
     pub task: Option<String>,
+    /// 1 to 5,000 characters. Left out: unchanged.
     pub action: Option<String>,
+    /// 1 to 5,000 characters. Left out: unchanged.
     pub result: Option<String>,
+    /// From the fixed set; duplicates are dropped. Left out: unchanged.
     pub tags: Option<Vec<StarTag>>,
 }
 
 /// What the mutation answers: the star story as it now is.
 #[derive(SimpleObject)]
 pub struct StarStoryPayload {
+    /// The star story as it now is.
     pub star_story: StarStory,
 }
 
 /// The fields of a new bullet.
 #[derive(InputObject)]
 pub struct CreateBulletInput {
+    /// The experience the bullet is about (one of the viewer's).
     pub experience_id: ID,
     /// One of the experience's engagements.
     pub engagement_id: Option<ID>,
@@ -327,9 +369,11 @@ pub struct CreateBulletInput {
     /// Up to 30 tags of up to 100 characters.
     #[graphql(default)]
     pub tags: Vec<String>,
+    /// Achievement, responsibility or metric impact.
     pub bullet_type: Option<BulletType>,
     /// Up to 50 characters, e.g. "director".
     pub seniority_level: Option<String>,
+    /// How much the bullet matters when a CV is tailored.
     pub importance: Option<Importance>,
     /// Up to 5,000 characters.
     pub star_notes: Option<String>,
@@ -338,19 +382,28 @@ pub struct CreateBulletInput {
 /// A new `text` keeps the previous one in `versions`.
 #[derive(InputObject)]
 pub struct UpdateBulletInput {
+    /// The bullet to change.
     pub id: ID,
+    /// 1 to 1,000 characters. Left out: unchanged.
     pub text: Option<String>,
+    /// One of the experience's engagements. Left out: unchanged; `null` clears it.
     pub engagement_id: MaybeUndefined<ID>,
+    /// Up to 30 tags of up to 100 characters. Left out: unchanged; `null` clears it.
     pub tags: MaybeUndefined<Vec<String>>,
+    /// Achievement, responsibility or metric impact. Left out: unchanged; `null` clears it.
     pub bullet_type: MaybeUndefined<BulletType>,
+    /// Up to 50 characters, e.g. "director". Left out: unchanged; `null` clears it.
     pub seniority_level: MaybeUndefined<String>,
+    /// How much the bullet matters when a CV is tailored. Left out: unchanged; `null` clears it.
     pub importance: MaybeUndefined<Importance>,
+    /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub star_notes: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the bullet as it now is.
 #[derive(SimpleObject)]
 pub struct BulletPayload {
+    /// The bullet as it now is.
     pub bullet: Bullet,
 }
 
@@ -369,9 +422,11 @@ pub struct CreateEducationInput {
     pub gpa: Option<f64>,
     /// Up to 200 characters.
     pub location: Option<String>,
+    /// When it began.
     pub start_date: Option<Date>,
     /// Not before startDate.
     pub end_date: Option<Date>,
+    /// Still studying there; false when omitted.
     #[graphql(default)]
     pub is_current: bool,
     /// Up to 5,000 characters.
@@ -381,22 +436,34 @@ pub struct CreateEducationInput {
 /// Changes to a education: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateEducationInput {
+    /// The education to change.
     pub id: ID,
+    /// 1 to 200 characters. Left out: unchanged.
     pub institution_name: Option<String>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub degree: MaybeUndefined<String>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub field_of_study: MaybeUndefined<String>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub minor: MaybeUndefined<String>,
+    /// 0 to 10. Left out: unchanged; `null` clears it.
     pub gpa: MaybeUndefined<f64>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub location: MaybeUndefined<String>,
+    /// When it began. Left out: unchanged; `null` clears it.
     pub start_date: MaybeUndefined<Date>,
+    /// Not before startDate. Left out: unchanged; `null` clears it.
     pub end_date: MaybeUndefined<Date>,
+    /// Still studying there. Left out: unchanged.
     pub is_current: Option<bool>,
+    /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub details: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the education as it now is.
 #[derive(SimpleObject)]
 pub struct EducationPayload {
+    /// The education as it now is.
     pub education: Education,
 }
 
@@ -412,14 +479,18 @@ pub struct CreateStrengthInput {
 /// Changes to a strength: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateStrengthInput {
+    /// The strength to change.
     pub id: ID,
+    /// 1 to 100 characters. Left out: unchanged.
     pub name: Option<String>,
+    /// Up to 2,000 characters. Left out: unchanged; `null` clears it.
     pub description: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the strength as it now is.
 #[derive(SimpleObject)]
 pub struct StrengthPayload {
+    /// The strength as it now is.
     pub strength: Strength,
 }
 
@@ -447,6 +518,7 @@ fn star_tags(values: Vec<StarTag>) -> Vec<StarTag> {
 /// Adds a skill to a project's tech stack.
 #[derive(InputObject)]
 pub struct ProjectSkillInput {
+    /// The project (one of the viewer's).
     pub project_id: ID,
     #[graphql(flatten)]
     pub skill: SkillRefInput,
@@ -455,7 +527,9 @@ pub struct ProjectSkillInput {
 /// Removes a skill from a project's tech stack.
 #[derive(InputObject)]
 pub struct RemoveProjectSkillInput {
+    /// The project (one of the viewer's).
     pub project_id: ID,
+    /// The skill to take out of its tech stack.
     pub skill_id: ID,
 }
 

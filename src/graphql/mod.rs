@@ -19,11 +19,13 @@ pub fn present<T: Clone>(values: &[Option<T>]) -> Vec<T> {
 /// The id of a deleted object.
 #[derive(async_graphql::SimpleObject)]
 pub struct DeletePayload {
+    /// The global id of the object that was deleted (no longer found by `node`).
     pub deleted_id: async_graphql::ID,
 }
 
 /// Names one object to delete, retire or restore.
 #[derive(async_graphql::InputObject)]
 pub struct IdInput {
+    /// The object's global id, as its `id` field gives it.
     pub id: async_graphql::ID,
 }

@@ -23,8 +23,12 @@ use diesel::serialize::{Output, ToSql};
 #[diesel(sql_type = diesel::sql_types::Date)]
 pub struct Date(pub NaiveDate);
 
-#[Scalar(name = "Date")]
-/// A calendar date, `YYYY-MM-DD`.
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+)]
+/// A calendar date without a time or time zone: `YYYY-MM-DD` (ISO 8601 / RFC 3339 `full-date`),
+/// e.g. `2024-03-01`.
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {

@@ -5,7 +5,9 @@ use crate::text_enum;
 text_enum! {
     /// How much a posting needs a skill.
     pub enum SkillImportance {
+        /// Required: the posting asks for it outright (weight 1.0 in scores).
         MustHave = "must_have",
+        /// A plus: listed as preferred or nice to have (weight 0.5 in scores).
         NiceToHave = "nice_to_have",
     }
 }
@@ -23,8 +25,11 @@ text_enum! {
 text_enum! {
     /// How relevant an experience is to a posting.
     pub enum Relevance {
+        /// Closely relevant: a computed score of 0.5 or more.
         High = "high",
+        /// Partly relevant: a computed score from 0.25 to below 0.5.
         Medium = "medium",
+        /// Slightly relevant: a computed score below 0.25.
         Low = "low",
     }
 }
@@ -32,7 +37,9 @@ text_enum! {
 text_enum! {
     /// Who decided a match.
     pub enum MatchSource {
+        /// Computed from the skills the posting and the experience share; recomputed on every read.
         Computed = "computed",
+        /// Set by the candidate with `setMatch`; no recompute changes it.
         Manual = "manual",
     }
 }

@@ -42,6 +42,7 @@ pub struct JobPostingFilter {
     pub search: Option<String>,
     /// Only postings that do (true) or do not (false) allow remote work.
     pub remote: Option<bool>,
+    /// Only postings of this employment type.
     pub employment_type: Option<EmploymentType>,
     /// Only postings the candidate has (true) or has not (false) started an application for.
     pub has_application: Option<bool>,
@@ -126,14 +127,16 @@ pub async fn job_postings_of(
     Ok(page.into_connection(|row| row.id, JobPosting::from))
 }
 
-/// A skill a posting asks for.
 pub struct JobPostingSkill(PostingSkillRow);
 
+/// A skill a posting asks for.
 #[Object]
 impl JobPostingSkill {
+    /// The catalog skill.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.0.skill_id).await
     }
+    /// Whether the posting requires it or would like it.
     async fn importance(&self) -> SkillImportance {
         self.0.importance
     }
@@ -143,12 +146,13 @@ impl JobPostingSkill {
     }
 }
 
-/// What one skill added to a match's score.
 #[derive(Clone, Debug)]
 pub struct MatchedSkill(score::Contribution);
 
+/// What one skill added to a match's score.
 #[Object]
 impl MatchedSkill {
+    /// The skill both the posting and the experience have.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.0.skill_id).await
     }
@@ -167,7 +171,6 @@ impl MatchedSkill {
     }
 }
 
-/// An experience matched against a posting.
 #[derive(Clone, Debug)]
 pub struct ExperienceMatch {
     experience_id: Uuid,
@@ -175,8 +178,10 @@ pub struct ExperienceMatch {
     manual: Option<store::MatchRow>,
 }
 
+/// An experience matched against a posting.
 #[Object]
 impl ExperienceMatch {
+    /// The candidate's experience.
     async fn experience(&self, ctx: &Context<'_>) -> AppResult<Experience> {
         viewer(ctx)?
             .loaders
@@ -282,7 +287,6 @@ async fn matches(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<Vec<Ex
     Ok(found)
 }
 
-/// A skill the candidate has evidence for, and how strong it is.
 pub struct SkillStrength {
     skill_id: Uuid,
     importance: SkillImportance,
@@ -292,11 +296,14 @@ pub struct SkillStrength {
     stories: Vec<Uuid>,
 }
 
+/// A skill the candidate has evidence for, and how strong it is.
 #[Object]
 impl SkillStrength {
+    /// The skill the posting asks for.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.skill_id).await
     }
+    /// How much the posting needs it.
     async fn importance(&self) -> SkillImportance {
         self.importance
     }
@@ -329,23 +336,25 @@ impl SkillStrength {
 pub struct MissingSkill {
     #[graphql(skip)]
     skill_id: Uuid,
+    /// How much the posting needs it.
     pub importance: SkillImportance,
 }
 
 #[ComplexObject]
 impl MissingSkill {
+    /// The skill the posting asks for and the record shows no evidence of.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.skill_id).await
     }
 }
 
-/// How the candidate's record covers a posting's skills.
 pub struct SkillGap {
     pub fit_score: i32,
     matched: Vec<SkillStrength>,
     missing: Vec<MissingSkill>,
 }
 
+/// How the candidate's record covers a posting's skills.
 #[Object]
 impl SkillGap {
     /// 0 to 100: 100 × Σ over the posting's skills of (importance weight × strength) ÷ Σ of
@@ -558,8 +567,10 @@ pub struct CreateJobPostingInput {
     pub job_title: String,
     /// Up to 200 characters.
     pub location: Option<String>,
+    /// Whether remote work is allowed; false when omitted.
     #[graphql(default)]
     pub remote_ok: bool,
+    /// The kind of employment offered.
     pub employment_type: Option<EmploymentType>,
     /// Up to 50 characters.
     pub seniority: Option<String>,
@@ -573,64 +584,89 @@ pub struct CreateJobPostingInput {
     pub description: String,
     /// Up to 20,000 characters each.
     pub responsibilities: Option<String>,
+    /// The requirements section; skills found here are MUST_HAVE. Up to 20,000 characters.
     pub requirements: Option<String>,
+    /// The preferred or nice-to-have section; skills found here are NICE_TO_HAVE. Up to 20,000 characters.
     pub nice_to_haves: Option<String>,
 }
 
 /// Changes to a job posting: a field left out stays as it is, and `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateJobPostingInput {
+    /// The job posting to change.
     pub id: ID,
+    /// An http(s) URL. Left out: unchanged; `null` clears it.
     pub url: MaybeUndefined<String>,
+    /// 1 to 200 characters. Left out: unchanged.
     pub company_name: Option<String>,
+    /// 1 to 200 characters. Left out: unchanged.
     pub job_title: Option<String>,
+    /// Up to 200 characters. Left out: unchanged; `null` clears it.
     pub location: MaybeUndefined<String>,
+    /// Whether remote work is allowed; false when omitted. Left out: unchanged.
     pub remote_ok: Option<bool>,
+    /// The kind of employment offered. Left out: unchanged; `null` clears it.
     pub employment_type: MaybeUndefined<EmploymentType>,
+    /// Up to 50 characters. Left out: unchanged; `null` clears it.
     pub seniority: MaybeUndefined<String>,
+    /// 0 or more. Left out: unchanged; `null` clears it.
     pub salary_min: MaybeUndefined<i32>,
+    /// Not below salaryMin. Left out: unchanged; `null` clears it.
     pub salary_max: MaybeUndefined<i32>,
+    /// ISO 4217, three capital letters. Left out: unchanged; `null` clears it.
     pub salary_currency: MaybeUndefined<String>,
     /// Changing any of the texts extracts the skills again (manual ones stay).
     pub description: Option<String>,
+    /// Up to 20,000 characters each. Left out: unchanged; `null` clears it.
     pub responsibilities: MaybeUndefined<String>,
+    /// The requirements section; skills found here are MUST_HAVE. Up to 20,000 characters. Left out: unchanged; `null` clears it.
     pub requirements: MaybeUndefined<String>,
+    /// The preferred or nice-to-have section; skills found here are NICE_TO_HAVE. Up to 20,000 characters. Left out: unchanged; `null` clears it.
     pub nice_to_haves: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the job posting as it now is.
 #[derive(SimpleObject)]
 pub struct JobPostingPayload {
+    /// The job posting as it now is.
     pub job_posting: JobPosting,
 }
 
 /// Adds a skill to a posting by hand, or changes its importance (re-ranks it).
 #[derive(InputObject)]
 pub struct SetJobPostingSkillInput {
+    /// The posting (one of the viewer's).
     pub job_posting_id: ID,
     #[graphql(flatten)]
     pub skill: SkillRefInput,
+    /// Whether the posting requires it or would like it.
     pub importance: SkillImportance,
 }
 
 /// What `setJobPostingSkill` answers: the posting with its skills as they now are.
 #[derive(SimpleObject)]
 pub struct SetJobPostingSkillPayload {
+    /// The posting with its skills as they now are.
     pub job_posting: JobPosting,
 }
 
 /// Removes a skill from a posting; extraction will not add it back.
 #[derive(InputObject)]
 pub struct RemoveJobPostingSkillInput {
+    /// The posting (one of the viewer's).
     pub job_posting_id: ID,
+    /// The skill to take off it.
     pub skill_id: ID,
 }
 
 /// Marks an experience as relevant to a posting by hand.
 #[derive(InputObject)]
 pub struct SetMatchInput {
+    /// The posting (one of the viewer's).
     pub job_posting_id: ID,
+    /// The experience (one of the viewer's).
     pub experience_id: ID,
+    /// How relevant the candidate judges it.
     pub relevance: Relevance,
     /// Up to 2,000 characters.
     pub relevance_notes: Option<String>,
@@ -639,7 +675,9 @@ pub struct SetMatchInput {
 /// Removes a manual match (the computed one, if any, shows again).
 #[derive(InputObject)]
 pub struct RemoveMatchInput {
+    /// The posting of the manual match.
     pub job_posting_id: ID,
+    /// The experience of the manual match.
     pub experience_id: ID,
 }
 

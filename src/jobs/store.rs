@@ -35,22 +35,31 @@ pub struct JobPostingRow {
     pub user_id: Uuid,
     /// Where the posting was found.
     pub url: Option<String>,
+    /// The hiring company's name.
     pub company_name: String,
+    /// The role's title as the posting gives it.
     pub job_title: String,
+    /// Where the job is; null when not given.
     pub location: Option<String>,
     /// Remote work is possible.
     pub remote_ok: bool,
+    /// The kind of employment offered; null when not given.
     pub employment_type: Option<EmploymentType>,
     /// e.g. "senior", "staff".
     pub seniority: Option<String>,
+    /// The low end of the salary range, in `salaryCurrency` per year; null when not given.
     pub salary_min: Option<i32>,
+    /// The high end of the salary range, in `salaryCurrency` per year; null when not given.
     pub salary_max: Option<i32>,
     /// ISO 4217 code, e.g. "EUR".
     pub salary_currency: Option<String>,
     /// The full posting text.
     pub description: String,
+    /// The responsibilities section; null when the posting has none apart from `description`.
     pub responsibilities: Option<String>,
+    /// The requirements section; skills found here are MUST_HAVE. Null when none.
     pub requirements: Option<String>,
+    /// The preferred or nice-to-have section; skills found here are NICE_TO_HAVE. Null when none.
     pub nice_to_haves: Option<String>,
     /// When it was created.
     pub created_at: DateTime<Utc>,

@@ -48,9 +48,9 @@ pub async fn mbti_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MbtiPro
     Ok(viewer(ctx)?.loaders.one::<MbtiById>(id).await?.map(MbtiProfile))
 }
 
-/// The candidate's profile: who they are and what they are looking for (one per user).
 pub struct CandidateProfile(pub ProfileRow);
 
+/// The candidate's profile: who they are and what they are looking for (one per user).
 #[Object]
 impl CandidateProfile {
     /// Opaque global id.
@@ -130,10 +130,10 @@ impl CandidateProfile {
     }
 }
 
-/// The candidate's Myers–Briggs profile. Each score is the percentage (0–100) leaning towards
-/// the first letter of its pair; 50 or more picks that letter.
 pub struct MbtiProfile(pub MbtiRow);
 
+/// The candidate's Myers–Briggs profile. Each score is the percentage (0–100) leaning towards
+/// the first letter of its pair; 50 or more picks that letter.
 #[Object]
 impl MbtiProfile {
     /// Opaque global id.

@@ -2,6 +2,7 @@
 //! document limits. The top of the module graph: it imports every area, and nothing imports it
 //! (only the HTTP layer, `app.rs`, and the `export-schema` command).
 
+mod descriptions;
 pub mod node;
 
 use std::sync::Arc;
@@ -30,9 +31,15 @@ use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use node::NodeQuery;
 
+/// What can be read. `viewer` is the signed-in user and reaches everything they own; `node`
+/// and `nodes` fetch any object by its global id; the skill and role catalogs and the job board
+/// (`openRequisitions`) are readable without a token.
 #[derive(MergedObject, Default)]
 pub struct Query(NodeQuery, AccountsQuery, SkillsQuery, HiringQuery, PipelineQuery);
 
+/// What can be changed. Every mutation takes one `input` and returns a payload with what
+/// changed; invalid input is `BAD_USER_INPUT` (with `extensions.field`) and changes nothing, and
+/// an object the viewer may not see is `NOT_FOUND`.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     AccountsMutation,
@@ -45,6 +52,8 @@ pub struct Mutation(
     PipelineMutation,
 );
 
+/// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
+/// signed-in user only.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(HeartbeatSubscription, ApplicationsSubscription);
 
@@ -165,6 +174,7 @@ pub struct Disclosure {
 
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .register_output_type::<descriptions::Descriptions>()
 }
 
 /// The schema the server runs, with its services and limits. Services that belong to one area
@@ -195,7 +205,8 @@ pub fn sdl() -> String {
         async_graphql::SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()
-            .sorted_enum_items(),
+            .sorted_enum_items()
+            .include_specified_by(),
     )
 }
 

@@ -302,10 +302,10 @@ pub async fn project_skills(ctx: &Context<'_>, project_id: Uuid, args: PageArgs)
     Ok(page.into_connection(|row| row.id, Skill))
 }
 
-/// One skill the candidate has evidence for, as the skill matrix reports it.
 #[derive(Clone, Debug)]
 pub struct SkillEvidence(pub SkillEvidenceRow);
 
+/// One skill the candidate has evidence for, as the skill matrix reports it.
 #[Object]
 impl SkillEvidence {
     /// The skill.
@@ -454,6 +454,7 @@ pub async fn resolve_skill(
 pub struct AddSkillInput {
     /// Up to 100 characters.
     pub name: String,
+    /// Which part of the catalog it belongs to.
     pub category: SkillCategory,
     /// Other names for it; at most 10.
     #[graphql(default)]
@@ -488,11 +489,13 @@ pub struct PromoteSkillPayload {
 /// Links a skill to one of the viewer's experiences (or updates the link).
 #[derive(InputObject)]
 pub struct SetExperienceSkillInput {
+    /// The experience (one of the viewer's).
     pub experience_id: ID,
     #[graphql(flatten)]
     pub skill: SkillRefInput,
     /// Defaults to SECONDARY.
     pub prominence: Option<Prominence>,
+    /// The level the experience shows; null when not judged.
     pub proficiency_demonstrated: Option<Proficiency>,
     /// Up to 1,000 characters.
     pub usage_notes: Option<String>,
@@ -501,13 +504,16 @@ pub struct SetExperienceSkillInput {
 /// What `setExperienceSkill` answers: the link as it now is.
 #[derive(SimpleObject)]
 pub struct SetExperienceSkillPayload {
+    /// The experience's link to the skill as it now is.
     pub experience_skill: ExperienceSkill,
 }
 
 /// Unlinks a skill from an experience.
 #[derive(InputObject)]
 pub struct RemoveExperienceSkillInput {
+    /// The experience (one of the viewer's).
     pub experience_id: ID,
+    /// The skill to unlink.
     pub skill_id: ID,
 }
 
@@ -527,6 +533,7 @@ pub struct SetCandidateSkillInput {
     pub proficiency: Option<Proficiency>,
     /// 0 to 80.
     pub years_experience: Option<i32>,
+    /// Show it among the candidate's headline skills; false when omitted.
     #[graphql(default)]
     pub is_featured: bool,
 }
@@ -534,11 +541,14 @@ pub struct SetCandidateSkillInput {
 /// What `setCandidateSkill` answers: the claim as it now is.
 #[derive(SimpleObject)]
 pub struct SetCandidateSkillPayload {
+    /// The candidate skill as it now is.
     pub candidate_skill: CandidateSkill,
 }
 
+/// Withdraws the candidate's claim to a skill (their experiences' links stay).
 #[derive(InputObject)]
 pub struct RemoveCandidateSkillInput {
+    /// The skill to withdraw.
     pub skill_id: ID,
 }
 

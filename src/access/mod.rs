@@ -16,7 +16,9 @@
 //!   not ([`Principal::ANONYMOUS`]);
 //! - a person's career record is also readable by the organisations they applied to (their
 //!   admins and recruiters, and the hiring manager of the requisition) until they revoke the
-//!   consent (`record_readers`, a view over `record_shares`).
+//!   consent (`record_readers`, a view over `record_shares`);
+//! - a note on a candidacy is read by the organisation's admins and recruiters (a private one
+//!   by its author alone) and changed by its author while one of them.
 //!
 //! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
 //! expression for statements built with the query builder, and SQL text over an alias for the
@@ -374,6 +376,26 @@ hiring_rules! {
             team = member(&format!("{t}.organization_id"), HIRING_TEAM),
         ),
         write: |t| format!("{t}.user_id = {ME}"),
+    }
+}
+
+/// The member `member_id` (SQL text) is the principal.
+fn is_me(member_id: &str) -> String {
+    format!("exists (select 1 from organization_members me where me.id = {member_id} and me.user_id = {ME})")
+}
+
+hiring_rules! {
+    candidacy_notes {
+        read: |t| format!(
+            "({team} and (not {t}.is_private or {author}))",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+            author = is_me(&format!("{t}.author_member_id")),
+        ),
+        write: |t| format!(
+            "({team} and {author})",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+            author = is_me(&format!("{t}.author_member_id")),
+        ),
     }
 }
 

@@ -394,6 +394,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    candidacy_notes (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        candidacy_id -> Uuid,
+        author_member_id -> Nullable<Uuid>,
+        body -> Text,
+        note_type -> Text,
+        is_private -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     candidates (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -543,6 +557,7 @@ diesel::table! {
 diesel::joinable!(application_status_events -> users (user_id));
 diesel::joinable!(catalog_role_skills -> catalog_roles (role_id));
 diesel::joinable!(catalog_role_skills -> skills (skill_id));
+diesel::joinable!(candidacy_notes -> organization_members (author_member_id));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
@@ -575,6 +590,7 @@ diesel::joinable!(strengths -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     candidacies,
     candidacy_events,
+    candidacy_notes,
     candidates,
     record_readers,
     record_shares,

@@ -34,6 +34,7 @@ pub enum NodeType {
     Requisition,
     Candidate,
     Candidacy,
+    CandidacyNote,
 }
 
 impl NodeType {
@@ -61,6 +62,7 @@ impl NodeType {
         Self::Requisition,
         Self::Candidate,
         Self::Candidacy,
+        Self::CandidacyNote,
     ];
 
     /// The GraphQL type name.
@@ -89,6 +91,7 @@ impl NodeType {
             Self::Requisition => "Requisition",
             Self::Candidate => "Candidate",
             Self::Candidacy => "Candidacy",
+            Self::CandidacyNote => "CandidacyNote",
         }
     }
 

@@ -18,7 +18,10 @@
 //!   admins and recruiters, and the hiring manager of the requisition) until they revoke the
 //!   consent (`record_readers`, a view over `record_shares`);
 //! - a note on a candidacy is read by the organisation's admins and recruiters (a private one
-//!   by its author alone) and changed by its author while one of them.
+//!   by its author alone) and changed by its author while one of them;
+//! - an interview is read by whoever reads its candidacy and by its interviewers, who also
+//!   read its candidate, its requisition and (`record_readers`) the candidate's shared record;
+//!   the organisation's admins and recruiters change it.
 //!
 //! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
 //! expression for statements built with the query builder, and SQL text over an alias for the
@@ -259,12 +262,22 @@ fn on_job_board(r: &str) -> String {
 }
 
 /// Who reads a requisition: anyone while it is on the job board; the organisation's admins
-/// and recruiters; its hiring manager.
+/// and recruiters; its hiring manager; the interviewers of its interviews.
 fn requisition_readable(r: &str) -> String {
     format!(
-        "({board} or {team} or {r}.hiring_manager_id = {ME})",
+        "({board} or {team} or {r}.hiring_manager_id = {ME} or {interviewer})",
         board = on_job_board(r),
         team = member(&format!("{r}.organization_id"), HIRING_TEAM),
+        interviewer = interviews_for(&format!("{r}.id"), "requisition_id"),
+    )
+}
+
+/// The principal interviews on an interview whose `column` is `id` (SQL text). Leaving the
+/// organisation takes them off its interviews (a cascade), so this implies membership.
+fn interviews_for(id: &str, column: &str) -> String {
+    format!(
+        "exists (select 1 from interviews iv join interview_participants ip on ip.interview_id = iv.id \
+         where iv.{column} = {id} and ip.user_id = {ME})"
     )
 }
 
@@ -353,9 +366,11 @@ fn candidacy_readable(c: &str) -> String {
 hiring_rules! {
     candidates {
         read: |t| format!(
-            "({team} or exists (select 1 from candidacies cy where cy.candidate_id = {t}.id and {candidacy}))",
+            "({team} or exists (select 1 from candidacies cy where cy.candidate_id = {t}.id and {candidacy}) \
+             or {interviewer})",
             team = member(&format!("{t}.organization_id"), HIRING_TEAM),
             candidacy = candidacy_readable("cy"),
+            interviewer = interviews_for(&format!("{t}.id"), "candidate_id"),
         ),
         write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
     }
@@ -396,6 +411,30 @@ hiring_rules! {
             team = member(&format!("{t}.organization_id"), HIRING_TEAM),
             author = is_me(&format!("{t}.author_member_id")),
         ),
+    }
+}
+
+/// Who reads an interview: whoever reads its candidacy (the organisation's admins and
+/// recruiters, the requisition's hiring manager), and its interviewers.
+fn interview_readable(i: &str) -> String {
+    format!(
+        "(exists (select 1 from candidacies cy where cy.id = {i}.candidacy_id and {candidacy}) or {interviewer})",
+        candidacy = candidacy_readable("cy"),
+        interviewer = interviews_for(&format!("{i}.id"), "id"),
+    )
+}
+
+hiring_rules! {
+    interviews {
+        read: |t| interview_readable(t),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    interview_participants {
+        read: |t| format!(
+            "exists (select 1 from interviews i where i.id = {t}.interview_id and {rule})",
+            rule = interview_readable("i"),
+        ),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
     }
 }
 

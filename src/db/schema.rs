@@ -432,6 +432,48 @@ diesel::table! {
 }
 
 diesel::table! {
+    interview_participants (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        interview_id -> Uuid,
+        user_id -> Uuid,
+        is_lead -> Bool,
+        during -> Tstzrange,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    interviews (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        candidacy_id -> Uuid,
+        candidate_id -> Uuid,
+        requisition_id -> Uuid,
+        interview_type -> Text,
+        interview_mode -> Text,
+        scheduled_at -> Timestamptz,
+        duration_minutes -> Int4,
+        time_zone -> Text,
+        status -> Text,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        actual_duration_minutes -> Nullable<Int4>,
+        preparation_notes -> Nullable<Text>,
+        question_guide -> Nullable<Text>,
+        meeting_link -> Nullable<Text>,
+        meeting_room -> Nullable<Text>,
+        meeting_notes -> Nullable<Text>,
+        cancellation_reason -> Nullable<Text>,
+        reminder_sent -> Bool,
+        scheduled_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     record_shares (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -558,6 +600,7 @@ diesel::joinable!(application_status_events -> users (user_id));
 diesel::joinable!(catalog_role_skills -> catalog_roles (role_id));
 diesel::joinable!(catalog_role_skills -> skills (skill_id));
 diesel::joinable!(candidacy_notes -> organization_members (author_member_id));
+diesel::joinable!(interviews -> users (scheduled_by));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
@@ -592,6 +635,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     candidacy_events,
     candidacy_notes,
     candidates,
+    interview_participants,
+    interviews,
     record_readers,
     record_shares,
     catalog_role_skills,

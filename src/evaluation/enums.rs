@@ -13,3 +13,60 @@ text_enum! {
         RedFlag = "red_flag",
     }
 }
+
+text_enum! {
+    /// What an interview assesses.
+    pub enum InterviewType {
+        /// Technical skills.
+        Technical = "technical",
+        /// Past behaviour and how the candidate works.
+        Behavioral = "behavioral",
+        /// Fit with the team's culture.
+        Cultural = "cultural",
+        /// Several interviewers at once.
+        Panel = "panel",
+    }
+}
+
+text_enum! {
+    /// How an interview is held.
+    pub enum InterviewMode {
+        /// A video call (see `meetingLink`).
+        Video = "video",
+        /// A phone call.
+        Phone = "phone",
+        /// On site (see `meetingRoom`).
+        InPerson = "in_person",
+        /// With an AI interviewer.
+        Ai = "ai",
+    }
+}
+
+text_enum! {
+    /// Where an interview stands. Legal moves: SCHEDULED → IN_PROGRESS, NO_SHOW or CANCELLED;
+    /// IN_PROGRESS → COMPLETED or CANCELLED; COMPLETED, CANCELLED and NO_SHOW are final.
+    /// Cancelling goes through `cancelInterview`, which records why.
+    pub enum InterviewStatus {
+        /// Booked; its interviewers' time is taken.
+        Scheduled = "scheduled",
+        /// Under way (`startedAt` is set).
+        InProgress = "in_progress",
+        /// Held (`endedAt` and `actualDurationMinutes` are set).
+        Completed = "completed",
+        /// Called off (`cancellationReason` says why); its interviewers' time is free again.
+        Cancelled = "cancelled",
+        /// The candidate did not come.
+        NoShow = "no_show",
+    }
+}
+
+impl InterviewStatus {
+    /// Whether an interview may move from `self` to `to`.
+    pub fn may_become(self, to: Self) -> bool {
+        use InterviewStatus::*;
+        matches!(
+            (self, to),
+            (Scheduled, InProgress | NoShow | Cancelled) | (InProgress, Completed | Cancelled)
+        )
+    }
+}

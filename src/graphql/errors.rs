@@ -119,10 +119,15 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// A uniqueness the database holds, told to the client as a conflict in its own words.
+/// A uniqueness (or exclusion) the database holds, told to the client as a conflict in its
+/// own words.
 const TAKEN: &[(&str, &str)] = &[
     ("organizations_slug_key", "an organisation with that slug exists"),
     ("catalog_roles_name_idx", "a catalog role with that name exists"),
+    (
+        "interview_participants_no_overlap",
+        "an interviewer is already booked for another interview at that time",
+    ),
 ];
 
 impl From<diesel::result::Error> for AppError {
@@ -146,7 +151,10 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::NotFound("referenced object")
             }
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(
+            Error::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ExclusionViolation,
+                info,
+            ) => Self::Conflict(
                 TAKEN
                     .iter()
                     .find(|(constraint, _)| Some(*constraint) == info.constraint_name())

@@ -35,6 +35,7 @@ pub enum NodeType {
     Candidate,
     Candidacy,
     CandidacyNote,
+    Interview,
 }
 
 impl NodeType {
@@ -63,6 +64,7 @@ impl NodeType {
         Self::Candidate,
         Self::Candidacy,
         Self::CandidacyNote,
+        Self::Interview,
     ];
 
     /// The GraphQL type name.
@@ -92,6 +94,7 @@ impl NodeType {
             Self::Candidate => "Candidate",
             Self::Candidacy => "Candidacy",
             Self::CandidacyNote => "CandidacyNote",
+            Self::Interview => "Interview",
         }
     }
 

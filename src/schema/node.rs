@@ -10,7 +10,7 @@ use crate::career::model::{Bullet, Education, Engagement, Experience, Project, S
 use crate::career::store::{
     BulletById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById, StrengthById,
 };
-use crate::evaluation::graphql::{CandidacyNote, note_by_id};
+use crate::evaluation::graphql::{CandidacyNote, Interview, interview_by_id, note_by_id};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
@@ -55,6 +55,7 @@ pub enum Node {
     Candidate(Candidate),
     Candidacy(Candidacy),
     CandidacyNote(CandidacyNote),
+    Interview(Interview),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -106,6 +107,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::Candidate => candidate_by_id(ctx, uuid).await?.map(Node::Candidate),
         NodeType::Candidacy => candidacy_by_id(ctx, uuid).await?.map(Node::Candidacy),
         NodeType::CandidacyNote => note_by_id(ctx, uuid).await?.map(Node::CandidacyNote),
+        NodeType::Interview => interview_by_id(ctx, uuid).await?.map(Node::Interview),
     })
 }
 

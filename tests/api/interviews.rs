@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::career::mutate;
 use crate::hiring::{
     Cast, call, cast, create_requisition, done, id, invite, join, node_code, open_and_publish,
 };
@@ -28,6 +29,9 @@ const ROLES: [&str; 8] = [
 struct Stage {
     cast: Cast,
     bystander: Account,
+    bystander_member: String,
+    /// An experience of the candidate's career record, which they share by applying.
+    experience: String,
     candidacy: String,
 }
 
@@ -43,14 +47,25 @@ impl Stage {
             "INTERVIEWER",
         )
         .await;
-        join(app, &bystander, &token).await;
+        let bystander_member = join(app, &bystander, &token).await;
         let requisition = create_requisition(app, &cast, "Evaluated role").await;
         open_and_publish(app, &cast.recruiter, &requisition).await;
+        let experience = mutate(
+            app,
+            &cast.candidate,
+            "createExperience",
+            json!({ "companyName": "Initech", "jobTitle": "Engineer", "employmentType": "FULL_TIME", "startDate": "2020-01-01" }),
+            "experience { id }",
+        )
+        .await;
+        let experience = id(&experience["experience"]["id"]);
         apply(app, &cast.candidate, &requisition).await;
         let candidacy = candidacy_of(app, &cast.recruiter, &requisition, 0).await;
         Self {
             cast,
             bystander,
+            bystander_member,
+            experience,
             candidacy,
         }
     }
@@ -339,4 +354,511 @@ async fn notes_are_for_the_hiring_team_and_private_ones_for_their_author() {
     );
     assert_eq!(node_code(&app, Some(&cast.admin), &by_admin).await, "NOT_FOUND");
     assert_eq!(notes_seen(&app, &stage).await[..2], [3, 4]);
+}
+
+const SCHEDULE: (&str, &str, &str) = (
+    "scheduleInterview",
+    "ScheduleInterviewInput",
+    "interview { id status }",
+);
+const UPDATE_INTERVIEW: (&str, &str, &str) = (
+    "updateInterview",
+    "UpdateInterviewInput",
+    "interview { meetingRoom }",
+);
+const MOVE_INTERVIEW: (&str, &str, &str) = (
+    "moveInterview",
+    "MoveInterviewInput",
+    "interview { status startedAt endedAt actualDurationMinutes }",
+);
+const CANCEL_INTERVIEW: (&str, &str, &str) = (
+    "cancelInterview",
+    "CancelInterviewInput",
+    "interview { status cancellationReason }",
+);
+
+/// An interview of the stage's candidacy, `minutes` long from `at`, led by `lead` (a member id).
+fn booking(stage: &Stage, at: &str, minutes: i32, lead: &str, others: &[&str]) -> Value {
+    json!({
+        "candidacyId": stage.candidacy,
+        "interviewType": "TECHNICAL",
+        "interviewMode": "VIDEO",
+        "scheduledAt": at,
+        "durationMinutes": minutes,
+        "timeZone": "Europe/Berlin",
+        "interviewerId": lead,
+        "additionalInterviewerIds": others,
+        "meetingLink": "https://meet.example.com/abc",
+    })
+}
+
+async fn schedule(app: &TestApp, stage: &Stage, at: &str, lead: &str, others: &[&str]) -> String {
+    let scheduled = done(
+        app,
+        &stage.cast.recruiter,
+        SCHEDULE.0,
+        SCHEDULE.1,
+        booking(stage, at, 60, lead, others),
+        "interview { id status scheduledAt durationMinutes timeZone interviewType interviewMode meetingLink
+           interviewer { id } additionalInterviewers { id } candidate { id } requisition { id } candidacy { id } }",
+    )
+    .await;
+    let interview = &scheduled["interview"];
+    assert_eq!(interview["status"], "SCHEDULED");
+    assert_eq!(interview["timeZone"], "Europe/Berlin");
+    assert_eq!(interview["interviewer"]["id"], json!(lead));
+    assert_eq!(
+        interview["additionalInterviewers"],
+        json!(others.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>())
+    );
+    assert_eq!(interview["candidacy"]["id"], json!(stage.candidacy));
+    id(&interview["id"])
+}
+
+/// The ids of the candidacy's interviews, earliest first, as the admin sees them.
+async fn interviews_of_candidacy(app: &TestApp, stage: &Stage) -> Vec<String> {
+    let data = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Candidacy { interviews { id } } } }",
+            json!({ "id": stage.candidacy }),
+            Some(&stage.cast.admin.access_token),
+        )
+        .await;
+    data["node"]["interviews"]
+        .as_array()
+        .map(|all| all.iter().map(|i| id(&i["id"])).collect())
+        .unwrap_or_default()
+}
+
+/// How many interviews `viewer.interviews` lists for `who`.
+async fn my_interviews(app: &TestApp, who: &Account) -> i64 {
+    app.ok(
+        "{ viewer { interviews { totalCount } } }",
+        json!({}),
+        Some(&who.access_token),
+    )
+    .await["viewer"]["interviews"]["totalCount"]
+        .as_i64()
+        .unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interviews_are_for_the_team_the_manager_and_their_interviewers() {
+    let app = TestApp::new().await;
+    let stage = Stage::new(&app, "meet").await;
+    let cast = &stage.cast;
+    let interviewer = cast.member("interviewer");
+    let first = schedule(&app, &stage, "2030-01-10T10:00:00Z", &interviewer, &[]).await;
+
+    assert_eq!(
+        stage.reads(&app, &first).await,
+        expect([
+            "ok",
+            "ok",
+            "ok",
+            "NOT_FOUND",
+            "ok",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ]),
+        "reads of an interview"
+    );
+    let mut listed = Vec::new();
+    for who in stage.everyone() {
+        let response = app
+            .gql(
+                "query($id: ID!) { node(id: $id) { ... on Candidacy { interviews { id } } } }",
+                json!({ "id": stage.candidacy }),
+                who.map(|a| a.access_token.as_str()),
+            )
+            .await;
+        listed.push(
+            response["data"]["node"]["interviews"]
+                .as_array()
+                .map_or(-1, |all| all.len() as i64),
+        );
+    }
+    assert_eq!(
+        listed,
+        [1, 1, -1, -1, 1, -1, -1, -1],
+        "Candidacy.interviews per role"
+    );
+    assert_eq!(my_interviews(&app, &cast.interviewer).await, 1);
+    assert_eq!(my_interviews(&app, &stage.bystander).await, 0);
+    assert_eq!(my_interviews(&app, &cast.admin).await, 0);
+
+    // The interviewer sees the candidate, the requisition and the shared record, not the
+    // pipeline; the interviewer on nothing sees none of it.
+    let seen = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Interview { candidate { email } requisition { title }
+               candidacy { id } interviewer { isViewer } organization { slug } } } }",
+            json!({ "id": first }),
+            Some(&cast.interviewer.access_token),
+        )
+        .await;
+    assert_eq!(
+        seen["node"],
+        json!({ "candidate": { "email": "candidate-meet@example.com" }, "requisition": { "title": "Evaluated role" },
+                "candidacy": null, "interviewer": { "isViewer": true }, "organization": { "slug": "acme-meet" } })
+    );
+    assert_eq!(
+        node_code(&app, Some(&cast.interviewer), &stage.experience).await,
+        "ok"
+    );
+    assert_eq!(
+        node_code(&app, Some(&stage.bystander), &stage.experience).await,
+        "NOT_FOUND"
+    );
+
+    // Scheduling: the hiring team; the hiring manager reads the candidacy but may not.
+    let days = ["11", "12", "13", "14", "15", "16", "17", "18"];
+    let scheduled = stage
+        .tries(&app, SCHEDULE, "admin", |role| {
+            let day = ROLES.iter().position(|r| *r == role).map_or("19", |i| days[i]);
+            booking(&stage, &format!("2030-01-{day}T10:00:00Z"), 60, &interviewer, &[])
+        })
+        .await;
+    assert_eq!(
+        scheduled,
+        expect([
+            "ok",
+            "ok",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ])
+    );
+    let all = interviews_of_candidacy(&app, &stage).await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(my_interviews(&app, &cast.interviewer).await, 3);
+    let (by_admin, by_recruiter) = (all[1].clone(), all[2].clone());
+    let per_role = |role: &str| {
+        if role == "recruiter" {
+            by_recruiter.clone()
+        } else {
+            by_admin.clone()
+        }
+    };
+
+    let updated = stage
+        .tries(
+            &app,
+            UPDATE_INTERVIEW,
+            "admin",
+            |role| json!({ "id": first, "meetingRoom": format!("Room of the {role}") }),
+        )
+        .await;
+    assert_eq!(
+        updated,
+        expect([
+            "ok",
+            "ok",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ])
+    );
+    let moved = stage
+        .tries(
+            &app,
+            MOVE_INTERVIEW,
+            "admin",
+            |role| json!({ "id": per_role(role), "status": "IN_PROGRESS" }),
+        )
+        .await;
+    assert_eq!(
+        moved,
+        expect([
+            "ok",
+            "ok",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ])
+    );
+    let cancelled = stage
+        .tries(
+            &app,
+            CANCEL_INTERVIEW,
+            "admin",
+            |role| json!({ "id": per_role(role), "reason": "The role was filled." }),
+        )
+        .await;
+    assert_eq!(
+        cancelled,
+        expect([
+            "ok",
+            "ok",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ])
+    );
+    let now = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Interview { meetingRoom status } } }",
+            json!({ "id": first }),
+            Some(&cast.interviewer.access_token),
+        )
+        .await;
+    assert_eq!(
+        now["node"],
+        json!({ "meetingRoom": "Room of the admin", "status": "SCHEDULED" })
+    );
+
+    // Cancelling the last live interview ends the interviewer's access to the record, not to
+    // the interview itself.
+    done(
+        &app,
+        &cast.recruiter,
+        CANCEL_INTERVIEW.0,
+        CANCEL_INTERVIEW.1,
+        json!({ "id": first, "reason": "Candidate asked to postpone." }),
+        CANCEL_INTERVIEW.2,
+    )
+    .await;
+    assert_eq!(
+        node_code(&app, Some(&cast.interviewer), &stage.experience).await,
+        "NOT_FOUND"
+    );
+    assert_eq!(node_code(&app, Some(&cast.interviewer), &first).await, "ok");
+}
+
+/// Moves `interview` to `status` as the recruiter: the whole response.
+async fn move_interview(app: &TestApp, stage: &Stage, interview: &str, status: &str) -> Value {
+    call(
+        app,
+        Some(&stage.cast.recruiter),
+        MOVE_INTERVIEW.0,
+        MOVE_INTERVIEW.1,
+        json!({ "id": interview, "status": status }),
+        MOVE_INTERVIEW.2,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interviews_move_only_along_the_legal_paths() {
+    let app = TestApp::new().await;
+    let stage = Stage::new(&app, "imoves").await;
+    let interviewer = stage.cast.member("interviewer");
+    let interview = schedule(&app, &stage, "2030-03-01T09:00:00Z", &interviewer, &[]).await;
+    let moves = [
+        ("COMPLETED", false),
+        ("CANCELLED", false),
+        ("IN_PROGRESS", true),
+        ("SCHEDULED", false),
+        ("NO_SHOW", false),
+        ("COMPLETED", true),
+        ("IN_PROGRESS", false),
+    ];
+    let mut status = "SCHEDULED";
+    for (to, legal) in moves {
+        let response = move_interview(&app, &stage, &interview, to).await;
+        if legal {
+            assert!(response.get("errors").is_none(), "{status} → {to}: {response}");
+            status = to;
+        } else {
+            assert_eq!(
+                only_error(&response),
+                ("BAD_USER_INPUT".to_owned(), Some("status".to_owned())),
+                "{status} → {to}"
+            );
+        }
+    }
+    let held = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Interview { status startedAt endedAt actualDurationMinutes } } }",
+            json!({ "id": interview }),
+            Some(&stage.cast.recruiter.access_token),
+        )
+        .await;
+    assert_eq!(held["node"]["status"], "COMPLETED");
+    assert!(
+        held["node"]["startedAt"].is_string() && held["node"]["endedAt"].is_string(),
+        "{held}"
+    );
+    assert_eq!(held["node"]["actualDurationMinutes"], 0);
+    let too_late = call(
+        &app,
+        Some(&stage.cast.recruiter),
+        CANCEL_INTERVIEW.0,
+        CANCEL_INTERVIEW.1,
+        json!({ "id": interview, "reason": "Too late" }),
+        CANCEL_INTERVIEW.2,
+    )
+    .await;
+    assert_eq!(
+        only_error(&too_late),
+        ("BAD_USER_INPUT".to_owned(), Some("status".to_owned()))
+    );
+    let rescheduled = call(
+        &app,
+        Some(&stage.cast.recruiter),
+        UPDATE_INTERVIEW.0,
+        UPDATE_INTERVIEW.1,
+        json!({ "id": interview, "scheduledAt": "2030-03-02T09:00:00Z" }),
+        UPDATE_INTERVIEW.2,
+    )
+    .await;
+    assert_eq!(
+        only_error(&rescheduled),
+        ("BAD_USER_INPUT".to_owned(), Some("scheduledAt".to_owned()))
+    );
+
+    let missed = schedule(&app, &stage, "2030-03-03T09:00:00Z", &interviewer, &[]).await;
+    assert!(
+        move_interview(&app, &stage, &missed, "NO_SHOW")
+            .await
+            .get("errors")
+            .is_none()
+    );
+    assert_eq!(
+        only_error(&move_interview(&app, &stage, &missed, "IN_PROGRESS").await).0,
+        "BAD_USER_INPUT"
+    );
+    let blank = call(
+        &app,
+        Some(&stage.cast.recruiter),
+        CANCEL_INTERVIEW.0,
+        CANCEL_INTERVIEW.1,
+        json!({ "id": missed, "reason": " " }),
+        CANCEL_INTERVIEW.2,
+    )
+    .await;
+    assert_eq!(
+        only_error(&blank),
+        ("BAD_USER_INPUT".to_owned(), Some("reason".to_owned()))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interviewer_is_never_booked_into_two_interviews_at_once() {
+    let app = TestApp::new().await;
+    let stage = Stage::new(&app, "overlap").await;
+    let recruiter = &stage.cast.recruiter;
+    let interviewer = stage.cast.member("interviewer");
+    let bystander = stage.bystander_member.clone();
+    let first = schedule(&app, &stage, "2030-04-01T10:00:00Z", &interviewer, &[]).await;
+    let book = |at: &'static str, lead: String, others: Vec<String>| {
+        let app = &app;
+        let stage = &stage;
+        async move {
+            let others: Vec<&str> = others.iter().map(String::as_str).collect();
+            call(
+                app,
+                Some(recruiter),
+                SCHEDULE.0,
+                SCHEDULE.1,
+                booking(stage, at, 60, &lead, &others),
+                SCHEDULE.2,
+            )
+            .await
+        }
+    };
+
+    // Overlapping as the lead or as an additional interviewer: refused, nothing written.
+    let as_lead = book("2030-04-01T10:30:00Z", interviewer.clone(), vec![]).await;
+    assert_eq!(only_error(&as_lead).0, "CONFLICT");
+    let on_a_panel = book(
+        "2030-04-01T10:59:00Z",
+        bystander.clone(),
+        vec![interviewer.clone()],
+    )
+    .await;
+    assert_eq!(only_error(&on_a_panel).0, "CONFLICT");
+    assert_eq!(interviews_of_candidacy(&app, &stage).await, [first.clone()]);
+    assert_eq!(my_interviews(&app, &stage.bystander).await, 0);
+
+    // Back to back is fine; moving one onto the other is not.
+    let next = book(
+        "2030-04-01T11:00:00Z",
+        interviewer.clone(),
+        vec![bystander.clone()],
+    )
+    .await;
+    assert!(next.get("errors").is_none(), "{next}");
+    let next = id(&next["data"]["scheduleInterview"]["interview"]["id"]);
+    let onto = call(
+        &app,
+        Some(recruiter),
+        UPDATE_INTERVIEW.0,
+        UPDATE_INTERVIEW.1,
+        json!({ "id": next, "scheduledAt": "2030-04-01T10:45:00Z" }),
+        "interview { scheduledAt }",
+    )
+    .await;
+    assert_eq!(only_error(&onto).0, "CONFLICT");
+    let kept = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Interview { scheduledAt additionalInterviewers { id } } } }",
+            json!({ "id": next }),
+            Some(&recruiter.access_token),
+        )
+        .await;
+    assert_eq!(kept["node"]["scheduledAt"], "2030-04-01T11:00:00+00:00");
+    assert_eq!(
+        kept["node"]["additionalInterviewers"],
+        json!([{ "id": bystander }])
+    );
+
+    // A cancelled interview frees the time.
+    done(
+        &app,
+        recruiter,
+        CANCEL_INTERVIEW.0,
+        CANCEL_INTERVIEW.1,
+        json!({ "id": first, "reason": "Moved" }),
+        CANCEL_INTERVIEW.2,
+    )
+    .await;
+    let again = book("2030-04-01T10:30:00Z", bystander.clone(), vec![]).await;
+    assert_eq!(
+        only_error(&again).0,
+        "CONFLICT",
+        "the bystander is on the 11:00 one"
+    );
+    let freed = book("2030-04-01T10:00:00Z", interviewer.clone(), vec![]).await;
+    assert!(freed.get("errors").is_none(), "{freed}");
+
+    // Checked input: length, time zone, interviewers of the organisation only.
+    let outsiders_member = app
+        .ok(
+            "{ viewer { organizations { edges { node { id } } } } }",
+            json!({}),
+            Some(&stage.cast.outsider.access_token),
+        )
+        .await["viewer"]["organizations"]["edges"][0]["node"]["id"]
+        .clone();
+    for (input, field) in [
+        (json!({ "durationMinutes": 3 }), "durationMinutes"),
+        (json!({ "timeZone": "Mars/Olympus_Mons" }), "timeZone"),
+        (json!({ "interviewerId": outsiders_member }), "interviewerId"),
+        (json!({ "meetingLink": "not a url" }), "meetingLink"),
+    ] {
+        let mut booking = booking(&stage, "2030-05-01T10:00:00Z", 60, &interviewer, &[]);
+        for (key, value) in input.as_object().into_iter().flatten() {
+            booking[key] = value.clone();
+        }
+        let refused = call(&app, Some(recruiter), SCHEDULE.0, SCHEDULE.1, booking, SCHEDULE.2).await;
+        assert_eq!(
+            only_error(&refused),
+            ("BAD_USER_INPUT".to_owned(), Some(field.to_owned())),
+            "{field}"
+        );
+    }
 }

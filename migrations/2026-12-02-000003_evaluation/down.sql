@@ -11,6 +11,8 @@ create or replace view record_readers as
   join requisitions r on r.id = cy.requisition_id
   join organization_members m on m.organization_id = r.organization_id and m.user_id = r.hiring_manager_id
   where s.revoked_at is null;
+drop table interview_feedback;
+drop function interview_feedback_stays_final();
 drop table interview_participants;
 drop function interview_participant_takes_time();
 drop function interview_time(interviews);

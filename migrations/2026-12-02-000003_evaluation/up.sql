@@ -117,6 +117,61 @@ $$;
 create trigger interviews_move_participants after update of scheduled_at, duration_minutes, status on interviews
   for each row execute function interview_moves_participants();
 
+-- One evaluation per interview and interviewer. A draft changes freely; once final
+-- (`is_final`, `submitted_at` set) it never changes again.
+create table interview_feedback (
+  id uuid primary key,
+  organization_id uuid not null,
+  interview_id uuid not null,
+  -- The interview's candidacy, for the rule that an interviewer reads colleagues' feedback on
+  -- the same candidacy once their own is final.
+  candidacy_id uuid not null,
+  -- The member who gives it; null once they have left the organisation.
+  interviewer_member_id uuid references organization_members (id) on delete set null,
+  overall_rating integer check (overall_rating between 1 and 5),
+  recommendation text check (recommendation in ('strong_hire', 'hire', 'maybe', 'no_hire')),
+  technical_skills_rating integer check (technical_skills_rating between 1 and 5),
+  communication_rating integer check (communication_rating between 1 and 5),
+  problem_solving_rating integer check (problem_solving_rating between 1 and 5),
+  culture_fit_rating integer check (culture_fit_rating between 1 and 5),
+  -- [{"skill": "Rust", "rating": 4}, …]
+  skills_evaluated jsonb not null default '[]' check (jsonb_typeof(skills_evaluated) = 'array'),
+  strengths text,
+  weaknesses text,
+  detailed_notes text,
+  questions_asked text[] not null default '{}',
+  requires_second_round boolean not null default false,
+  follow_up_notes text,
+  is_final boolean not null default false,
+  submitted_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  check (is_final = (submitted_at is not null)),
+  check (not is_final or (overall_rating is not null and recommendation is not null)),
+  foreign key (interview_id, candidacy_id, organization_id)
+    references interviews (id, candidacy_id, organization_id) on delete cascade,
+  unique (interview_id, interviewer_member_id)
+);
+create index interview_feedback_candidacy_idx on interview_feedback (candidacy_id);
+create index interview_feedback_interviewer_idx on interview_feedback (interviewer_member_id);
+create trigger interview_feedback_set_updated_at before update on interview_feedback
+  for each row execute function set_updated_at();
+
+-- Final feedback is immutable whatever writes to it; only the interviewer's reference may go
+-- (to null, when they leave the organisation).
+create function interview_feedback_stays_final() returns trigger language plpgsql as $$
+begin
+  if old.is_final and (to_jsonb(new) - 'interviewer_member_id' - 'updated_at')
+                      is distinct from (to_jsonb(old) - 'interviewer_member_id' - 'updated_at') then
+    raise exception 'final feedback cannot change'
+      using errcode = 'check_violation', constraint = 'interview_feedback_final';
+  end if;
+  return new;
+end
+$$;
+create trigger interview_feedback_final before update on interview_feedback
+  for each row execute function interview_feedback_stays_final();
+
 -- The interviewers on a (not cancelled) interview of a candidate read the record the candidate
 -- shares with the organisation, like its admins, recruiters and hiring managers.
 create or replace view record_readers as

@@ -21,7 +21,10 @@
 //!   by its author alone) and changed by its author while one of them;
 //! - an interview is read by whoever reads its candidacy and by its interviewers, who also
 //!   read its candidate, its requisition and (`record_readers`) the candidate's shared record;
-//!   the organisation's admins and recruiters change it.
+//!   the organisation's admins and recruiters change it;
+//! - feedback on an interview is read by whoever reads its candidacy and by its interviewer,
+//!   and by the candidacy's other interviewers once their own is final; its interviewer
+//!   changes it while on the interview.
 //!
 //! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
 //! expression for statements built with the query builder, and SQL text over an alias for the
@@ -435,6 +438,32 @@ hiring_rules! {
             rule = interview_readable("i"),
         ),
         write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+}
+
+/// Who reads feedback: whoever reads its candidacy (the organisation's admins and recruiters,
+/// the requisition's hiring manager), its interviewer, and for independent judgment the other
+/// interviewers of the candidacy only once their own feedback on it is final, and then only
+/// final feedback.
+fn feedback_readable(f: &str) -> String {
+    format!(
+        "(exists (select 1 from candidacies cy where cy.id = {f}.candidacy_id and {candidacy}) or {mine} \
+         or ({f}.is_final and exists (select 1 from interview_feedback own \
+             join organization_members author on author.id = own.interviewer_member_id \
+             where own.candidacy_id = {f}.candidacy_id and own.is_final and author.user_id = {ME})))",
+        candidacy = candidacy_readable("cy"),
+        mine = is_me(&format!("{f}.interviewer_member_id")),
+    )
+}
+
+hiring_rules! {
+    interview_feedback {
+        read: |t| feedback_readable(t),
+        write: |t| format!(
+            "({mine} and {on_it})",
+            mine = is_me(&format!("{t}.interviewer_member_id")),
+            on_it = interviews_for(&format!("{t}.interview_id"), "id"),
+        ),
     }
 }
 

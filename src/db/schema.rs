@@ -432,6 +432,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    interview_feedback (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        interview_id -> Uuid,
+        candidacy_id -> Uuid,
+        interviewer_member_id -> Nullable<Uuid>,
+        overall_rating -> Nullable<Int4>,
+        recommendation -> Nullable<Text>,
+        technical_skills_rating -> Nullable<Int4>,
+        communication_rating -> Nullable<Int4>,
+        problem_solving_rating -> Nullable<Int4>,
+        culture_fit_rating -> Nullable<Int4>,
+        skills_evaluated -> Jsonb,
+        strengths -> Nullable<Text>,
+        weaknesses -> Nullable<Text>,
+        detailed_notes -> Nullable<Text>,
+        questions_asked -> Array<Nullable<Text>>,
+        requires_second_round -> Bool,
+        follow_up_notes -> Nullable<Text>,
+        is_final -> Bool,
+        submitted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     interview_participants (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -600,6 +627,7 @@ diesel::joinable!(application_status_events -> users (user_id));
 diesel::joinable!(catalog_role_skills -> catalog_roles (role_id));
 diesel::joinable!(catalog_role_skills -> skills (skill_id));
 diesel::joinable!(candidacy_notes -> organization_members (author_member_id));
+diesel::joinable!(interview_feedback -> organization_members (interviewer_member_id));
 diesel::joinable!(interviews -> users (scheduled_by));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
@@ -635,6 +663,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     candidacy_events,
     candidacy_notes,
     candidates,
+    interview_feedback,
     interview_participants,
     interviews,
     record_readers,

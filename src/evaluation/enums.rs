@@ -70,3 +70,17 @@ impl InterviewStatus {
         )
     }
 }
+
+text_enum! {
+    /// An interviewer's advice on hiring the candidate.
+    pub enum HiringRecommendation {
+        /// Hire; an outstanding candidate.
+        StrongHire = "strong_hire",
+        /// Hire.
+        Hire = "hire",
+        /// Undecided; another round or more evidence needed.
+        Maybe = "maybe",
+        /// Do not hire.
+        NoHire = "no_hire",
+    }
+}

@@ -9,10 +9,11 @@ use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::enums::{CandidacyNoteType, InterviewMode, InterviewStatus, InterviewType};
+use super::enums::{CandidacyNoteType, HiringRecommendation, InterviewMode, InterviewStatus, InterviewType};
 use super::store::{
-    self, CandidacyNoteById, CandidacyNoteRow, CandidacyNoteValues, InterviewById, InterviewRow,
-    InterviewValues, InterviewersOfInterview, InterviewsOfCandidacy, NotesOfCandidacy,
+    self, CandidacyNoteById, CandidacyNoteRow, CandidacyNoteValues, FeedbackOfInterview, FeedbackValues,
+    InterviewById, InterviewFeedbackById, InterviewFeedbackRow, InterviewRow, InterviewValues,
+    InterviewersOfInterview, InterviewsOfCandidacy, NotesOfCandidacy,
 };
 use crate::access::Principal;
 use crate::db::schema::{candidacies, candidacy_notes, interviews};
@@ -238,6 +239,16 @@ impl Interview {
             .find(|row| row.is_lead)
             .map(|row| OrganizationMember(row.member)))
     }
+    /// Its interviewers' feedback the viewer may read, oldest first: all of it for the
+    /// organisation's admins and recruiters and the requisition's hiring manager; for an
+    /// interviewer their own, and the others' final feedback once their own is final.
+    async fn feedback(&self, ctx: &Context<'_>) -> AppResult<Vec<InterviewFeedback>> {
+        let rows = viewer(ctx)?
+            .loaders
+            .many::<FeedbackOfInterview>(self.0.id)
+            .await?;
+        Ok(rows.into_iter().map(InterviewFeedback).collect())
+    }
     /// The other interviewers, in the order they were added.
     async fn additional_interviewers(&self, ctx: &Context<'_>) -> AppResult<Vec<OrganizationMember>> {
         let rows = viewer(ctx)?
@@ -250,6 +261,108 @@ impl Interview {
             .map(|row| OrganizationMember(row.member))
             .collect())
     }
+}
+
+#[derive(Clone, Debug)]
+pub struct InterviewFeedback(pub InterviewFeedbackRow);
+
+/// One interviewer's evaluation of an interview (Assist-Ten InterviewFeedback): a draft until
+/// submitted final, then immutable. Ratings run from 1 (poor) to 5 (excellent). Read by the
+/// organisation's admins and recruiters, the requisition's hiring manager and its interviewer;
+/// the candidacy's other interviewers read it, once final, only after their own is final.
+#[Object]
+impl InterviewFeedback {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::InterviewFeedback.id(self.0.id)
+    }
+    /// The overall rating, 1 to 5; null in a draft that has none yet.
+    async fn overall_rating(&self) -> Option<i32> {
+        self.0.overall_rating
+    }
+    /// Whether to hire; null in a draft that has none yet.
+    async fn recommendation(&self) -> Option<HiringRecommendation> {
+        self.0.recommendation
+    }
+    /// Technical skills, 1 to 5.
+    async fn technical_skills_rating(&self) -> Option<i32> {
+        self.0.technical_skills_rating
+    }
+    /// Communication, 1 to 5.
+    async fn communication_rating(&self) -> Option<i32> {
+        self.0.communication_rating
+    }
+    /// Problem solving, 1 to 5.
+    async fn problem_solving_rating(&self) -> Option<i32> {
+        self.0.problem_solving_rating
+    }
+    /// Fit with the team's culture, 1 to 5.
+    async fn culture_fit_rating(&self) -> Option<i32> {
+        self.0.culture_fit_rating
+    }
+    /// The skills the interviewer assessed, each with a rating.
+    async fn skills_evaluated(&self) -> Vec<SkillRating> {
+        serde_json::from_value(self.0.skills_evaluated.clone()).unwrap_or_default()
+    }
+    /// What the candidate does well.
+    async fn strengths(&self) -> Option<&str> {
+        self.0.strengths.as_deref()
+    }
+    /// Where the candidate falls short.
+    async fn weaknesses(&self) -> Option<&str> {
+        self.0.weaknesses.as_deref()
+    }
+    /// The interviewer's detailed notes.
+    async fn detailed_notes(&self) -> Option<&str> {
+        self.0.detailed_notes.as_deref()
+    }
+    /// The questions asked, in order.
+    async fn questions_asked(&self) -> Vec<String> {
+        crate::graphql::present(&self.0.questions_asked)
+    }
+    /// Whether the interviewer asks for a second round.
+    async fn requires_second_round(&self) -> bool {
+        self.0.requires_second_round
+    }
+    /// What to follow up on.
+    async fn follow_up_notes(&self) -> Option<&str> {
+        self.0.follow_up_notes.as_deref()
+    }
+    /// Whether it is submitted and can no longer change.
+    async fn is_final(&self) -> bool {
+        self.0.is_final
+    }
+    /// When it was submitted final; null for a draft.
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    /// When it was first saved.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The interviewer who gives it; null once they have left the organisation.
+    async fn interviewer(&self, ctx: &Context<'_>) -> AppResult<Option<OrganizationMember>> {
+        member(ctx, self.0.interviewer_member_id).await
+    }
+    /// The interview; null for a colleague who reads it from another interview of the same
+    /// candidacy and is not on this one.
+    async fn interview(&self, ctx: &Context<'_>) -> AppResult<Option<Interview>> {
+        interview_by_id(ctx, self.0.interview_id).await
+    }
+}
+
+/// A skill an interviewer assessed, with a rating.
+#[derive(SimpleObject, InputObject, serde::Serialize, serde::Deserialize, Clone, Debug)]
+#[graphql(input_name = "SkillRatingInput")]
+pub struct SkillRating {
+    /// The skill, 1 to 100 characters.
+    pub skill: String,
+    /// 1 (poor) to 5 (excellent).
+    pub rating: i32,
 }
 
 /// The interviews a user is on (lead or additional), in every organisation, earliest first.
@@ -306,6 +419,14 @@ pub async fn interview_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<In
         .one::<InterviewById>(id)
         .await?
         .map(Interview))
+}
+
+pub async fn feedback_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<InterviewFeedback>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<InterviewFeedbackById>(id)
+        .await?
+        .map(InterviewFeedback))
 }
 
 /// A note to add to a candidacy.
@@ -435,6 +556,128 @@ pub struct CancelInterviewInput {
 pub struct InterviewPayload {
     /// The interview as it now is.
     pub interview: Interview,
+}
+
+/// An interviewer's feedback on an interview: every field as it should now be (absent means
+/// none), replacing their draft.
+#[derive(InputObject)]
+pub struct SubmitInterviewFeedbackInput {
+    /// The interview (not CANCELLED or NO_SHOW) the viewer is an interviewer on.
+    pub interview_id: ID,
+    /// 1 to 5; required when final.
+    pub overall_rating: Option<i32>,
+    /// Whether to hire; required when final.
+    pub recommendation: Option<HiringRecommendation>,
+    /// 1 to 5.
+    pub technical_skills_rating: Option<i32>,
+    /// 1 to 5.
+    pub communication_rating: Option<i32>,
+    /// 1 to 5.
+    pub problem_solving_rating: Option<i32>,
+    /// 1 to 5.
+    pub culture_fit_rating: Option<i32>,
+    /// Up to 50 skills, each rated 1 to 5.
+    #[graphql(default)]
+    pub skills_evaluated: Vec<SkillRating>,
+    /// Up to 10,000 characters.
+    pub strengths: Option<String>,
+    /// Up to 10,000 characters.
+    pub weaknesses: Option<String>,
+    /// Up to 10,000 characters.
+    pub detailed_notes: Option<String>,
+    /// Up to 100 questions of up to 1,000 characters.
+    #[graphql(default)]
+    pub questions_asked: Vec<String>,
+    /// Whether to ask for a second round.
+    #[graphql(default)]
+    pub requires_second_round: bool,
+    /// Up to 10,000 characters.
+    pub follow_up_notes: Option<String>,
+    /// Submit it for good: it can no longer change, and the interviewer may now read the
+    /// candidacy's other final feedback.
+    #[graphql(default)]
+    pub is_final: bool,
+}
+
+/// What `submitInterviewFeedback` answers.
+#[derive(SimpleObject)]
+pub struct InterviewFeedbackPayload {
+    /// The feedback as it now is.
+    pub feedback: InterviewFeedback,
+}
+
+fn rating(name: &'static str) -> impl Fn(i32) -> AppResult<i32> {
+    move |value| validate::int_in(name, value, 1..=5)
+}
+
+/// The values of a submission, checked as a whole.
+fn feedback_values(input: &SubmitInterviewFeedbackInput) -> AppResult<FeedbackValues> {
+    if input.skills_evaluated.len() > 50 {
+        return Err(AppError::bad_input("skillsEvaluated", "at most 50 skills"));
+    }
+    let mut skills = Vec::with_capacity(input.skills_evaluated.len());
+    for skill in &input.skills_evaluated {
+        skills.push(SkillRating {
+            skill: validate::text_of("skillsEvaluated", &skill.skill, 100)?,
+            rating: rating("skillsEvaluated")(skill.rating)?,
+        });
+    }
+    let values = FeedbackValues {
+        overall_rating: input.overall_rating.map(rating("overallRating")).transpose()?,
+        recommendation: input.recommendation,
+        technical_skills_rating: input
+            .technical_skills_rating
+            .map(rating("technicalSkillsRating"))
+            .transpose()?,
+        communication_rating: input
+            .communication_rating
+            .map(rating("communicationRating"))
+            .transpose()?,
+        problem_solving_rating: input
+            .problem_solving_rating
+            .map(rating("problemSolvingRating"))
+            .transpose()?,
+        culture_fit_rating: input
+            .culture_fit_rating
+            .map(rating("cultureFitRating"))
+            .transpose()?,
+        skills_evaluated: serde_json::to_value(skills).map_err(AppError::internal)?,
+        strengths: input.strengths.clone().map(long_text("strengths")).transpose()?,
+        weaknesses: input
+            .weaknesses
+            .clone()
+            .map(long_text("weaknesses"))
+            .transpose()?,
+        detailed_notes: input
+            .detailed_notes
+            .clone()
+            .map(long_text("detailedNotes"))
+            .transpose()?,
+        questions_asked: validate::labels("questionsAsked", &input.questions_asked, 100, 1_000)?,
+        requires_second_round: input.requires_second_round,
+        follow_up_notes: input
+            .follow_up_notes
+            .clone()
+            .map(long_text("followUpNotes"))
+            .transpose()?,
+        is_final: input.is_final,
+        submitted_at: input.is_final.then(Utc::now),
+    };
+    if values.is_final {
+        if values.overall_rating.is_none() {
+            return Err(AppError::bad_input(
+                "overallRating",
+                "final feedback needs an overall rating",
+            ));
+        }
+        if values.recommendation.is_none() {
+            return Err(AppError::bad_input(
+                "recommendation",
+                "final feedback needs a recommendation",
+            ));
+        }
+    }
+    Ok(values)
 }
 
 fn long_text(name: &'static str) -> impl Fn(String) -> AppResult<String> {
@@ -841,6 +1084,65 @@ impl EvaluationMutation {
             .await?;
         Ok(InterviewPayload {
             interview: Interview(interview),
+        })
+    }
+
+    /// Saves the viewer's feedback on an interview they are on: creates it, or replaces their
+    /// draft; `isFinal: true` submits it for good. `FORBIDDEN` for members who see the
+    /// interview but are not on it; `CONFLICT` once the feedback is final; `BAD_USER_INPUT`
+    /// for a CANCELLED or NO_SHOW interview.
+    async fn submit_interview_feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The interview and the feedback; every field is checked before anything is written."
+        )]
+        input: SubmitInterviewFeedbackInput,
+    ) -> AppResult<InterviewFeedbackPayload> {
+        let who = viewer(ctx)?.principal();
+        let interview_id = decode_as(&input.interview_id, NodeType::Interview, "interviewId")?;
+        let values = feedback_values(&input)?;
+        let mut conn = services(ctx).pool.get().await?;
+        let feedback = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let interview = store::lock_interview(conn, who, interview_id)
+                    .await?
+                    .ok_or(AppError::NotFound("Interview"))?;
+                let refusal = "only the interview's interviewers give feedback on it";
+                if !store::interviewers_of(conn, interview.id)
+                    .await?
+                    .contains(&who.user_id)
+                {
+                    return Err(AppError::Forbidden(refusal));
+                }
+                let me = hiring::member_of(conn, who, interview.organization_id, who.user_id)
+                    .await?
+                    .ok_or(AppError::Forbidden(refusal))?;
+                if matches!(
+                    interview.status,
+                    InterviewStatus::Cancelled | InterviewStatus::NoShow
+                ) {
+                    return Err(AppError::bad_input(
+                        "interviewId",
+                        format!(
+                            "the interview is {}: there is nothing to give feedback on",
+                            interview.status.as_str().to_uppercase()
+                        ),
+                    ));
+                }
+                if store::lock_feedback(conn, interview.id, me.id)
+                    .await?
+                    .is_some_and(|current| current.is_final)
+                {
+                    return Err(AppError::Conflict(
+                        "the feedback is final and can no longer change".to_owned(),
+                    ));
+                }
+                Ok(store::save_feedback(conn, &interview, me.id, &values).await?)
+            })
+            .await?;
+        Ok(InterviewFeedbackPayload {
+            feedback: InterviewFeedback(feedback),
         })
     }
 

@@ -7,9 +7,11 @@ use diesel::sql_types::{Array, Bool, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::enums::{CandidacyNoteType, InterviewMode, InterviewStatus, InterviewType};
+use super::enums::{CandidacyNoteType, HiringRecommendation, InterviewMode, InterviewStatus, InterviewType};
 use crate::access::{Guarded, Principal};
-use crate::db::schema::{candidacy_notes, interview_participants, interviews, organization_members};
+use crate::db::schema::{
+    candidacy_notes, interview_feedback, interview_participants, interviews, organization_members,
+};
 use crate::graphql::loaders::Relation;
 use crate::guarded_relation;
 use crate::hiring::store::MemberRow;
@@ -377,4 +379,102 @@ pub async fn move_interview(
     .get_result(conn)
     .await
     .optional()
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = interview_feedback)]
+pub struct InterviewFeedbackRow {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub interview_id: Uuid,
+    pub candidacy_id: Uuid,
+    pub interviewer_member_id: Option<Uuid>,
+    pub overall_rating: Option<i32>,
+    pub recommendation: Option<HiringRecommendation>,
+    pub technical_skills_rating: Option<i32>,
+    pub communication_rating: Option<i32>,
+    pub problem_solving_rating: Option<i32>,
+    pub culture_fit_rating: Option<i32>,
+    pub skills_evaluated: serde_json::Value,
+    pub strengths: Option<String>,
+    pub weaknesses: Option<String>,
+    pub detailed_notes: Option<String>,
+    pub questions_asked: Vec<Option<String>>,
+    pub requires_second_round: bool,
+    pub follow_up_notes: Option<String>,
+    pub is_final: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The columns of feedback its interviewer writes; each submission replaces them all.
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = interview_feedback, treat_none_as_null = true)]
+pub struct FeedbackValues {
+    pub overall_rating: Option<i32>,
+    pub recommendation: Option<HiringRecommendation>,
+    pub technical_skills_rating: Option<i32>,
+    pub communication_rating: Option<i32>,
+    pub problem_solving_rating: Option<i32>,
+    pub culture_fit_rating: Option<i32>,
+    pub skills_evaluated: serde_json::Value,
+    pub strengths: Option<String>,
+    pub weaknesses: Option<String>,
+    pub detailed_notes: Option<String>,
+    pub questions_asked: Vec<String>,
+    pub requires_second_round: bool,
+    pub follow_up_notes: Option<String>,
+    pub is_final: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+guarded_relation!(InterviewFeedbackById: interview_feedback.id => InterviewFeedbackRow);
+guarded_relation!(
+    /// Each interview's feedback, oldest first.
+    FeedbackOfInterview: interview_feedback.interview_id => InterviewFeedbackRow,
+    order by (interview_feedback::created_at, interview_feedback::id)
+);
+
+/// The feedback `member_id` gave on the interview, locked for the rest of the transaction.
+pub async fn lock_feedback(
+    conn: &mut AsyncPgConnection,
+    interview_id: Uuid,
+    member_id: Uuid,
+) -> QueryResult<Option<InterviewFeedbackRow>> {
+    interview_feedback::table
+        .filter(interview_feedback::interview_id.eq(interview_id))
+        .filter(interview_feedback::interviewer_member_id.eq(member_id))
+        .select(InterviewFeedbackRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Creates the member's feedback on the interview or replaces their draft.
+pub async fn save_feedback(
+    conn: &mut AsyncPgConnection,
+    interview: &InterviewRow,
+    member_id: Uuid,
+    values: &FeedbackValues,
+) -> QueryResult<InterviewFeedbackRow> {
+    diesel::insert_into(interview_feedback::table)
+        .values((
+            interview_feedback::id.eq(Uuid::now_v7()),
+            interview_feedback::organization_id.eq(interview.organization_id),
+            interview_feedback::interview_id.eq(interview.id),
+            interview_feedback::candidacy_id.eq(interview.candidacy_id),
+            interview_feedback::interviewer_member_id.eq(member_id),
+            values,
+        ))
+        .on_conflict((
+            interview_feedback::interview_id,
+            interview_feedback::interviewer_member_id,
+        ))
+        .do_update()
+        .set(values)
+        .returning(InterviewFeedbackRow::as_returning())
+        .get_result(conn)
+        .await
 }

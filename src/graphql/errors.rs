@@ -113,6 +113,11 @@ const RULES: &[Rule] = &[
         message: "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
     },
     Rule {
+        constraint: "interview_feedback_final",
+        field: "isFinal",
+        message: "final feedback cannot change",
+    },
+    Rule {
         constraint: "organization_members_last_admin",
         field: "memberId",
         message: "an organisation keeps at least one admin: make another member admin first",

@@ -36,6 +36,7 @@ pub enum NodeType {
     Candidacy,
     CandidacyNote,
     Interview,
+    InterviewFeedback,
 }
 
 impl NodeType {
@@ -65,6 +66,7 @@ impl NodeType {
         Self::Candidacy,
         Self::CandidacyNote,
         Self::Interview,
+        Self::InterviewFeedback,
     ];
 
     /// The GraphQL type name.
@@ -95,6 +97,7 @@ impl NodeType {
             Self::Candidacy => "Candidacy",
             Self::CandidacyNote => "CandidacyNote",
             Self::Interview => "Interview",
+            Self::InterviewFeedback => "InterviewFeedback",
         }
     }
 

@@ -1,6 +1,7 @@
 //! The hiring team's evaluation: notes on candidacies, interviews and feedback, with the access
 //! policy as a matrix of roles × objects × operations.
 
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value, json};
 
 use crate::career::mutate;
@@ -30,6 +31,7 @@ struct Stage {
     cast: Cast,
     bystander: Account,
     bystander_member: String,
+    requisition: String,
     /// An experience of the candidate's career record, which they share by applying.
     experience: String,
     candidacy: String,
@@ -65,6 +67,7 @@ impl Stage {
             cast,
             bystander,
             bystander_member,
+            requisition,
             experience,
             candidacy,
         }
@@ -861,4 +864,348 @@ async fn an_interviewer_is_never_booked_into_two_interviews_at_once() {
             "{field}"
         );
     }
+}
+
+const SUBMIT: (&str, &str, &str) = (
+    "submitInterviewFeedback",
+    "SubmitInterviewFeedbackInput",
+    "feedback { id isFinal submittedAt overallRating }",
+);
+
+/// `who`'s feedback on `interview`: the whole response.
+async fn submit(app: &TestApp, who: &Account, interview: &str, input: Value) -> Value {
+    let mut input = input;
+    input["interviewId"] = json!(interview);
+    call(app, Some(who), SUBMIT.0, SUBMIT.1, input, SUBMIT.2).await
+}
+
+/// The same, which must succeed: the feedback's id.
+async fn submitted(app: &TestApp, who: &Account, interview: &str, input: Value) -> String {
+    let response = submit(app, who, interview, input).await;
+    assert!(response.get("errors").is_none(), "{response}");
+    id(&response["data"]["submitInterviewFeedback"]["feedback"]["id"])
+}
+
+fn full_feedback(is_final: bool) -> Value {
+    json!({
+        "overallRating": 4,
+        "recommendation": "HIRE",
+        "technicalSkillsRating": 5,
+        "communicationRating": 4,
+        "problemSolvingRating": 4,
+        "cultureFitRating": 3,
+        "skillsEvaluated": [{ "skill": "Rust", "rating": 5 }, { "skill": "SQL", "rating": 3 }],
+        "strengths": "Clear thinking.",
+        "weaknesses": "Little frontend work.",
+        "detailedNotes": "Solved the exercise with tests.",
+        "questionsAsked": ["Ownership?", "Indexes?"],
+        "requiresSecondRound": true,
+        "followUpNotes": "Ask about on-call.",
+        "isFinal": is_final,
+    })
+}
+
+/// The ids of the feedback on `interview` that `who` reads through `Interview.feedback`.
+async fn feedback_listed(app: &TestApp, who: &Account, interview: &str) -> Vec<String> {
+    let data = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Interview { feedback { id } } } }",
+            json!({ "id": interview }),
+            Some(&who.access_token),
+        )
+        .await;
+    data["node"]["feedback"]
+        .as_array()
+        .map(|all| all.iter().map(|f| id(&f["id"])).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn feedback_is_independent_until_submitted_and_final_for_good() {
+    let app = TestApp::new().await;
+    let stage = Stage::new(&app, "fb").await;
+    let cast = &stage.cast;
+    // A second interviewer of the same candidacy, on another interview.
+    let peer = app.sign_up("peer-fb@example.com").await;
+    let token = invite(
+        &app,
+        &cast.admin,
+        &cast.organization,
+        "peer-fb@example.com",
+        "INTERVIEWER",
+    )
+    .await;
+    let peer_member = join(&app, &peer, &token).await;
+    let technical = schedule(
+        &app,
+        &stage,
+        "2030-06-01T10:00:00Z",
+        &cast.member("interviewer"),
+        &[],
+    )
+    .await;
+    let cultural = schedule(&app, &stage, "2030-06-01T14:00:00Z", &peer_member, &[]).await;
+
+    // Who may give feedback on the technical interview: its interviewer alone.
+    let tried = stage
+        .tries(
+            &app,
+            SUBMIT,
+            "interviewer",
+            |_| json!({ "interviewId": technical, "overallRating": 3 }),
+        )
+        .await;
+    assert_eq!(
+        tried,
+        expect([
+            "FORBIDDEN",
+            "FORBIDDEN",
+            "ok",
+            "NOT_FOUND",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ])
+    );
+    let mine = submitted(&app, &cast.interviewer, &technical, full_feedback(false)).await;
+    assert_eq!(
+        stage.reads(&app, &mine).await,
+        expect([
+            "ok",
+            "ok",
+            "ok",
+            "NOT_FOUND",
+            "ok",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ]),
+        "reads of a draft"
+    );
+    let saved = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on InterviewFeedback { overallRating recommendation
+               technicalSkillsRating communicationRating problemSolvingRating cultureFitRating
+               skillsEvaluated { skill rating } strengths weaknesses detailedNotes questionsAsked
+               requiresSecondRound followUpNotes isFinal submittedAt interviewer { isViewer } interview { id } } } }",
+            json!({ "id": mine }),
+            Some(&cast.interviewer.access_token),
+        )
+        .await;
+    assert_eq!(
+        saved["node"],
+        json!({
+            "overallRating": 4, "recommendation": "HIRE", "technicalSkillsRating": 5, "communicationRating": 4,
+            "problemSolvingRating": 4, "cultureFitRating": 3,
+            "skillsEvaluated": [{ "skill": "Rust", "rating": 5 }, { "skill": "SQL", "rating": 3 }],
+            "strengths": "Clear thinking.", "weaknesses": "Little frontend work.",
+            "detailedNotes": "Solved the exercise with tests.", "questionsAsked": ["Ownership?", "Indexes?"],
+            "requiresSecondRound": true, "followUpNotes": "Ask about on-call.", "isFinal": false,
+            "submittedAt": null, "interviewer": { "isViewer": true }, "interview": { "id": technical },
+        })
+    );
+
+    // Independent judgment: each interviewer sees only their own until both are final.
+    let theirs = submitted(&app, &peer, &cultural, json!({ "overallRating": 2 })).await;
+    assert_eq!(node_code(&app, Some(&peer), &mine).await, "NOT_FOUND");
+    assert_eq!(
+        node_code(&app, Some(&cast.interviewer), &theirs).await,
+        "NOT_FOUND"
+    );
+    submitted(&app, &cast.interviewer, &technical, full_feedback(true)).await;
+    assert_eq!(
+        node_code(&app, Some(&peer), &mine).await,
+        "NOT_FOUND",
+        "the peer's own is a draft"
+    );
+    assert_eq!(
+        node_code(&app, Some(&cast.interviewer), &theirs).await,
+        "NOT_FOUND",
+        "a colleague's draft stays hidden"
+    );
+    let final_theirs = json!({ "overallRating": 2, "recommendation": "NO_HIRE", "isFinal": true });
+    submitted(&app, &peer, &cultural, final_theirs.clone()).await;
+    assert_eq!(node_code(&app, Some(&peer), &mine).await, "ok");
+    assert_eq!(node_code(&app, Some(&cast.interviewer), &theirs).await, "ok");
+    let from_elsewhere = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on InterviewFeedback { recommendation interview { id } } } }",
+            json!({ "id": theirs }),
+            Some(&cast.interviewer.access_token),
+        )
+        .await;
+    assert_eq!(
+        from_elsewhere["node"],
+        json!({ "recommendation": "NO_HIRE", "interview": null }),
+        "the colleague's interview itself stays hidden"
+    );
+    assert_eq!(
+        stage.reads(&app, &theirs).await,
+        expect([
+            "ok",
+            "ok",
+            "ok",
+            "NOT_FOUND",
+            "ok",
+            "NOT_FOUND",
+            "NOT_FOUND",
+            "UNAUTHENTICATED"
+        ]),
+        "reads of final feedback"
+    );
+    assert_eq!(
+        feedback_listed(&app, &cast.recruiter, &technical).await,
+        [mine.clone()]
+    );
+    assert_eq!(
+        feedback_listed(&app, &cast.manager, &cultural).await,
+        [theirs.clone()]
+    );
+
+    // Final feedback never changes: not through the API, not in the database.
+    let again = submit(&app, &cast.interviewer, &technical, json!({ "overallRating": 1 })).await;
+    assert_eq!(only_error(&again).0, "CONFLICT");
+    let kept = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on InterviewFeedback { overallRating isFinal submittedAt } } }",
+            json!({ "id": mine }),
+            Some(&cast.admin.access_token),
+        )
+        .await;
+    assert_eq!(kept["node"]["overallRating"], 4);
+    assert_eq!(kept["node"]["isFinal"], true);
+    assert!(kept["node"]["submittedAt"].is_string());
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .expect("connect");
+    let edited = diesel::sql_query("update interview_feedback set overall_rating = 1 where is_final")
+        .execute(&mut conn)
+        .await;
+    assert!(edited.is_err(), "the trigger refuses: {edited:?}");
+
+    // Checked input, on an interview of the peer's own.
+    let fresh = schedule(&app, &stage, "2030-06-02T10:00:00Z", &peer_member, &[]).await;
+    for (input, field) in [
+        (
+            json!({ "isFinal": true, "recommendation": "HIRE" }),
+            "overallRating",
+        ),
+        (json!({ "isFinal": true, "overallRating": 3 }), "recommendation"),
+        (json!({ "overallRating": 6 }), "overallRating"),
+        (
+            json!({ "skillsEvaluated": [{ "skill": "Go", "rating": 0 }] }),
+            "skillsEvaluated",
+        ),
+    ] {
+        let refused = submit(&app, &peer, &fresh, input).await;
+        assert_eq!(
+            only_error(&refused),
+            ("BAD_USER_INPUT".to_owned(), Some(field.to_owned())),
+            "{field}"
+        );
+    }
+    assert!(
+        feedback_listed(&app, &cast.admin, &fresh).await.is_empty(),
+        "refusals leave nothing"
+    );
+    done(
+        &app,
+        &cast.recruiter,
+        CANCEL_INTERVIEW.0,
+        CANCEL_INTERVIEW.1,
+        json!({ "id": fresh, "reason": "Rescheduled" }),
+        CANCEL_INTERVIEW.2,
+    )
+    .await;
+    let cancelled = submit(&app, &peer, &fresh, json!({ "overallRating": 3 })).await;
+    assert_eq!(
+        only_error(&cancelled),
+        ("BAD_USER_INPUT".to_owned(), Some("interviewId".to_owned()))
+    );
+}
+
+/// Everything the hiring team reads about a requisition's candidacies at once.
+const REVIEW: &str = "query($id: ID!) { node(id: $id) { ... on Requisition { candidacies { edges { node {
+    id notes { text author { role email } }
+    interviews { status candidate { fullName } interviewer { role email } additionalInterviewers { role }
+      feedback { overallRating interviewer { role } interview { id } } } } } } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_review_of_a_pipeline_costs_the_same_for_one_candidacy_or_many() {
+    let app = TestApp::new().await;
+    let stage = Stage::new(&app, "review").await;
+    let cast = &stage.cast;
+    let interviewer = cast.member("interviewer");
+    let review = |candidacy: String, hour: usize| {
+        let app = &app;
+        let stage = &stage;
+        let interviewer = interviewer.clone();
+        async move {
+            add_note(app, &stage.cast.recruiter, &candidacy, "Looks promising.", false).await;
+            let mut booking = booking(
+                stage,
+                &format!("2030-07-01T{hour:02}:00:00Z"),
+                60,
+                &interviewer,
+                &[&stage.bystander_member],
+            );
+            booking["candidacyId"] = json!(candidacy);
+            let interview = done(
+                app,
+                &stage.cast.recruiter,
+                SCHEDULE.0,
+                SCHEDULE.1,
+                booking,
+                SCHEDULE.2,
+            )
+            .await;
+            let interview = id(&interview["interview"]["id"]);
+            submitted(app, &stage.cast.interviewer, &interview, full_feedback(true)).await;
+            submitted(app, &stage.bystander, &interview, json!({ "overallRating": 3 })).await;
+        }
+    };
+    review(stage.candidacy.clone(), 8).await;
+    let one = app
+        .statements_for(
+            REVIEW,
+            json!({ "id": stage.requisition }),
+            Some(&cast.recruiter.access_token),
+        )
+        .await;
+    for n in 1..4 {
+        let other = app.sign_up(&format!("applicant{n}-review@example.com")).await;
+        apply(&app, &other, &stage.requisition).await;
+        let candidacy = candidacy_of(&app, &cast.recruiter, &stage.requisition, n).await;
+        review(candidacy, 8 + 2 * n).await;
+    }
+    let four = app
+        .statements_for(
+            REVIEW,
+            json!({ "id": stage.requisition }),
+            Some(&cast.recruiter.access_token),
+        )
+        .await;
+    let seen = app
+        .ok(
+            REVIEW,
+            json!({ "id": stage.requisition }),
+            Some(&cast.recruiter.access_token),
+        )
+        .await;
+    let candidacies = seen["node"]["candidacies"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(candidacies.len(), 4);
+    for candidacy in &candidacies {
+        let interviews = &candidacy["node"]["interviews"];
+        assert_eq!(
+            interviews[0]["feedback"].as_array().map(Vec::len),
+            Some(2),
+            "{candidacy}"
+        );
+        assert_eq!(candidacy["node"]["notes"].as_array().map(Vec::len), Some(1));
+    }
+    assert_eq!(one, four, "statements for 1 candidacy: {one}; for 4: {four}");
 }

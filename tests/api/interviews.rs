@@ -784,7 +784,10 @@ async fn an_interviewer_is_never_booked_into_two_interviews_at_once() {
     )
     .await;
     assert_eq!(only_error(&on_a_panel).0, "CONFLICT");
-    assert_eq!(interviews_of_candidacy(&app, &stage).await, [first.clone()]);
+    assert_eq!(
+        interviews_of_candidacy(&app, &stage).await,
+        std::slice::from_ref(&first)
+    );
     assert_eq!(my_interviews(&app, &stage.bystander).await, 0);
 
     // Back to back is fine; moving one onto the other is not.
@@ -1056,11 +1059,11 @@ async fn feedback_is_independent_until_submitted_and_final_for_good() {
     );
     assert_eq!(
         feedback_listed(&app, &cast.recruiter, &technical).await,
-        [mine.clone()]
+        std::slice::from_ref(&mine)
     );
     assert_eq!(
         feedback_listed(&app, &cast.manager, &cultural).await,
-        [theirs.clone()]
+        std::slice::from_ref(&theirs)
     );
 
     // Final feedback never changes: not through the API, not in the database.

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod career;
 pub mod config;
 pub mod db;
+pub mod evaluation;
 pub mod graphql;
 pub mod hiring;
 pub mod http_server;

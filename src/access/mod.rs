@@ -16,7 +16,15 @@
 //!   not ([`Principal::ANONYMOUS`]);
 //! - a person's career record is also readable by the organisations they applied to (their
 //!   admins and recruiters, and the hiring manager of the requisition) until they revoke the
-//!   consent (`record_readers`, a view over `record_shares`).
+//!   consent (`record_readers`, a view over `record_shares`);
+//! - a note on a candidacy is read by the organisation's admins and recruiters (a private one
+//!   by its author alone) and changed by its author while one of them;
+//! - an interview is read by whoever reads its candidacy and by its interviewers, who also
+//!   read its candidate, its requisition and (`record_readers`) the candidate's shared record;
+//!   the organisation's admins and recruiters change it;
+//! - feedback on an interview is read by whoever reads its candidacy and by its interviewer,
+//!   and by the candidacy's other interviewers once their own is final; its interviewer
+//!   changes it while on the interview.
 //!
 //! Rules are per table ([`Guarded`]), written once in two forms that must agree: a diesel
 //! expression for statements built with the query builder, and SQL text over an alias for the
@@ -257,12 +265,22 @@ fn on_job_board(r: &str) -> String {
 }
 
 /// Who reads a requisition: anyone while it is on the job board; the organisation's admins
-/// and recruiters; its hiring manager.
+/// and recruiters; its hiring manager; the interviewers of its interviews.
 fn requisition_readable(r: &str) -> String {
     format!(
-        "({board} or {team} or {r}.hiring_manager_id = {ME})",
+        "({board} or {team} or {r}.hiring_manager_id = {ME} or {interviewer})",
         board = on_job_board(r),
         team = member(&format!("{r}.organization_id"), HIRING_TEAM),
+        interviewer = interviews_for(&format!("{r}.id"), "requisition_id"),
+    )
+}
+
+/// The principal interviews on an interview whose `column` is `id` (SQL text). Leaving the
+/// organisation takes them off its interviews (a cascade), so this implies membership.
+fn interviews_for(id: &str, column: &str) -> String {
+    format!(
+        "exists (select 1 from interviews iv join interview_participants ip on ip.interview_id = iv.id \
+         where iv.{column} = {id} and ip.user_id = {ME})"
     )
 }
 
@@ -351,9 +369,11 @@ fn candidacy_readable(c: &str) -> String {
 hiring_rules! {
     candidates {
         read: |t| format!(
-            "({team} or exists (select 1 from candidacies cy where cy.candidate_id = {t}.id and {candidacy}))",
+            "({team} or exists (select 1 from candidacies cy where cy.candidate_id = {t}.id and {candidacy}) \
+             or {interviewer})",
             team = member(&format!("{t}.organization_id"), HIRING_TEAM),
             candidacy = candidacy_readable("cy"),
+            interviewer = interviews_for(&format!("{t}.id"), "candidate_id"),
         ),
         write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
     }
@@ -374,6 +394,76 @@ hiring_rules! {
             team = member(&format!("{t}.organization_id"), HIRING_TEAM),
         ),
         write: |t| format!("{t}.user_id = {ME}"),
+    }
+}
+
+/// The member `member_id` (SQL text) is the principal.
+fn is_me(member_id: &str) -> String {
+    format!("exists (select 1 from organization_members me where me.id = {member_id} and me.user_id = {ME})")
+}
+
+hiring_rules! {
+    candidacy_notes {
+        read: |t| format!(
+            "({team} and (not {t}.is_private or {author}))",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+            author = is_me(&format!("{t}.author_member_id")),
+        ),
+        write: |t| format!(
+            "({team} and {author})",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+            author = is_me(&format!("{t}.author_member_id")),
+        ),
+    }
+}
+
+/// Who reads an interview: whoever reads its candidacy (the organisation's admins and
+/// recruiters, the requisition's hiring manager), and its interviewers.
+fn interview_readable(i: &str) -> String {
+    format!(
+        "(exists (select 1 from candidacies cy where cy.id = {i}.candidacy_id and {candidacy}) or {interviewer})",
+        candidacy = candidacy_readable("cy"),
+        interviewer = interviews_for(&format!("{i}.id"), "id"),
+    )
+}
+
+hiring_rules! {
+    interviews {
+        read: |t| interview_readable(t),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    interview_participants {
+        read: |t| format!(
+            "exists (select 1 from interviews i where i.id = {t}.interview_id and {rule})",
+            rule = interview_readable("i"),
+        ),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+}
+
+/// Who reads feedback: whoever reads its candidacy (the organisation's admins and recruiters,
+/// the requisition's hiring manager), its interviewer, and for independent judgment the other
+/// interviewers of the candidacy only once their own feedback on it is final, and then only
+/// final feedback.
+fn feedback_readable(f: &str) -> String {
+    format!(
+        "(exists (select 1 from candidacies cy where cy.id = {f}.candidacy_id and {candidacy}) or {mine} \
+         or ({f}.is_final and exists (select 1 from interview_feedback own \
+             join organization_members author on author.id = own.interviewer_member_id \
+             where own.candidacy_id = {f}.candidacy_id and own.is_final and author.user_id = {ME})))",
+        candidacy = candidacy_readable("cy"),
+        mine = is_me(&format!("{f}.interviewer_member_id")),
+    )
+}
+
+hiring_rules! {
+    interview_feedback {
+        read: |t| feedback_readable(t),
+        write: |t| format!(
+            "({mine} and {on_it})",
+            mine = is_me(&format!("{t}.interviewer_member_id")),
+            on_it = interviews_for(&format!("{t}.interview_id"), "id"),
+        ),
     }
 }
 

@@ -12,6 +12,8 @@ use crate::access::Principal;
 use crate::applications::graphql::{Application, ApplicationFilter, ApplicationOrder, applications_of};
 use crate::career::graphql as career;
 use crate::career::model::{Education, Project, Strength};
+use crate::evaluation::enums::InterviewStatus;
+use crate::evaluation::graphql::{Interview, interviews_of};
 use crate::graphql::connection::{Conn, PageArgs, cost};
 use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
@@ -228,6 +230,23 @@ impl User {
         after: Option<String>,
     ) -> AppResult<Conn<OrganizationMember>> {
         memberships_of(ctx, self.0.id, PageArgs::new(first, after, None, None)?).await
+    }
+
+    /// The interviews the user is on (as lead or additional interviewer), in every
+    /// organisation, earliest first.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn interviews(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only interviews with this status.")] status: Option<InterviewStatus>,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+    ) -> AppResult<Conn<Interview>> {
+        interviews_of(ctx, self.0.id, status, PageArgs::new(first, after, None, None)?).await
     }
 
     /// The organisations the user shares their career record with (by applying to their

@@ -394,6 +394,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    candidacy_notes (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        candidacy_id -> Uuid,
+        author_member_id -> Nullable<Uuid>,
+        body -> Text,
+        note_type -> Text,
+        is_private -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     candidates (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -412,6 +426,75 @@ diesel::table! {
         skills -> Array<Nullable<Text>>,
         availability_percentage -> Nullable<Int4>,
         added_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    interview_feedback (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        interview_id -> Uuid,
+        candidacy_id -> Uuid,
+        interviewer_member_id -> Nullable<Uuid>,
+        overall_rating -> Nullable<Int4>,
+        recommendation -> Nullable<Text>,
+        technical_skills_rating -> Nullable<Int4>,
+        communication_rating -> Nullable<Int4>,
+        problem_solving_rating -> Nullable<Int4>,
+        culture_fit_rating -> Nullable<Int4>,
+        skills_evaluated -> Jsonb,
+        strengths -> Nullable<Text>,
+        weaknesses -> Nullable<Text>,
+        detailed_notes -> Nullable<Text>,
+        questions_asked -> Array<Nullable<Text>>,
+        requires_second_round -> Bool,
+        follow_up_notes -> Nullable<Text>,
+        is_final -> Bool,
+        submitted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    interview_participants (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        interview_id -> Uuid,
+        user_id -> Uuid,
+        is_lead -> Bool,
+        during -> Tstzrange,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    interviews (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        candidacy_id -> Uuid,
+        candidate_id -> Uuid,
+        requisition_id -> Uuid,
+        interview_type -> Text,
+        interview_mode -> Text,
+        scheduled_at -> Timestamptz,
+        duration_minutes -> Int4,
+        time_zone -> Text,
+        status -> Text,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        actual_duration_minutes -> Nullable<Int4>,
+        preparation_notes -> Nullable<Text>,
+        question_guide -> Nullable<Text>,
+        meeting_link -> Nullable<Text>,
+        meeting_room -> Nullable<Text>,
+        meeting_notes -> Nullable<Text>,
+        cancellation_reason -> Nullable<Text>,
+        reminder_sent -> Bool,
+        scheduled_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -543,6 +626,9 @@ diesel::table! {
 diesel::joinable!(application_status_events -> users (user_id));
 diesel::joinable!(catalog_role_skills -> catalog_roles (role_id));
 diesel::joinable!(catalog_role_skills -> skills (skill_id));
+diesel::joinable!(candidacy_notes -> organization_members (author_member_id));
+diesel::joinable!(interview_feedback -> organization_members (interviewer_member_id));
+diesel::joinable!(interviews -> users (scheduled_by));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
@@ -575,7 +661,11 @@ diesel::joinable!(strengths -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     candidacies,
     candidacy_events,
+    candidacy_notes,
     candidates,
+    interview_feedback,
+    interview_participants,
+    interviews,
     record_readers,
     record_shares,
     catalog_role_skills,

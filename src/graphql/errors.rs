@@ -113,16 +113,26 @@ const RULES: &[Rule] = &[
         message: "the experience has engagements, which need INDEPENDENT_CONSULTING; delete them first",
     },
     Rule {
+        constraint: "interview_feedback_final",
+        field: "isFinal",
+        message: "final feedback cannot change",
+    },
+    Rule {
         constraint: "organization_members_last_admin",
         field: "memberId",
         message: "an organisation keeps at least one admin: make another member admin first",
     },
 ];
 
-/// A uniqueness the database holds, told to the client as a conflict in its own words.
+/// A uniqueness (or exclusion) the database holds, told to the client as a conflict in its
+/// own words.
 const TAKEN: &[(&str, &str)] = &[
     ("organizations_slug_key", "an organisation with that slug exists"),
     ("catalog_roles_name_idx", "a catalog role with that name exists"),
+    (
+        "interview_participants_no_overlap",
+        "an interviewer is already booked for another interview at that time",
+    ),
 ];
 
 impl From<diesel::result::Error> for AppError {
@@ -146,7 +156,10 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::NotFound("referenced object")
             }
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(
+            Error::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ExclusionViolation,
+                info,
+            ) => Self::Conflict(
                 TAKEN
                     .iter()
                     .find(|(constraint, _)| Some(*constraint) == info.constraint_name())

@@ -34,6 +34,9 @@ pub enum NodeType {
     Requisition,
     Candidate,
     Candidacy,
+    CandidacyNote,
+    Interview,
+    InterviewFeedback,
 }
 
 impl NodeType {
@@ -61,6 +64,9 @@ impl NodeType {
         Self::Requisition,
         Self::Candidate,
         Self::Candidacy,
+        Self::CandidacyNote,
+        Self::Interview,
+        Self::InterviewFeedback,
     ];
 
     /// The GraphQL type name.
@@ -89,6 +95,9 @@ impl NodeType {
             Self::Requisition => "Requisition",
             Self::Candidate => "Candidate",
             Self::Candidacy => "Candidacy",
+            Self::CandidacyNote => "CandidacyNote",
+            Self::Interview => "Interview",
+            Self::InterviewFeedback => "InterviewFeedback",
         }
     }
 

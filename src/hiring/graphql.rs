@@ -1692,7 +1692,7 @@ fn requisition_description(value: String) -> AppResult<String> {
 }
 
 /// Applies a checked update field: absent keeps, null clears, a value replaces.
-fn set<T>(slot: &mut Option<T>, change: Option<Option<T>>) {
+pub fn set<T>(slot: &mut Option<T>, change: Option<Option<T>>) {
     if let Some(value) = change {
         *slot = value;
     }

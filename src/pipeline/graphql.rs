@@ -1,7 +1,7 @@
 //! GraphQL for the pipeline: candidates, candidacies and their history, a requisition's
 //! pipeline, applying to a requisition, and consent.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, MergedObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -134,7 +134,7 @@ impl Candidate {
             .loaders
             .many::<CandidaciesOfCandidate>(self.0.id)
             .await?;
-        Ok(rows.into_iter().map(Candidacy).collect())
+        Ok(rows.into_iter().map(Candidacy::from).collect())
     }
     /// The organisation.
     async fn organization(&self, ctx: &Context<'_>) -> AppResult<Organization> {
@@ -150,12 +150,43 @@ async fn shares_record(ctx: &Context<'_>, candidate_id: Uuid) -> AppResult<bool>
         .is_some())
 }
 
-#[derive(Clone, Debug)]
-pub struct Candidacy(pub CandidacyRow);
+/// A candidate's candidacy for one requisition, with its stage and history, and the hiring
+/// team's notes and interviews.
+#[derive(MergedObject, Clone)]
+pub struct Candidacy(pub CandidacyDetails, pub CandidacyEvaluation);
 
-/// A candidate's candidacy for one requisition, with its stage and history.
-#[Object]
 impl Candidacy {
+    /// Opaque global id, as the `Node` interface reads it.
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(NodeType::Candidacy.id(self.0.0.id))
+    }
+
+    pub fn row(&self) -> &CandidacyRow {
+        &self.0.0
+    }
+}
+
+impl From<CandidacyRow> for Candidacy {
+    fn from(row: CandidacyRow) -> Self {
+        let candidacy_id = row.id;
+        Self(CandidacyDetails(row), CandidacyEvaluation { candidacy_id })
+    }
+}
+
+/// The part of `Candidacy` that shows the hiring team's notes and interviews. Their types
+/// belong to the evaluation area, which sits above this one, so that area implements the part
+/// (see "A field from a higher area" in ARCHITECTURE.md).
+#[derive(Clone, Copy, Debug)]
+pub struct CandidacyEvaluation {
+    pub candidacy_id: Uuid,
+}
+
+/// A candidacy's own fields.
+#[derive(Clone, Debug)]
+pub struct CandidacyDetails(pub CandidacyRow);
+
+#[Object]
+impl CandidacyDetails {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Candidacy.id(self.0.id)
@@ -329,7 +360,7 @@ impl RequisitionPipeline {
             filter: stage,
         };
         let page = viewer(ctx)?.loaders.page::<CandidaciesOfRequisition>(key).await?;
-        Ok(page.into_connection(|row| row.id, Candidacy))
+        Ok(page.into_connection(|row| row.id, Candidacy::from))
     }
     /// How many candidacies it has (those the viewer may see; 0 for anyone outside the
     /// hiring team).
@@ -408,7 +439,7 @@ pub async fn candidacy_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Ca
         .loaders
         .one::<CandidacyById>(id)
         .await?
-        .map(Candidacy))
+        .map(Candidacy::from))
 }
 
 #[derive(Default)]
@@ -829,7 +860,7 @@ impl PipelineMutation {
             })
             .await?;
         Ok(CandidacyPayload {
-            candidacy: Candidacy(candidacy),
+            candidacy: Candidacy::from(candidacy),
         })
     }
 
@@ -885,7 +916,7 @@ impl PipelineMutation {
             })
             .await?;
         Ok(CandidacyPayload {
-            candidacy: Candidacy(candidacy),
+            candidacy: Candidacy::from(candidacy),
         })
     }
 }

@@ -21,6 +21,7 @@ use crate::accounts::throttle::SignInThrottle;
 use crate::applications::events::EventHub;
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
 use crate::career::mutations::CareerMutation;
+use crate::evaluation::graphql::EvaluationMutation;
 use crate::graphql::context::Services;
 use crate::graphql::errors;
 use crate::graphql::limits::{self, DocumentLimits, Refusal};
@@ -50,6 +51,7 @@ pub struct Mutation(
     ApplicationsMutation,
     HiringMutation,
     PipelineMutation,
+    EvaluationMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the

@@ -10,6 +10,9 @@ use crate::career::model::{Bullet, Education, Engagement, Experience, Project, S
 use crate::career::store::{
     BulletById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById, StrengthById,
 };
+use crate::evaluation::graphql::{
+    CandidacyNote, Interview, InterviewFeedback, feedback_by_id, interview_by_id, note_by_id,
+};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
@@ -53,6 +56,9 @@ pub enum Node {
     Requisition(Requisition),
     Candidate(Candidate),
     Candidacy(Candidacy),
+    CandidacyNote(CandidacyNote),
+    Interview(Interview),
+    InterviewFeedback(InterviewFeedback),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -103,6 +109,9 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::Requisition => requisition_by_id(ctx, uuid).await?.map(Node::Requisition),
         NodeType::Candidate => candidate_by_id(ctx, uuid).await?.map(Node::Candidate),
         NodeType::Candidacy => candidacy_by_id(ctx, uuid).await?.map(Node::Candidacy),
+        NodeType::CandidacyNote => note_by_id(ctx, uuid).await?.map(Node::CandidacyNote),
+        NodeType::Interview => interview_by_id(ctx, uuid).await?.map(Node::Interview),
+        NodeType::InterviewFeedback => feedback_by_id(ctx, uuid).await?.map(Node::InterviewFeedback),
     })
 }
 

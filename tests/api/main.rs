@@ -12,6 +12,7 @@ mod hiring;
 mod hostile;
 mod http;
 mod integrity;
+mod interviews;
 mod job_fixtures;
 mod jobs;
 mod lifecycle;

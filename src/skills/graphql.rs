@@ -370,7 +370,8 @@ impl SkillsQuery {
     /// The skill catalog, by name: the shared skills and the viewer's private ones (never
     /// another user's). `search` matches the start of a name or of an alias, ignoring case
     /// ("post" finds PostgreSQL, "k8" finds Kubernetes).
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -387,18 +388,38 @@ impl SkillsQuery {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given. Not with `first`.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Skill>> {
         let who = viewer(ctx)?.principal();
-        let args = PageArgs::new(first, after, None, None)?;
-        let limit = args.first.unwrap_or_default();
+        if first.is_some() && last.is_some() {
+            return Err(AppError::bad_input("last", "send `first` or `last`, not both"));
+        }
+        let args = PageArgs::new(first, after, last, before)?;
         let mut conn = services(ctx).pool.get().await?;
-        let mut hits =
-            store::search(&mut conn, who, search.as_deref(), category, args.after, limit + 1).await?;
-        let has_next = hits.len() as i64 > limit;
-        hits.truncate(limit as usize);
+        let mut hits = store::search(&mut conn, who, search.as_deref(), category, &args).await?;
+        let total = hits.first().map_or(0, |hit| hit.total);
+        let (has_previous, has_next) = match args.last {
+            Some(last) => {
+                let more = hits.len() as i64 > last;
+                hits.truncate(last as usize);
+                hits.reverse();
+                (more, args.before.is_some())
+            }
+            None => {
+                let first = args.first.unwrap_or_default();
+                let more = hits.len() as i64 > first;
+                hits.truncate(first as usize);
+                (args.after.is_some(), more)
+            }
+        };
         let page = Page {
-            total: hits.first().map_or(0, |hit| hit.total),
-            has_previous: args.after.is_some(),
+            total,
+            has_previous,
             has_next,
             rows: hits.into_iter().map(|hit| hit.skill).collect(),
         };

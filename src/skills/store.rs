@@ -11,6 +11,7 @@ use super::enums::{ExtractionMethod, Proficiency, Prominence, SkillCategory};
 use crate::access::{Guarded, Principal};
 use crate::db::CacheStatement;
 use crate::db::schema::{candidate_skills, experience_skills, project_skills, skills};
+use crate::graphql::connection::PageArgs;
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = skills)]
@@ -223,8 +224,7 @@ pub async fn search(
     who: Principal,
     prefix: Option<&str>,
     category: Option<SkillCategory>,
-    after: Option<Uuid>,
-    limit: i64,
+    window: &PageArgs,
 ) -> QueryResult<Vec<SkillHit>> {
     let pattern = prefix.map(|p| {
         let escaped = normalize(p)
@@ -233,6 +233,12 @@ pub async fn search(
             .replace('_', "\\_");
         format!("{escaped}%")
     });
+    // Paging backwards reads the window from its end, one row past `last` telling whether
+    // there is more; the caller puts the rows back in name order.
+    let (direction, limit) = match window.last {
+        Some(last) if window.first.is_none() => ("desc", last + 1),
+        _ => ("asc", window.first.unwrap_or(i64::MAX - 1) + 1),
+    };
     // A name is unique among the skills one viewer sees, but the id breaks ties anyway, so
     // that the cursor never skips a skill.
     diesel::sql_query(format!(
@@ -243,17 +249,21 @@ pub async fn search(
                   or exists (select 1 from unnest(s.aliases) a where a like $1))
              and ($2::text is null or s.category = $2)
          ) matches
-         where $3::uuid is null
-            or (normalized_name, id) > (select c.normalized_name, c.id from skills c
-                                           where c.id = $3 and {readable_c})
-         order by normalized_name, id
-         limit $4",
-        readable_s = skills::table::readable_sql("s", 5),
-        readable_c = skills::table::readable_sql("c", 5),
+         where ($3::uuid is null
+                or (normalized_name, id) > (select c.normalized_name, c.id from skills c
+                                               where c.id = $3 and {readable_c}))
+           and ($4::uuid is null
+                or (normalized_name, id) < (select c.normalized_name, c.id from skills c
+                                               where c.id = $4 and {readable_c}))
+         order by normalized_name {direction}, id {direction}
+         limit $5",
+        readable_s = skills::table::readable_sql("s", 6),
+        readable_c = skills::table::readable_sql("c", 6),
     ))
     .bind::<Nullable<Text>, _>(pattern)
     .bind::<Nullable<Text>, _>(category.map(SkillCategory::as_str))
-    .bind::<Nullable<SqlUuid>, _>(after)
+    .bind::<Nullable<SqlUuid>, _>(window.after)
+    .bind::<Nullable<SqlUuid>, _>(window.before)
     .bind::<BigInt, _>(limit)
     .bind::<SqlUuid, _>(who.user_id)
     .cached()

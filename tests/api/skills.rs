@@ -73,6 +73,39 @@ async fn the_catalog_is_seeded_and_searchable_by_name_and_alias() {
     let mut unique = seen.clone();
     unique.dedup();
     assert_eq!(unique.len(), seen.len());
+
+    // Paging backwards from the end visits the same skills, each page in name order.
+    const BACKWARD: &str = "query($last: Int, $before: String) {
+      skills(category: LANGUAGE, last: $last, before: $before) {
+        pageInfo { hasPreviousPage hasNextPage startCursor } edges { node { name } } } }";
+    let mut pages = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        let page = app
+            .ok(BACKWARD, json!({ "last": 20, "before": before }), token)
+            .await;
+        assert_eq!(
+            page["skills"]["pageInfo"]["hasNextPage"],
+            before.is_some(),
+            "{page}"
+        );
+        pages.push(skill_names(&page));
+        if page["skills"]["pageInfo"]["hasPreviousPage"] != true {
+            break;
+        }
+        before = page["skills"]["pageInfo"]["startCursor"]
+            .as_str()
+            .map(str::to_owned);
+    }
+    let backwards: Vec<String> = pages.into_iter().rev().flatten().collect();
+    assert_eq!(backwards, seen, "the same skills in the same order");
+    let both = app
+        .gql("{ skills(first: 2, last: 2) { totalCount } }", json!({}), token)
+        .await;
+    assert_eq!(
+        crate::support::only_error(&both),
+        ("BAD_USER_INPUT".to_owned(), Some("last".to_owned()))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,6 +4,7 @@
 use async_graphql::MaybeUndefined;
 
 use crate::graphql::errors::{AppError, AppResult};
+use crate::graphql::scalars::{EmailAddress, Url};
 
 /// Trims `value` and requires 1..=`max` characters.
 pub fn text_of(field: &str, value: &str, max: usize) -> AppResult<String> {
@@ -25,7 +26,7 @@ pub fn text_of(field: &str, value: &str, max: usize) -> AppResult<String> {
 }
 
 /// A normalised email address: trimmed, lower case, one `@`, a dotted domain, no spaces.
-pub fn email(field: &str, value: &str) -> AppResult<String> {
+pub fn email(field: &str, value: &str) -> AppResult<EmailAddress> {
     let normalised = value.trim().to_lowercase();
     let invalid = || AppError::bad_input(field, format!("`{}` is not a valid email address", value.trim()));
     if normalised.len() > 254 || normalised.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -41,12 +42,12 @@ pub fn email(field: &str, value: &str) -> AppResult<String> {
     if local.is_empty() || local.len() > 64 || !domain.contains('.') || !labels_ok {
         return Err(invalid());
     }
-    Ok(normalised)
+    Ok(EmailAddress(normalised))
 }
 
 /// An absolute http(s) URL of at most 2,048 characters. With `hosts`, its host must be one of
 /// them or a subdomain of one (a LinkedIn URL on linkedin.com).
-pub fn url_of(field: &str, value: &str, hosts: &[&str]) -> AppResult<String> {
+pub fn url_of(field: &str, value: &str, hosts: &[&str]) -> AppResult<Url> {
     let trimmed = value.trim();
     let invalid = |why: &str| AppError::bad_input(field, format!("`{trimmed}` is not a valid URL: {why}"));
     if trimmed.len() > 2048 {
@@ -67,7 +68,7 @@ pub fn url_of(field: &str, value: &str, hosts: &[&str]) -> AppResult<String> {
     if !host_allowed {
         return Err(invalid(&format!("expected a link on {}", hosts.join(" or "))));
     }
-    Ok(trimmed.to_owned())
+    Ok(Url(trimmed.to_owned()))
 }
 
 /// A phone number as people write it: digits with optional `+`, spaces, dots, dashes and
@@ -154,7 +155,7 @@ pub fn text(name: &'static str, max: usize) -> impl Fn(String) -> AppResult<Stri
 }
 
 /// A checker for [`field`]: an http(s) URL, on one of `hosts` if any are given.
-pub fn url(name: &'static str, hosts: &'static [&'static str]) -> impl Fn(String) -> AppResult<String> {
+pub fn url(name: &'static str, hosts: &'static [&'static str]) -> impl Fn(Url) -> AppResult<Url> {
     move |value| url_of(name, &value, hosts)
 }
 
@@ -196,8 +197,8 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(
-            email("e", "  Ann@Example.COM ").ok().as_deref(),
-            Some("ann@example.com")
+            email("e", "  Ann@Example.COM ").ok(),
+            Some(EmailAddress("ann@example.com".to_owned()))
         );
         for bad in [
             "",

@@ -19,6 +19,7 @@ use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::EmailAddress;
 use crate::hiring::graphql::{OrganizationMember, memberships_of};
 use crate::jobs::graphql::{JobPosting, JobPostingFilter, JobPostingOrder, job_postings_of};
 use crate::pipeline::graphql::{RecordShare, record_shares_of};
@@ -73,8 +74,8 @@ impl User {
     }
 
     /// Sign-in email, normalised to lower case.
-    async fn email(&self) -> &str {
-        &self.0.email
+    async fn email(&self) -> EmailAddress {
+        EmailAddress(self.0.email.clone())
     }
 
     /// What the account is for.
@@ -332,7 +333,7 @@ impl User {
 #[derive(InputObject)]
 pub struct CredentialsInput {
     /// Any case; stored in lower case.
-    pub email: String,
+    pub email: EmailAddress,
     /// 8 to 256 characters.
     pub password: String,
 }

@@ -30,7 +30,7 @@ pub struct Session {
 }
 
 pub async fn sign_up(pool: &DbPool, keys: &TokenKeys, email: &str, password: String) -> AppResult<Session> {
-    let email = validate::email("email", email)?;
+    let email = validate::email("email", email)?.0;
     password::check_policy(&password)?;
     let password_hash = password::hash(password).await?;
     let mut conn = pool.get().await?;
@@ -53,7 +53,9 @@ pub async fn sign_in(
     password: String,
 ) -> AppResult<Session> {
     // A malformed email cannot belong to an account: the same answer as a wrong password.
-    let email = validate::email("email", email).map_err(|_| AppError::Unauthenticated(BAD_CREDENTIALS))?;
+    let email = validate::email("email", email)
+        .map_err(|_| AppError::Unauthenticated(BAD_CREDENTIALS))?
+        .0;
     throttle
         .begin(&email)
         .map_err(|wait| AppError::RateLimited { retry_after: wait })?;

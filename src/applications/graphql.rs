@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::enums::{ApplicationStatus, ArtifactKind};
 use super::store::{
     self, ApplicationById, ApplicationOfPosting, ApplicationRow, ArtifactById, ArtifactRow,
-    ArtifactsOfApplication, HistoryOfApplication,
+    ArtifactsOfApplication, HistoryOfApplication, StatusEventById,
 };
 use crate::applications::events::{self, Event, EventHub, FeedEnd, Position, StatusEvent};
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
@@ -27,6 +27,7 @@ use crate::graphql::{DeletePayload, IdInput};
 use crate::jobs::graphql::skill_gap;
 use crate::jobs::graphql::{JobPosting, PostingApplication};
 use crate::jobs::store::{JobPostingById, JobPostingRow};
+use crate::payload_edge;
 use crate::validate::{self, field, text};
 
 /// Filters for applications.
@@ -109,6 +110,7 @@ async fn posting_of(ctx: &Context<'_>, application: &ApplicationRow) -> AppResul
 }
 
 /// An application for a job posting, moving through its pipeline.
+#[derive(Clone)]
 pub struct Application(pub ApplicationRow);
 
 /// An application for one of the candidate's job postings, moving through its status pipeline
@@ -257,6 +259,10 @@ fn feed_ended(end: FeedEnd) -> async_graphql::Error {
 /// immutable and ordered; `cursor` marks the position to resume a subscription from.
 #[Object]
 impl ApplicationStatusEvent {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::ApplicationStatusEvent.id(self.0.id)
+    }
     /// Give it as `after` to `applicationStatusChanged` to receive what came later.
     async fn cursor(&self) -> String {
         event_cursor(self.0.position())
@@ -417,6 +423,15 @@ pub async fn application_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<
         .map(Application))
 }
 
+/// The status change with this id, if the viewer may read it.
+pub async fn status_event_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<ApplicationStatusEvent>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<StatusEventById>(id)
+        .await?
+        .map(ApplicationStatusEvent))
+}
+
 /// The fields of a new application.
 #[derive(InputObject)]
 pub struct CreateApplicationInput {
@@ -441,10 +456,13 @@ pub struct UpdateApplicationInput {
 
 /// What the mutation answers: the application as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ApplicationPayload {
     /// The application after the change.
     pub application: Application,
 }
+
+payload_edge!(ApplicationPayload.application_edge: Application = application, id application.0.id);
 
 /// Moves an application to another status of its pipeline.
 #[derive(InputObject)]

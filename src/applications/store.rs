@@ -56,6 +56,8 @@ guarded_relation!(
     order by application_status_events::seq
 );
 
+guarded_relation!(StatusEventById: application_status_events.id => StatusEvent);
+
 guarded_relation!(
     /// Each application's artifacts, newest version first within each kind.
     ArtifactsOfApplication: artifacts.application_id => ArtifactRow,

@@ -506,6 +506,14 @@ impl Bullet {
 }
 
 #[ComplexObject]
+impl BulletVersion {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::BulletVersion.id(self.id)
+    }
+}
+
+#[ComplexObject]
 impl Education {
     /// Opaque global id.
     pub async fn id(&self) -> ID {

@@ -10,7 +10,7 @@ use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag}
 use crate::db::schema::{
     bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths,
 };
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, Url};
 
 /// A role the candidate held: the spine of the career record.
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
@@ -98,9 +98,9 @@ pub struct Project {
     /// The quantified result.
     pub impact_metric: Option<String>,
     /// Its repository on github.com; null when none.
-    pub github_url: Option<String>,
+    pub github_url: Option<Url>,
     /// Where it can be seen running (any http(s) URL); null when none.
-    pub live_url: Option<String>,
+    pub live_url: Option<Url>,
     /// When work on it began; null when unknown.
     pub start_date: Option<Date>,
     /// When it ended; null while ongoing or unknown.
@@ -184,6 +184,7 @@ pub struct Bullet {
 /// An earlier text of a bullet.
 #[derive(Clone, Debug, Queryable, Selectable, SimpleObject)]
 #[diesel(table_name = bullet_versions)]
+#[graphql(complex)]
 pub struct BulletVersion {
     #[graphql(skip)]
     pub id: Uuid,

@@ -14,8 +14,9 @@ use crate::db::schema::{bullets, education, engagements, experiences, projects, 
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, Url};
 use crate::graphql::{DeletePayload, IdInput};
+use crate::payload_edge;
 use crate::skills::graphql::{RemoveSkillPayload, Skill, SkillRefInput, resolve_skill};
 use crate::skills::store as skills_store;
 use crate::validate::{self, field, labels_field, text, url};
@@ -200,10 +201,13 @@ pub struct UpdateExperienceInput {
 
 /// What the mutation answers: the experience as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ExperiencePayload {
     /// The experience as it now is.
     pub experience: Experience,
 }
+
+payload_edge!(ExperiencePayload.experience_edge: Experience = experience, id experience.id);
 
 /// The fields of a new engagement.
 #[derive(InputObject)]
@@ -247,10 +251,13 @@ pub struct UpdateEngagementInput {
 
 /// What the mutation answers: the engagement as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct EngagementPayload {
     /// The engagement as it now is.
     pub engagement: Engagement,
 }
+
+payload_edge!(EngagementPayload.engagement_edge: Engagement = engagement, id engagement.id);
 
 /// The fields of a new project.
 #[derive(InputObject)]
@@ -268,9 +275,9 @@ pub struct CreateProjectInput {
     /// Up to 500 characters.
     pub impact_metric: Option<String>,
     /// A github.com URL.
-    pub github_url: Option<String>,
+    pub github_url: Option<Url>,
     /// Any http(s) URL.
-    pub live_url: Option<String>,
+    pub live_url: Option<Url>,
     /// When work on it began.
     pub start_date: Option<Date>,
     /// Not before startDate.
@@ -295,9 +302,9 @@ pub struct UpdateProjectInput {
     /// Up to 500 characters. Left out: unchanged; `null` clears it.
     pub impact_metric: MaybeUndefined<String>,
     /// A github.com URL. Left out: unchanged; `null` clears it.
-    pub github_url: MaybeUndefined<String>,
+    pub github_url: MaybeUndefined<Url>,
     /// Any http(s) URL. Left out: unchanged; `null` clears it.
-    pub live_url: MaybeUndefined<String>,
+    pub live_url: MaybeUndefined<Url>,
     /// When work on it began. Left out: unchanged; `null` clears it.
     pub start_date: MaybeUndefined<Date>,
     /// Not before startDate. Left out: unchanged; `null` clears it.
@@ -306,10 +313,13 @@ pub struct UpdateProjectInput {
 
 /// What the mutation answers: the project as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ProjectPayload {
     /// The project as it now is.
     pub project: Project,
 }
+
+payload_edge!(ProjectPayload.project_edge: Project = project, id project.id);
 
 /// The fields of a new star story.
 #[derive(InputObject)]
@@ -352,10 +362,13 @@ pub struct UpdateStarStoryInput {
 
 /// What the mutation answers: the star story as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct StarStoryPayload {
     /// The star story as it now is.
     pub star_story: StarStory,
 }
+
+payload_edge!(StarStoryPayload.star_story_edge: StarStory = star_story, id star_story.id);
 
 /// The fields of a new bullet.
 #[derive(InputObject)]
@@ -402,10 +415,13 @@ pub struct UpdateBulletInput {
 
 /// What the mutation answers: the bullet as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct BulletPayload {
     /// The bullet as it now is.
     pub bullet: Bullet,
 }
+
+payload_edge!(BulletPayload.bullet_edge: Bullet = bullet, id bullet.id);
 
 /// The fields of a new education.
 #[derive(InputObject)]
@@ -462,10 +478,13 @@ pub struct UpdateEducationInput {
 
 /// What the mutation answers: the education as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct EducationPayload {
     /// The education as it now is.
     pub education: Education,
 }
+
+payload_edge!(EducationPayload.education_edge: Education = education, id education.id);
 
 /// The fields of a new strength.
 #[derive(InputObject)]
@@ -489,10 +508,13 @@ pub struct UpdateStrengthInput {
 
 /// What the mutation answers: the strength as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct StrengthPayload {
     /// The strength as it now is.
     pub strength: Strength,
 }
+
+payload_edge!(StrengthPayload.strength_edge: Strength = strength, id strength.id);
 
 fn gpa(value: f64) -> AppResult<f64> {
     if (0.0..=10.0).contains(&value) {

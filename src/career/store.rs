@@ -12,7 +12,7 @@ use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Pro
 use crate::db::schema::{
     bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths, users,
 };
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, Url};
 use crate::guarded_relation;
 
 /// For each owned table: a by-id relation (for `node(id:)` and the loaders), a lookup of one
@@ -117,8 +117,8 @@ pub struct NewProject {
     pub role: Option<String>,
     pub category: Option<String>,
     pub impact_metric: Option<String>,
-    pub github_url: Option<String>,
-    pub live_url: Option<String>,
+    pub github_url: Option<Url>,
+    pub live_url: Option<Url>,
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
 }
@@ -132,8 +132,8 @@ pub struct ProjectChanges {
     pub role: Option<Option<String>>,
     pub category: Option<Option<String>>,
     pub impact_metric: Option<Option<String>>,
-    pub github_url: Option<Option<String>>,
-    pub live_url: Option<Option<String>>,
+    pub github_url: Option<Option<Url>>,
+    pub live_url: Option<Option<Url>>,
     pub start_date: Option<Option<Date>>,
     pub end_date: Option<Option<Date>>,
     /// Set with `experience_id`: a moved project goes last in its new experience.
@@ -506,6 +506,8 @@ guarded_relation!(
     VersionsOfBullet: bullet_versions.bullet_id => BulletVersion,
     order by (bullet_versions::created_at.desc(), bullet_versions::id.desc())
 );
+
+guarded_relation!(BulletVersionById: bullet_versions.id => BulletVersion);
 
 /// Deletes the row of `T` with this id if `who` may; false when there is none they may delete.
 pub async fn delete_row<T: Guarded>(

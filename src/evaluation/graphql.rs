@@ -21,6 +21,7 @@ use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::scalars::Url;
 use crate::graphql::{DeletePayload, IdInput};
 use crate::hiring::graphql::{
     Organization, OrganizationMember, Requisition, authorize, load_organization, set,
@@ -174,8 +175,8 @@ impl Interview {
         self.0.question_guide.as_deref()
     }
     /// The video call's URL.
-    async fn meeting_link(&self) -> Option<&str> {
-        self.0.meeting_link.as_deref()
+    async fn meeting_link(&self) -> Option<&Url> {
+        self.0.meeting_link.as_ref()
     }
     /// The room, for an interview on site.
     async fn meeting_room(&self) -> Option<&str> {
@@ -493,7 +494,7 @@ pub struct ScheduleInterviewInput {
     /// Up to 10,000 characters.
     pub question_guide: Option<String>,
     /// An http(s) URL.
-    pub meeting_link: Option<String>,
+    pub meeting_link: Option<Url>,
     /// Up to 200 characters.
     pub meeting_room: Option<String>,
 }
@@ -523,7 +524,7 @@ pub struct UpdateInterviewInput {
     /// Up to 10,000 characters.
     pub question_guide: MaybeUndefined<String>,
     /// An http(s) URL.
-    pub meeting_link: MaybeUndefined<String>,
+    pub meeting_link: MaybeUndefined<Url>,
     /// Up to 200 characters.
     pub meeting_room: MaybeUndefined<String>,
     /// Up to 10,000 characters.

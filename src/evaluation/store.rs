@@ -13,6 +13,7 @@ use crate::db::schema::{
     candidacy_notes, interview_feedback, interview_participants, interviews, organization_members,
 };
 use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::Url;
 use crate::guarded_relation;
 use crate::hiring::store::MemberRow;
 use crate::pipeline::store::CandidacyRow;
@@ -136,7 +137,7 @@ pub struct InterviewRow {
     pub actual_duration_minutes: Option<i32>,
     pub preparation_notes: Option<String>,
     pub question_guide: Option<String>,
-    pub meeting_link: Option<String>,
+    pub meeting_link: Option<Url>,
     pub meeting_room: Option<String>,
     pub meeting_notes: Option<String>,
     pub cancellation_reason: Option<String>,
@@ -156,7 +157,7 @@ pub struct InterviewValues {
     pub time_zone: String,
     pub preparation_notes: Option<String>,
     pub question_guide: Option<String>,
-    pub meeting_link: Option<String>,
+    pub meeting_link: Option<Url>,
     pub meeting_room: Option<String>,
     pub meeting_notes: Option<String>,
     pub reminder_sent: bool,

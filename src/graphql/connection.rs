@@ -9,7 +9,7 @@
 use std::hash::Hash;
 
 use async_graphql::SimpleObject;
-use async_graphql::connection::{Connection, CursorType, Edge};
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::QueryableByName;
@@ -50,6 +50,32 @@ impl CursorType for ItemCursor {
     fn encode_cursor(&self) -> String {
         URL_SAFE_NO_PAD.encode(format!("cursor:{}", self.0))
     }
+}
+
+/// One item of a [`Conn`] with its cursor: the type of the connection's `edges`.
+pub type ConnEdge<N> = Edge<ItemCursor, N, EmptyFields>;
+
+/// The edge of the item with this id.
+pub fn edge<N: async_graphql::OutputType>(id: Uuid, node: N) -> ConnEdge<N> {
+    Edge::new(ItemCursor(id), node)
+}
+
+/// Gives a mutation payload (a `SimpleObject` with `#[graphql(complex)]`) the edge of the item
+/// it carries, so that a Relay client can insert the item into a connection it shows with
+/// `@appendEdge` / `@prependEdge`:
+/// `payload_edge!(BulletPayload.bullet_edge: Bullet = bullet, id bullet.id);`
+#[macro_export]
+macro_rules! payload_edge {
+    ($payload:ident . $edge:ident : $node:ty = $field:ident, id $($id:tt).+) => {
+        #[async_graphql::ComplexObject]
+        impl $payload {
+            /// The same item as an edge of the lists it appears in (its `cursor` and `node`),
+            /// for Relay's `@appendEdge` / `@prependEdge`.
+            async fn $edge(&self) -> $crate::graphql::connection::ConnEdge<$node> {
+                $crate::graphql::connection::edge(self.$($id).+, self.$field.clone())
+            }
+        }
+    };
 }
 
 /// `first`/`after`/`last`/`before`, checked.

@@ -37,6 +37,10 @@ pub enum NodeType {
     CandidacyNote,
     Interview,
     InterviewFeedback,
+    BulletVersion,
+    ApplicationStatusEvent,
+    JobPostingSkill,
+    ExperienceMatch,
 }
 
 impl NodeType {
@@ -67,6 +71,10 @@ impl NodeType {
         Self::CandidacyNote,
         Self::Interview,
         Self::InterviewFeedback,
+        Self::BulletVersion,
+        Self::ApplicationStatusEvent,
+        Self::JobPostingSkill,
+        Self::ExperienceMatch,
     ];
 
     /// The GraphQL type name.
@@ -98,27 +106,57 @@ impl NodeType {
             Self::CandidacyNote => "CandidacyNote",
             Self::Interview => "Interview",
             Self::InterviewFeedback => "InterviewFeedback",
+            Self::BulletVersion => "BulletVersion",
+            Self::ApplicationStatusEvent => "ApplicationStatusEvent",
+            Self::JobPostingSkill => "JobPostingSkill",
+            Self::ExperienceMatch => "ExperienceMatch",
         }
     }
 
     pub fn id(self, uuid: Uuid) -> ID {
         ID(URL_SAFE_NO_PAD.encode(format!("{}:{uuid}", self.name())))
     }
+
+    /// The id of an object identified by two rows rather than one of its own (an experience's
+    /// match against a posting, computed on read): `base64url("<Type>:<uuid>:<uuid>")`.
+    pub fn pair_id(self, first: Uuid, second: Uuid) -> ID {
+        ID(URL_SAFE_NO_PAD.encode(format!("{}:{first}:{second}", self.name())))
+    }
 }
 
-/// Splits a global id. A string that is not one of ours is `BAD_USER_INPUT` on `field`.
-pub fn decode(id: &ID, field: &str) -> AppResult<(NodeType, Uuid)> {
+/// What a global id names after its type: one row, or a pair of rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    One(Uuid),
+    Pair(Uuid, Uuid),
+}
+
+/// Splits a global id of either shape. A string that is not one of ours is `BAD_USER_INPUT` on
+/// `field`.
+pub fn decode_key(id: &ID, field: &str) -> AppResult<(NodeType, Key)> {
     let malformed = || AppError::bad_input(field, format!("`{}` is not a valid id", id.as_str()));
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
     let text = std::str::from_utf8(&bytes).map_err(|_| malformed())?;
-    let (name, uuid) = text.split_once(':').ok_or_else(malformed)?;
+    let (name, rest) = text.split_once(':').ok_or_else(malformed)?;
     let node_type = NodeType::ALL
         .iter()
         .copied()
         .find(|t| t.name() == name)
         .ok_or_else(malformed)?;
-    let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
-    Ok((node_type, uuid))
+    let uuid = |text: &str| Uuid::parse_str(text).map_err(|_| malformed());
+    let key = match rest.split_once(':') {
+        None => Key::One(uuid(rest)?),
+        Some((first, second)) => Key::Pair(uuid(first)?, uuid(second)?),
+    };
+    Ok((node_type, key))
+}
+
+/// Splits the global id of a one-row object. A pair id names no such object: `NOT_FOUND`.
+pub fn decode(id: &ID, field: &str) -> AppResult<(NodeType, Uuid)> {
+    match decode_key(id, field)? {
+        (node_type, Key::One(uuid)) => Ok((node_type, uuid)),
+        (node_type, Key::Pair(..)) => Err(AppError::NotFound(node_type.name())),
+    }
 }
 
 /// The row id behind an id argument that must name a `expected`. A well-formed id of another
@@ -140,6 +178,13 @@ mod tests {
         let id = NodeType::CandidateProfile.id(uuid);
         assert_eq!(decode(&id, "id").ok(), Some((NodeType::CandidateProfile, uuid)));
         assert!(decode_as(&id, NodeType::User, "id").is_err());
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let pair = NodeType::ExperienceMatch.pair_id(a, b);
+        assert_eq!(
+            decode_key(&pair, "id").ok(),
+            Some((NodeType::ExperienceMatch, Key::Pair(a, b)))
+        );
+        assert_eq!(decode(&pair, "id").err().map(|e| e.code()), Some("NOT_FOUND"));
         for garbage in ["", "x", "VXNlcjo", "VXNlcjpub3QtYS11dWlk"] {
             let error = decode(&ID(garbage.into()), "id").err().map(|e| e.code());
             assert_eq!(error, Some("BAD_USER_INPUT"), "{garbage}");

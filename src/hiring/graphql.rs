@@ -23,6 +23,7 @@ use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
 use crate::graphql::context::{reader, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::graphql::{DeletePayload, IdInput};
 use crate::skills::graphql::{Skill, load_skill};
 use crate::skills::store::{skill_named, visible_skills};
@@ -68,8 +69,8 @@ impl Organization {
         &self.0.slug
     }
     /// Its website (http or https).
-    async fn website(&self) -> Option<&str> {
-        self.0.website.as_deref()
+    async fn website(&self) -> Option<&Url> {
+        self.0.website.as_ref()
     }
     /// The industry it works in.
     async fn industry(&self) -> Option<&str> {
@@ -254,7 +255,7 @@ impl OrganizationMember {
         load_organization(ctx, self.0.organization_id).await
     }
     /// Their sign-in email, which other members see.
-    async fn email(&self, ctx: &Context<'_>) -> AppResult<String> {
+    async fn email(&self, ctx: &Context<'_>) -> AppResult<EmailAddress> {
         let contact = reader(ctx)?.loaders.one::<ContactOfMember>(self.0.id).await?;
         Ok(contact.map(|c| c.email).unwrap_or_default())
     }
@@ -292,7 +293,7 @@ impl OrganizationInvitation {
         NodeType::OrganizationInvitation.id(self.0.id)
     }
     /// Who is invited: only an account with this email may accept.
-    async fn email(&self) -> &str {
+    async fn email(&self) -> &EmailAddress {
         &self.0.email
     }
     /// The role the invitee gets.
@@ -766,7 +767,7 @@ pub struct CreateOrganizationInput {
     /// Unique: 1 to 64 lower-case letters, digits and single hyphens.
     pub slug: String,
     /// An http(s) URL.
-    pub website: Option<String>,
+    pub website: Option<Url>,
     /// Up to 100 characters.
     pub industry: Option<String>,
     /// Up to 50 characters ("51-200").
@@ -783,7 +784,7 @@ pub struct UpdateOrganizationInput {
     /// 1 to 200 characters.
     pub name: Option<String>,
     /// An http(s) URL.
-    pub website: MaybeUndefined<String>,
+    pub website: MaybeUndefined<Url>,
     /// Up to 100 characters.
     pub industry: MaybeUndefined<String>,
     /// Up to 50 characters.
@@ -805,7 +806,7 @@ pub struct InviteMemberInput {
     /// The organisation (its admins invite).
     pub organization_id: ID,
     /// The invitee's email; only an account with it may accept.
-    pub email: String,
+    pub email: EmailAddress,
     /// The role they get.
     pub role: MemberRole,
 }
@@ -1204,7 +1205,7 @@ impl HiringMutation {
                         invitation.accepted_at.is_none() && invitation.expires_at > Utc::now()
                     })
                     .ok_or(AppError::NotFound("invitation"))?;
-                if store::email_of(conn, who).await?.as_deref() != Some(invitation.email.as_str()) {
+                if store::email_of(conn, who).await?.as_deref() != Some(&*invitation.email) {
                     return Err(AppError::Forbidden(
                         "this invitation is for another email address",
                     ));

@@ -16,6 +16,7 @@ use crate::db::schema::{
     requisition_skills, requisitions, users,
 };
 use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::guarded_relation;
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName, Insertable, AsChangeset)]
@@ -24,7 +25,7 @@ pub struct OrganizationRow {
     pub id: Uuid,
     pub name: String,
     pub slug: String,
-    pub website: Option<String>,
+    pub website: Option<Url>,
     pub industry: Option<String>,
     pub size_band: Option<String>,
     pub headquarters: Option<String>,
@@ -51,7 +52,7 @@ pub struct MemberRow {
 pub struct InvitationRow {
     pub id: Uuid,
     pub organization_id: Uuid,
-    pub email: String,
+    pub email: EmailAddress,
     pub role: MemberRole,
     pub invited_by: Option<Uuid>,
     pub expires_at: DateTime<Utc>,
@@ -192,7 +193,7 @@ pub struct MemberContact {
     #[diesel(sql_type = SqlUuid)]
     pub member_id: Uuid,
     #[diesel(sql_type = Text)]
-    pub email: String,
+    pub email: EmailAddress,
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
     pub name: Option<String>,
 }

@@ -25,7 +25,9 @@ use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::scalars::Url;
 use crate::graphql::{DeletePayload, IdInput};
+use crate::payload_edge;
 use crate::skills::enums::Prominence;
 use crate::skills::graphql::{
     RemoveSkillPayload, Skill, SkillRefInput, load_skill, resolve_skill, visible_skill,
@@ -132,6 +134,10 @@ pub struct JobPostingSkill(PostingSkillRow);
 /// A skill a posting asks for.
 #[Object]
 impl JobPostingSkill {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::JobPostingSkill.id(self.0.id)
+    }
     /// The catalog skill.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.0.skill_id).await
@@ -173,6 +179,7 @@ impl MatchedSkill {
 
 #[derive(Clone, Debug)]
 pub struct ExperienceMatch {
+    posting_id: Uuid,
     experience_id: Uuid,
     scored: score::ExperienceScore,
     manual: Option<store::MatchRow>,
@@ -181,6 +188,11 @@ pub struct ExperienceMatch {
 /// An experience matched against a posting.
 #[Object]
 impl ExperienceMatch {
+    /// Opaque global id, naming the posting and the experience (a match is computed on read and
+    /// has no row of its own).
+    pub async fn id(&self) -> ID {
+        NodeType::ExperienceMatch.pair_id(self.posting_id, self.experience_id)
+    }
     /// The candidate's experience.
     async fn experience(&self, ctx: &Context<'_>) -> AppResult<Experience> {
         viewer(ctx)?
@@ -265,6 +277,7 @@ async fn matches(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<Vec<Ex
     let mut found: Vec<ExperienceMatch> = by_experience
         .into_iter()
         .map(|(experience_id, (end, used))| ExperienceMatch {
+            posting_id: posting.id,
             experience_id,
             scored: score::score_experience(&wanted, &used, end, today),
             manual: manual_by_experience.remove(&experience_id),
@@ -273,6 +286,7 @@ async fn matches(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<Vec<Ex
         .collect();
     // Manual matches of experiences that use none of the posting's skills.
     found.extend(manual_by_experience.into_values().map(|manual| ExperienceMatch {
+        posting_id: posting.id,
         experience_id: manual.experience_id,
         scored: score::score_experience(&wanted, &HashMap::new(), None, today),
         manual: Some(manual),
@@ -285,6 +299,35 @@ async fn matches(ctx: &Context<'_>, posting: &JobPostingRow) -> AppResult<Vec<Ex
             .then(a.experience_id.cmp(&b.experience_id))
     });
     Ok(found)
+}
+
+/// The posting skill with this id, if the viewer may read it.
+pub async fn posting_skill_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<JobPostingSkill>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<store::PostingSkillById>(id)
+        .await?
+        .map(JobPostingSkill))
+}
+
+/// The match of an experience against a posting, if the viewer may read the posting and the
+/// experience is among its matches.
+pub async fn match_by_ids(
+    ctx: &Context<'_>,
+    posting_id: Uuid,
+    experience_id: Uuid,
+) -> AppResult<Option<ExperienceMatch>> {
+    let Some(posting) = viewer(ctx)?
+        .loaders
+        .one::<store::JobPostingById>(posting_id)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(matches(ctx, &posting)
+        .await?
+        .into_iter()
+        .find(|found| found.experience_id == experience_id))
 }
 
 pub struct SkillStrength {
@@ -560,7 +603,7 @@ impl JobPostingRow {
 #[derive(InputObject)]
 pub struct CreateJobPostingInput {
     /// An http(s) URL.
-    pub url: Option<String>,
+    pub url: Option<Url>,
     /// 1 to 200 characters.
     pub company_name: String,
     /// 1 to 200 characters.
@@ -596,7 +639,7 @@ pub struct UpdateJobPostingInput {
     /// The job posting to change.
     pub id: ID,
     /// An http(s) URL. Left out: unchanged; `null` clears it.
-    pub url: MaybeUndefined<String>,
+    pub url: MaybeUndefined<Url>,
     /// 1 to 200 characters. Left out: unchanged.
     pub company_name: Option<String>,
     /// 1 to 200 characters. Left out: unchanged.
@@ -627,10 +670,13 @@ pub struct UpdateJobPostingInput {
 
 /// What the mutation answers: the job posting as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct JobPostingPayload {
     /// The job posting as it now is.
     pub job_posting: JobPosting,
 }
+
+payload_edge!(JobPostingPayload.job_posting_edge: JobPosting = job_posting, id job_posting.0.id);
 
 /// Adds a skill to a posting by hand, or changes its importance (re-ranks it).
 #[derive(InputObject)]

@@ -20,6 +20,7 @@ use crate::db::schema::{
     job_postings, project_skills, skills, star_stories,
 };
 use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::Url;
 use crate::guarded_relation;
 use crate::skills::enums::Prominence;
 
@@ -34,7 +35,7 @@ pub struct JobPostingRow {
     #[graphql(skip)]
     pub user_id: Uuid,
     /// Where the posting was found.
-    pub url: Option<String>,
+    pub url: Option<Url>,
     /// The hiring company's name.
     pub company_name: String,
     /// The role's title as the posting gives it.
@@ -70,7 +71,7 @@ pub struct JobPostingRow {
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = job_postings)]
 pub struct NewJobPosting {
-    pub url: Option<String>,
+    pub url: Option<Url>,
     pub company_name: String,
     pub job_title: String,
     pub location: Option<String>,
@@ -89,7 +90,7 @@ pub struct NewJobPosting {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = job_postings)]
 pub struct JobPostingChanges {
-    pub url: Option<Option<String>>,
+    pub url: Option<Option<Url>>,
     pub company_name: Option<String>,
     pub job_title: Option<String>,
     pub location: Option<Option<String>>,
@@ -140,6 +141,8 @@ pub struct MatchRow {
 }
 
 guarded_relation!(JobPostingById: job_postings.id => JobPostingRow);
+
+guarded_relation!(PostingSkillById: job_posting_skills.id => PostingSkillRow);
 
 pub async fn posting_of(
     conn: &mut AsyncPgConnection,

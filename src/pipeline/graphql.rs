@@ -23,6 +23,7 @@ use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::hiring::enums::RequisitionStatus;
 use crate::hiring::graphql::{
     Organization, OrganizationMember, Requisition, RequisitionPipeline, authorize, load_organization,
@@ -55,7 +56,7 @@ impl Candidate {
         &self.0.full_name
     }
     /// Email address (unique within the organisation).
-    async fn email(&self) -> &str {
+    async fn email(&self) -> &EmailAddress {
         &self.0.email
     }
     /// Phone number.
@@ -75,16 +76,16 @@ impl Candidate {
         self.0.education.as_deref()
     }
     /// LinkedIn profile URL.
-    async fn linkedin_url(&self) -> Option<&str> {
-        self.0.linkedin_url.as_deref()
+    async fn linkedin_url(&self) -> Option<&Url> {
+        self.0.linkedin_url.as_ref()
     }
     /// GitHub profile URL.
-    async fn github_url(&self) -> Option<&str> {
-        self.0.github_url.as_deref()
+    async fn github_url(&self) -> Option<&Url> {
+        self.0.github_url.as_ref()
     }
     /// Portfolio URL.
-    async fn portfolio_url(&self) -> Option<&str> {
-        self.0.portfolio_url.as_deref()
+    async fn portfolio_url(&self) -> Option<&Url> {
+        self.0.portfolio_url.as_ref()
     }
     /// Their seniority ("senior").
     async fn experience_level(&self) -> Option<&str> {
@@ -510,7 +511,7 @@ pub struct AddCandidateInput {
     /// 1 to 200 characters.
     pub full_name: String,
     /// Unique within the organisation (`CONFLICT` otherwise).
-    pub email: String,
+    pub email: EmailAddress,
     /// A phone number.
     pub phone: Option<String>,
     /// Up to 200 characters.
@@ -520,11 +521,11 @@ pub struct AddCandidateInput {
     /// Up to 500 characters.
     pub education: Option<String>,
     /// An http(s) URL.
-    pub linkedin_url: Option<String>,
+    pub linkedin_url: Option<Url>,
     /// An http(s) URL.
-    pub github_url: Option<String>,
+    pub github_url: Option<Url>,
     /// An http(s) URL.
-    pub portfolio_url: Option<String>,
+    pub portfolio_url: Option<Url>,
     /// Up to 50 characters.
     pub experience_level: Option<String>,
     /// 0 to 70.
@@ -663,7 +664,7 @@ impl PipelineMutation {
                         None => {
                             let values = CandidateValues {
                                 full_name: profile.full_name.clone().unwrap_or_else(|| email.clone()),
-                                email: email.clone(),
+                                email: EmailAddress(email.clone()),
                                 phone: profile.phone.clone(),
                                 location: profile.location.clone(),
                                 current_position: profile.headline.clone(),

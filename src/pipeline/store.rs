@@ -11,6 +11,7 @@ use super::enums::CandidacyStage;
 use crate::access::{Guarded, Principal};
 use crate::db::schema::{candidacies, candidacy_events, candidates, record_shares};
 use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::guarded_relation;
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
@@ -20,14 +21,14 @@ pub struct CandidateRow {
     pub organization_id: Uuid,
     pub user_id: Option<Uuid>,
     pub full_name: String,
-    pub email: String,
+    pub email: EmailAddress,
     pub phone: Option<String>,
     pub current_position: Option<String>,
     pub location: Option<String>,
     pub education: Option<String>,
-    pub linkedin_url: Option<String>,
-    pub github_url: Option<String>,
-    pub portfolio_url: Option<String>,
+    pub linkedin_url: Option<Url>,
+    pub github_url: Option<Url>,
+    pub portfolio_url: Option<Url>,
     pub experience_level: Option<String>,
     pub experience_years: Option<i32>,
     pub skills: Vec<Option<String>>,
@@ -41,14 +42,14 @@ pub struct CandidateRow {
 #[diesel(table_name = candidates, treat_none_as_null = true)]
 pub struct CandidateValues {
     pub full_name: String,
-    pub email: String,
+    pub email: EmailAddress,
     pub phone: Option<String>,
     pub current_position: Option<String>,
     pub location: Option<String>,
     pub education: Option<String>,
-    pub linkedin_url: Option<String>,
-    pub github_url: Option<String>,
-    pub portfolio_url: Option<String>,
+    pub linkedin_url: Option<Url>,
+    pub github_url: Option<Url>,
+    pub portfolio_url: Option<Url>,
     pub experience_level: Option<String>,
     pub experience_years: Option<i32>,
     pub skills: Vec<String>,

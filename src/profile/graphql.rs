@@ -13,6 +13,7 @@ use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::present;
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::guarded_relation;
 use crate::validate::{self, field, labels_field as list, text, url};
 
@@ -62,8 +63,8 @@ impl CandidateProfile {
         self.0.full_name.as_deref()
     }
     /// Contact email (starts as the sign-in email; may differ from it).
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
+    async fn email(&self) -> Option<&EmailAddress> {
+        self.0.email.as_ref()
     }
     /// Contact phone number.
     async fn phone(&self) -> Option<&str> {
@@ -86,16 +87,16 @@ impl CandidateProfile {
         self.0.years_experience
     }
     /// LinkedIn profile (a linkedin.com URL).
-    async fn linkedin_url(&self) -> Option<&str> {
-        self.0.linkedin_url.as_deref()
+    async fn linkedin_url(&self) -> Option<&Url> {
+        self.0.linkedin_url.as_ref()
     }
     /// GitHub profile (a github.com URL).
-    async fn github_url(&self) -> Option<&str> {
-        self.0.github_url.as_deref()
+    async fn github_url(&self) -> Option<&Url> {
+        self.0.github_url.as_ref()
     }
     /// Portfolio or personal site.
-    async fn portfolio_url(&self) -> Option<&str> {
-        self.0.portfolio_url.as_deref()
+    async fn portfolio_url(&self) -> Option<&Url> {
+        self.0.portfolio_url.as_ref()
     }
     /// Nationality.
     async fn nationality(&self) -> Option<&str> {
@@ -177,7 +178,7 @@ pub struct UpdateProfileInput {
     /// Up to 200 characters.
     pub full_name: MaybeUndefined<String>,
     /// A valid email address.
-    pub email: MaybeUndefined<String>,
+    pub email: MaybeUndefined<EmailAddress>,
     /// Digits with optional +, spaces, dots, dashes, parentheses; 5 to 20 digits.
     pub phone: MaybeUndefined<String>,
     /// Up to 200 characters.
@@ -189,11 +190,11 @@ pub struct UpdateProfileInput {
     /// 0 to 80.
     pub years_experience: MaybeUndefined<i32>,
     /// An http(s) URL on linkedin.com.
-    pub linkedin_url: MaybeUndefined<String>,
+    pub linkedin_url: MaybeUndefined<Url>,
     /// An http(s) URL on github.com.
-    pub github_url: MaybeUndefined<String>,
+    pub github_url: MaybeUndefined<Url>,
     /// Any http(s) URL.
-    pub portfolio_url: MaybeUndefined<String>,
+    pub portfolio_url: MaybeUndefined<Url>,
     /// Up to 100 characters.
     pub nationality: MaybeUndefined<String>,
     /// Up to 20 roles of up to 100 characters; duplicates are dropped. Null clears the list.

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::access::{Guarded, Principal};
 use crate::db::schema::{candidate_profiles, mbti_profiles};
 use crate::db::updated_or_current;
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::profile::mbti::MbtiType;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -17,15 +18,15 @@ pub struct ProfileRow {
     pub id: Uuid,
     pub user_id: Uuid,
     pub full_name: Option<String>,
-    pub email: Option<String>,
+    pub email: Option<EmailAddress>,
     pub phone: Option<String>,
     pub location: Option<String>,
     pub headline: Option<String>,
     pub summary: Option<String>,
     pub years_experience: Option<i32>,
-    pub linkedin_url: Option<String>,
-    pub github_url: Option<String>,
-    pub portfolio_url: Option<String>,
+    pub linkedin_url: Option<Url>,
+    pub github_url: Option<Url>,
+    pub portfolio_url: Option<Url>,
     pub nationality: Option<String>,
     pub target_roles: Vec<Option<String>>,
     pub specializations: Vec<Option<String>>,
@@ -40,15 +41,15 @@ pub struct ProfileRow {
 #[diesel(table_name = candidate_profiles)]
 pub struct ProfileChanges {
     pub full_name: Option<Option<String>>,
-    pub email: Option<Option<String>>,
+    pub email: Option<Option<EmailAddress>>,
     pub phone: Option<Option<String>>,
     pub location: Option<Option<String>>,
     pub headline: Option<Option<String>>,
     pub summary: Option<Option<String>>,
     pub years_experience: Option<Option<i32>>,
-    pub linkedin_url: Option<Option<String>>,
-    pub github_url: Option<Option<String>>,
-    pub portfolio_url: Option<Option<String>>,
+    pub linkedin_url: Option<Option<Url>>,
+    pub github_url: Option<Option<Url>>,
+    pub portfolio_url: Option<Option<Url>>,
     pub nationality: Option<Option<String>>,
     pub target_roles: Option<Vec<String>>,
     pub specializations: Option<Vec<String>>,

@@ -4,23 +4,27 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use crate::accounts::graphql::{User, user_by_id};
 use crate::applications::graphql::{
-    Application, Artifact, CoverLetterArtifact, CvArtifact, application_by_id, artifact_by_id,
+    Application, ApplicationStatusEvent, Artifact, CoverLetterArtifact, CvArtifact, application_by_id,
+    artifact_by_id, status_event_by_id,
 };
-use crate::career::model::{Bullet, Education, Engagement, Experience, Project, StarStory, Strength};
+use crate::career::model::{
+    Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength,
+};
 use crate::career::store::{
-    BulletById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById, StrengthById,
+    BulletById, BulletVersionById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById,
+    StrengthById,
 };
 use crate::evaluation::graphql::{
     CandidacyNote, Interview, InterviewFeedback, feedback_by_id, interview_by_id, note_by_id,
 };
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
-use crate::graphql::ids::{self, NodeType};
+use crate::graphql::ids::{self, Key, NodeType};
 use crate::hiring::graphql::{
     CatalogRole, Organization, OrganizationInvitation, OrganizationMember, Requisition, catalog_role_by_id,
     invitation_by_id, member_by_id, organization_by_id, requisition_by_id,
 };
-use crate::jobs::graphql::JobPosting;
+use crate::jobs::graphql::{ExperienceMatch, JobPosting, JobPostingSkill, match_by_ids, posting_skill_by_id};
 use crate::jobs::store::JobPostingById;
 use crate::pipeline::graphql::{Candidacy, Candidate, candidacy_by_id, candidate_by_id};
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_by_id};
@@ -59,13 +63,25 @@ pub enum Node {
     CandidacyNote(CandidacyNote),
     Interview(Interview),
     InterviewFeedback(InterviewFeedback),
+    BulletVersion(BulletVersion),
+    ApplicationStatusEvent(ApplicationStatusEvent),
+    JobPostingSkill(JobPostingSkill),
+    ExperienceMatch(ExperienceMatch),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
 /// the shared catalog skills); None when there is none or it is someone else's (a private skill
 /// included). Every branch goes through a loader, so `nodes` costs one statement per type.
 async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
-    let (node_type, uuid) = ids::decode(id, "id")?;
+    let (node_type, uuid) = match ids::decode_key(id, "id")? {
+        (NodeType::ExperienceMatch, Key::Pair(posting, experience)) => {
+            return Ok(match_by_ids(ctx, posting, experience)
+                .await?
+                .map(Node::ExperienceMatch));
+        }
+        (node_type, Key::One(uuid)) if node_type != NodeType::ExperienceMatch => (node_type, uuid),
+        _ => return Ok(None),
+    };
     let me = viewer(ctx)?;
     let loaders = &me.loaders;
     Ok(match node_type {
@@ -112,6 +128,16 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::CandidacyNote => note_by_id(ctx, uuid).await?.map(Node::CandidacyNote),
         NodeType::Interview => interview_by_id(ctx, uuid).await?.map(Node::Interview),
         NodeType::InterviewFeedback => feedback_by_id(ctx, uuid).await?.map(Node::InterviewFeedback),
+        NodeType::BulletVersion => loaders
+            .one::<BulletVersionById>(uuid)
+            .await?
+            .map(Node::BulletVersion),
+        NodeType::ApplicationStatusEvent => status_event_by_id(ctx, uuid)
+            .await?
+            .map(Node::ApplicationStatusEvent),
+        NodeType::JobPostingSkill => posting_skill_by_id(ctx, uuid).await?.map(Node::JobPostingSkill),
+        // A match has a pair id, handled above.
+        NodeType::ExperienceMatch => None,
     })
 }
 

@@ -150,6 +150,40 @@ async fn record_of(app: &TestApp, owner: &Account) -> Vec<(&'static str, String)
         )
         .await["viewer"]["profile"]["id"]
         .clone();
+    // The rows that appear only inside other objects: an earlier text of the bullet, the
+    // application's first status change, the skill extracted from the posting and the match
+    // of the experience (which uses that skill) against the posting.
+    mutate(
+        app,
+        owner,
+        "updateBullet",
+        json!({ "id": bullet, "text": "Cut costs by half" }),
+        "bullet { id }",
+    )
+    .await;
+    mutate(
+        app,
+        owner,
+        "setExperienceSkill",
+        on_experience(json!({ "skillName": "Rust" })),
+        "experienceSkill { id }",
+    )
+    .await;
+    let inner = app
+        .ok(
+            "query($bullet: ID!, $application: ID!, $posting: ID!) {
+               bullet: node(id: $bullet) { ... on Bullet { versions { id } } }
+               application: node(id: $application) { ... on Application { history { id } } }
+               posting: node(id: $posting) { ... on JobPosting {
+                 skills { nodes { id } } matches { nodes { id } } } } }",
+            json!({ "bullet": bullet, "application": application, "posting": posting }),
+            Some(&owner.access_token),
+        )
+        .await;
+    let version = inner["bullet"]["versions"][0]["id"].clone();
+    let status_event = inner["application"]["history"][0]["id"].clone();
+    let posting_skill = inner["posting"]["skills"]["nodes"][0]["id"].clone();
+    let experience_match = inner["posting"]["matches"]["nodes"][0]["id"].clone();
     vec![
         ("User", owner.user_id.clone()),
         ("CandidateProfile", id(&profile)),
@@ -167,6 +201,10 @@ async fn record_of(app: &TestApp, owner: &Account) -> Vec<(&'static str, String)
         ("JobPosting", id(&posting)),
         ("Application", id(&application)),
         ("CvArtifact", id(&cv)),
+        ("BulletVersion", id(&version)),
+        ("ApplicationStatusEvent", id(&status_event)),
+        ("JobPostingSkill", id(&posting_skill)),
+        ("ExperienceMatch", id(&experience_match)),
     ]
 }
 
@@ -306,7 +344,8 @@ async fn another_users_writes_find_nothing_and_change_nothing() {
     assert_eq!(experiences[0]["node"]["jobTitle"], "Engineer");
     assert_eq!(
         experiences[0]["node"]["bullets"]["edges"],
-        json!([{ "node": { "text": "Cut costs by a third" } }])
+        json!([{ "node": { "text": "Cut costs by half" } }]),
+        "as the owner's own edit left it"
     );
     let postings = &after["viewer"]["jobPostings"]["edges"];
     assert_eq!(postings[0]["node"]["jobTitle"], "Staff Engineer");

@@ -871,3 +871,97 @@ async fn pagination_is_stable_and_bounded() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_payloads_carry_the_new_edge_of_their_list() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("edges@example.com").await;
+    let created = mutate(
+        &app,
+        &me,
+        "createExperience",
+        json!({ "companyName": "Initech", "jobTitle": "Engineer", "employmentType": "FULL_TIME", "startDate": "2020-01-01" }),
+        "experience { id } experienceEdge { cursor node { id } }",
+    )
+    .await;
+    assert_eq!(
+        created["experienceEdge"]["node"]["id"],
+        created["experience"]["id"]
+    );
+    let experience = id(&created, "experience");
+    let bullet = |text: &'static str| {
+        let (app, me, experience) = (&app, &me, experience.clone());
+        async move {
+            mutate(
+                app,
+                me,
+                "createBullet",
+                json!({ "experienceId": experience, "text": text }),
+                "bulletEdge { cursor node { id text } }",
+            )
+            .await["bulletEdge"]
+                .clone()
+        }
+    };
+    let (one, two) = (bullet("One").await, bullet("Two").await);
+    assert_eq!(one["node"]["text"], "One");
+
+    // The edge's cursor is the one the list gives the same item: paging after it goes on
+    // from there, as Relay's `@appendEdge` assumes.
+    let list = app
+        .ok(
+            "query($id: ID!, $after: String) { node(id: $id) { ... on Experience {
+               all: bullets { edges { cursor node { id } } }
+               rest: bullets(after: $after) { edges { cursor node { text } } } } } }",
+            json!({ "id": experience, "after": one["cursor"] }),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(
+        list["node"]["all"]["edges"],
+        json!([
+            { "cursor": one["cursor"], "node": { "id": one["node"]["id"] } },
+            { "cursor": two["cursor"], "node": { "id": two["node"]["id"] } },
+        ])
+    );
+    assert_eq!(
+        list["node"]["rest"]["edges"],
+        json!([{ "cursor": two["cursor"], "node": { "text": "Two" } }])
+    );
+
+    let posting = mutate(
+        &app,
+        &me,
+        "createJobPosting",
+        json!({ "companyName": "Globex", "jobTitle": "Staff Engineer", "description": "Rust" }),
+        "jobPosting { id } jobPostingEdge { cursor node { id } }",
+    )
+    .await;
+    assert_eq!(
+        posting["jobPostingEdge"]["node"]["id"],
+        posting["jobPosting"]["id"]
+    );
+    let application = mutate(
+        &app,
+        &me,
+        "createApplication",
+        json!({ "jobPostingId": posting["jobPosting"]["id"] }),
+        "applicationEdge { cursor node { id } }",
+    )
+    .await;
+    let listed = app
+        .ok(
+            "{ viewer { jobPostings { edges { cursor } } applications { edges { cursor node { id } } } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(
+        listed["viewer"]["jobPostings"]["edges"][0]["cursor"],
+        posting["jobPostingEdge"]["cursor"]
+    );
+    assert_eq!(
+        listed["viewer"]["applications"]["edges"][0],
+        application["applicationEdge"]
+    );
+}

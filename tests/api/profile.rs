@@ -132,7 +132,46 @@ async fn every_profile_validation_rule_rejects_and_changes_nothing() {
             "{field} = {value}"
         );
     }
+    // Written into the document rather than sent as a variable: the same answer.
+    let inline = app
+        .gql(
+            r#"mutation { updateProfile(input: { githubUrl: "gopher://github.com/ada" }) { profile { id } } }"#,
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(
+        only_error(&inline),
+        ("BAD_USER_INPUT".to_owned(), Some("githubUrl".to_owned()))
+    );
     assert_eq!(read_profile(&app, &me.access_token).await, before);
+
+    // URLs and emails are typed as such, on the way in and out.
+    let types = app
+        .ok(
+            r#"{ profile: __type(name: "CandidateProfile") { fields { name type { name } } }
+                 input: __type(name: "UpdateProfileInput") { inputFields { name type { name } } } }"#,
+            json!({}),
+            None,
+        )
+        .await;
+    let type_of = |list: &Value, name: &str| {
+        list.as_array()
+            .and_then(|fields| fields.iter().find(|f| f["name"] == name))
+            .map(|f| f["type"]["name"].clone())
+    };
+    for (field, scalar) in [
+        ("email", "EmailAddress"),
+        ("linkedinUrl", "URL"),
+        ("githubUrl", "URL"),
+        ("portfolioUrl", "URL"),
+    ] {
+        assert_eq!(type_of(&types["profile"]["fields"], field), Some(json!(scalar)));
+        assert_eq!(
+            type_of(&types["input"]["inputFields"], field),
+            Some(json!(scalar))
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

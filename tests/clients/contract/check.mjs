@@ -8,6 +8,7 @@
 // 3. graphql-codegen (client preset) generates types for operations/app, and
 //    `tsc --strict --noEmit` passes over src/app.ts, which uses them as an SPA does.
 // 4. Apollo Client's InMemoryCache normalises a response to every operations/app operation.
+// 5. The bench workloads are valid and select `id` on every object that has one.
 // Prints one line per check; exits 1 if any failed.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import codegenConfig from "./codegen.config.mjs";
 import { apolloProblems, mocked } from "./checks/apollo.mjs";
 import { appOperations } from "./checks/documents.mjs";
 import { schemaProblems } from "./checks/schema.mjs";
+import { workloadProblems } from "./checks/workloads.mjs";
 
 const kit = dirname(fileURLToPath(import.meta.url));
 process.chdir(kit);
@@ -96,6 +98,14 @@ if (schema) {
     if (problems.length > 0) throw new Error(problems.join("\n"));
     const noted = notes.length > 0 ? `; not normalisable, so lost between queries:\n  ${notes.join("\n  ")}` : "";
     return `${operations} operations, ${normalised} objects normalised${noted}`;
+  });
+}
+
+if (schema) {
+  await check("bench workloads: valid, with `id` on every object that has one", () => {
+    const { problems, files } = workloadProblems(schema, join(kit, "../../../bench/workloads"));
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    return `${files} workloads`;
   });
 }
 

@@ -9,7 +9,7 @@ export default {
     "__generated__/codegen/": {
       preset: "client",
       config: {
-        scalars: { DateTime: "string", Date: "string" },
+        scalars: { DateTime: "string", Date: "string", URL: "string", EmailAddress: "string" },
         enumsAsTypes: true,
         useTypeImports: true,
       },

@@ -84,6 +84,12 @@ macro_rules! text_scalar {
                 }
             }
 
+            // The validator asks this of literals and variables before any resolver runs: a
+            // value that is not a string is then refused naming its input field.
+            fn is_valid(value: &Value) -> bool {
+                matches!(value, Value::String(_))
+            }
+
             fn to_value(&self) -> Value {
                 Value::String(self.0.clone())
             }

@@ -98,7 +98,10 @@ async fn engine_errors_carry_codes() {
         )
         .await;
     assert_eq!(codes(&wrong_variable), ["BAD_USER_INPUT"], "{wrong_variable}");
-    assert_eq!(wrong_variable["errors"][0]["extensions"]["field"], "email");
+    assert_eq!(
+        wrong_variable["errors"][0]["extensions"]["field"], "email",
+        "{wrong_variable}"
+    );
     let operation = app
         .gql("query A { __typename } query B { __typename }", json!({}), None)
         .await;

@@ -27,6 +27,7 @@ use crate::hiring::graphql::{
     Organization, OrganizationMember, Requisition, authorize, load_organization, set,
 };
 use crate::hiring::store::{self as hiring, MemberById, RequisitionById};
+use crate::payload_edge;
 use crate::pipeline::graphql::{Candidacy, CandidacyEvaluation, Candidate};
 use crate::pipeline::store::{CandidacyById, CandidateById};
 use crate::validate::{self, field, text, url};
@@ -554,10 +555,13 @@ pub struct CancelInterviewInput {
 
 /// What interview mutations answer.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct InterviewPayload {
     /// The interview as it now is.
     pub interview: Interview,
 }
+
+payload_edge!(InterviewPayload.interview_edge: Interview = interview, id interview.0.id);
 
 /// An interviewer's feedback on an interview: every field as it should now be (absent means
 /// none), replacing their draft.

@@ -41,6 +41,9 @@ pub enum NodeType {
     ApplicationStatusEvent,
     JobPostingSkill,
     ExperienceMatch,
+    CandidacyEvent,
+    RecordShare,
+    RequiredSkill,
 }
 
 impl NodeType {
@@ -75,6 +78,9 @@ impl NodeType {
         Self::ApplicationStatusEvent,
         Self::JobPostingSkill,
         Self::ExperienceMatch,
+        Self::CandidacyEvent,
+        Self::RecordShare,
+        Self::RequiredSkill,
     ];
 
     /// The GraphQL type name.
@@ -110,6 +116,9 @@ impl NodeType {
             Self::ApplicationStatusEvent => "ApplicationStatusEvent",
             Self::JobPostingSkill => "JobPostingSkill",
             Self::ExperienceMatch => "ExperienceMatch",
+            Self::CandidacyEvent => "CandidacyEvent",
+            Self::RecordShare => "RecordShare",
+            Self::RequiredSkill => "RequiredSkill",
         }
     }
 

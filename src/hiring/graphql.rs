@@ -25,6 +25,7 @@ use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::scalars::{EmailAddress, Url};
 use crate::graphql::{DeletePayload, IdInput};
+use crate::payload_edge;
 use crate::skills::graphql::{Skill, load_skill};
 use crate::skills::store::{skill_named, visible_skills};
 use crate::tokens;
@@ -519,6 +520,10 @@ pub struct RequiredSkill(RequisitionSkillRow);
 /// A skill a requisition requires, at a level.
 #[Object]
 impl RequiredSkill {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::RequiredSkill.id(self.0.id)
+    }
     /// The catalog skill.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.0.skill_id).await
@@ -577,6 +582,15 @@ pub async fn requisition_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<
         .one::<RequisitionById>(id)
         .await?
         .map(Requisition::from))
+}
+
+/// The required skill with this id, if the viewer may read its requisition.
+pub async fn required_skill_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<RequiredSkill>> {
+    Ok(reader(ctx)?
+        .loaders
+        .one::<store::RequisitionSkillById>(id)
+        .await?
+        .map(RequiredSkill))
 }
 
 /// `User.organizations`: the viewer's memberships.
@@ -813,6 +827,7 @@ pub struct InviteMemberInput {
 
 /// What `inviteMember` answers.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct InviteMemberPayload {
     /// The invitation.
     pub invitation: OrganizationInvitation,
@@ -820,6 +835,8 @@ pub struct InviteMemberPayload {
     /// keeps only its hash.
     pub token: String,
 }
+
+payload_edge!(InviteMemberPayload.invitation_edge: OrganizationInvitation = invitation, id invitation.0.id);
 
 /// The token of an invitation.
 #[derive(InputObject)]
@@ -840,10 +857,13 @@ pub struct ChangeMemberRoleInput {
 
 /// What member mutations answer.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct MemberPayload {
     /// The member as they now are.
     pub member: OrganizationMember,
 }
+
+payload_edge!(MemberPayload.member_edge: OrganizationMember = member, id member.0.id);
 
 /// A requisition's fields.
 #[derive(InputObject)]
@@ -967,10 +987,13 @@ pub struct RemoveRequisitionSkillInput {
 
 /// What requisition mutations answer.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct RequisitionPayload {
     /// The requisition as it now is.
     pub requisition: Requisition,
 }
+
+payload_edge!(RequisitionPayload.requisition_edge: Requisition = requisition, id requisition.0.0.id);
 
 /// A role of the catalog, new (without `id`) or changed.
 #[derive(InputObject)]
@@ -993,10 +1016,13 @@ pub struct SaveCatalogRoleInput {
 
 /// What `saveCatalogRole` answers.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct CatalogRolePayload {
     /// The role as it now is.
     pub role: CatalogRole,
 }
+
+payload_edge!(CatalogRolePayload.role_edge: CatalogRole = role, id role.0.id);
 
 fn slug_of(value: &str) -> AppResult<String> {
     let slug = value.trim().to_lowercase();

@@ -167,6 +167,7 @@ guarded_relation!(MemberById: organization_members.id => MemberRow);
 guarded_relation!(InvitationById: organization_invitations.id => InvitationRow);
 guarded_relation!(CatalogRoleById: catalog_roles.id => CatalogRoleRow);
 guarded_relation!(RequisitionById: requisitions.id => RequisitionRow);
+guarded_relation!(RequisitionSkillById: requisition_skills.id => RequisitionSkillRow);
 guarded_relation!(
     /// Each catalog role's required skills.
     SkillsOfCatalogRole: catalog_role_skills.role_id => CatalogRoleSkillRow

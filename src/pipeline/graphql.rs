@@ -36,6 +36,7 @@ use crate::jobs::enums::SkillImportance;
 use crate::jobs::graphql::{SkillGap, extract_skills, skill_gap_of};
 use crate::jobs::score::Wanted;
 use crate::jobs::store::{self as jobs, NewJobPosting};
+use crate::payload_edge;
 use crate::profile::graphql::{CandidateProfile, profile_of};
 use crate::validate::{self, text, url};
 
@@ -271,6 +272,10 @@ pub struct CandidacyEvent(CandidacyEventRow);
 /// One stage move of a candidacy.
 #[Object]
 impl CandidacyEvent {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::CandidacyEvent.id(self.0.id)
+    }
     /// The stage it left; null for the first entry.
     async fn from_stage(&self) -> Option<CandidacyStage> {
         self.0.from_stage
@@ -396,6 +401,10 @@ pub struct RecordShare(pub RecordShareRow);
 /// A user's consent to an organisation reading their career record.
 #[Object]
 impl RecordShare {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::RecordShare.id(self.0.id)
+    }
     /// The organisation that may read the record.
     async fn organization(&self, ctx: &Context<'_>) -> AppResult<Organization> {
         load_organization(ctx, self.0.organization_id).await
@@ -443,6 +452,24 @@ pub async fn candidacy_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Ca
         .map(Candidacy::from))
 }
 
+/// The stage move with this id, if the viewer may read its candidacy.
+pub async fn candidacy_event_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<CandidacyEvent>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<store::CandidacyEventById>(id)
+        .await?
+        .map(CandidacyEvent))
+}
+
+/// The record share with this id, if the viewer may read it (the user who gave it).
+pub async fn record_share_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<RecordShare>> {
+    Ok(viewer(ctx)?
+        .loaders
+        .one::<store::RecordShareById>(id)
+        .await?
+        .map(RecordShare))
+}
+
 #[derive(Default)]
 pub struct PipelineQuery;
 
@@ -483,11 +510,14 @@ pub struct ApplyToRequisitionInput {
 
 /// What `applyToRequisition` answers.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ApplyToRequisitionPayload {
     /// The viewer's own application, SUBMITTED, for a job posting copied from the
     /// requisition; it follows the organisation's stage moves.
     pub application: Application,
 }
+
+payload_edge!(ApplyToRequisitionPayload.application_edge: Application = application, id application.0.id);
 
 /// The organisation whose consent to end.
 #[derive(InputObject)]
@@ -539,10 +569,13 @@ pub struct AddCandidateInput {
 
 /// What candidate mutations answer.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct CandidatePayload {
     /// The candidate as they now are.
     pub candidate: Candidate,
 }
+
+payload_edge!(CandidatePayload.candidate_edge: Candidate = candidate, id candidate.0.id);
 
 /// A candidate put forward for a requisition by the hiring team.
 #[derive(InputObject)]
@@ -568,10 +601,13 @@ pub struct MoveCandidacyInput {
 
 /// What candidacy mutations answer.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct CandidacyPayload {
     /// The candidacy as it now is.
     pub candidacy: Candidacy,
 }
+
+payload_edge!(CandidacyPayload.candidacy_edge: Candidacy = candidacy, id candidacy.0.0.id);
 
 /// The member the principal is in the organisation, if they are one.
 async fn acting_member(

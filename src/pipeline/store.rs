@@ -95,6 +95,8 @@ pub struct RecordShareRow {
 
 guarded_relation!(CandidateById: candidates.id => CandidateRow);
 guarded_relation!(CandidacyById: candidacies.id => CandidacyRow);
+guarded_relation!(CandidacyEventById: candidacy_events.id => CandidacyEventRow);
+guarded_relation!(RecordShareById: record_shares.id => RecordShareRow);
 guarded_relation!(
     /// Each candidate's candidacies, oldest first.
     CandidaciesOfCandidate: candidacies.candidate_id => CandidacyRow,

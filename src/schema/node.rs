@@ -21,12 +21,16 @@ use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, Key, NodeType};
 use crate::hiring::graphql::{
-    CatalogRole, Organization, OrganizationInvitation, OrganizationMember, Requisition, catalog_role_by_id,
-    invitation_by_id, member_by_id, organization_by_id, requisition_by_id,
+    CatalogRole, Organization, OrganizationInvitation, OrganizationMember, RequiredSkill, Requisition,
+    catalog_role_by_id, invitation_by_id, member_by_id, organization_by_id, required_skill_by_id,
+    requisition_by_id,
 };
 use crate::jobs::graphql::{ExperienceMatch, JobPosting, JobPostingSkill, match_by_ids, posting_skill_by_id};
 use crate::jobs::store::JobPostingById;
-use crate::pipeline::graphql::{Candidacy, Candidate, candidacy_by_id, candidate_by_id};
+use crate::pipeline::graphql::{
+    Candidacy, CandidacyEvent, Candidate, RecordShare, candidacy_by_id, candidacy_event_by_id,
+    candidate_by_id, record_share_by_id,
+};
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_by_id};
 use crate::skills::graphql::{
     CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
@@ -67,6 +71,9 @@ pub enum Node {
     ApplicationStatusEvent(ApplicationStatusEvent),
     JobPostingSkill(JobPostingSkill),
     ExperienceMatch(ExperienceMatch),
+    CandidacyEvent(CandidacyEvent),
+    RecordShare(RecordShare),
+    RequiredSkill(RequiredSkill),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -136,6 +143,9 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await?
             .map(Node::ApplicationStatusEvent),
         NodeType::JobPostingSkill => posting_skill_by_id(ctx, uuid).await?.map(Node::JobPostingSkill),
+        NodeType::CandidacyEvent => candidacy_event_by_id(ctx, uuid).await?.map(Node::CandidacyEvent),
+        NodeType::RecordShare => record_share_by_id(ctx, uuid).await?.map(Node::RecordShare),
+        NodeType::RequiredSkill => required_skill_by_id(ctx, uuid).await?.map(Node::RequiredSkill),
         // A match has a pair id, handled above.
         NodeType::ExperienceMatch => None,
     })

@@ -26,6 +26,7 @@ use crate::graphql::loaders::Relation;
 use crate::graphql::present;
 use crate::graphql::scalars::Date;
 use crate::guarded_relation;
+use crate::payload_edge;
 use crate::validate;
 
 #[derive(Clone, Debug)]
@@ -484,6 +485,7 @@ pub struct AddSkillInput {
 
 /// What `addSkill` answers: the skill, new or the existing one of that name.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct AddSkillPayload {
     /// The skill: new and private to the viewer, or the existing one with that name or alias
     /// (a shared one first, else the viewer's own).
@@ -491,6 +493,8 @@ pub struct AddSkillPayload {
     /// False when a skill of that name (in any case and spacing) already existed.
     pub created: bool,
 }
+
+payload_edge!(AddSkillPayload.skill_edge: Skill = skill, id skill.0.id);
 
 /// A skill to move into the shared catalog.
 #[derive(InputObject)]
@@ -524,10 +528,13 @@ pub struct SetExperienceSkillInput {
 
 /// What `setExperienceSkill` answers: the link as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct SetExperienceSkillPayload {
     /// The experience's link to the skill as it now is.
     pub experience_skill: ExperienceSkill,
 }
+
+payload_edge!(SetExperienceSkillPayload.experience_skill_edge: ExperienceSkill = experience_skill, id experience_skill.row.id);
 
 /// Unlinks a skill from an experience.
 #[derive(InputObject)]
@@ -561,10 +568,13 @@ pub struct SetCandidateSkillInput {
 
 /// What `setCandidateSkill` answers: the claim as it now is.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct SetCandidateSkillPayload {
     /// The candidate skill as it now is.
     pub candidate_skill: CandidateSkill,
 }
+
+payload_edge!(SetCandidateSkillPayload.candidate_skill_edge: CandidateSkill = candidate_skill, id candidate_skill.row.id);
 
 /// Withdraws the candidate's claim to a skill (their experiences' links stay).
 #[derive(InputObject)]

@@ -140,7 +140,7 @@ impl Cast {
     }
 
     /// Everyone, by the name the matrix uses (`None`: no token).
-    fn everyone(&self) -> Vec<(&'static str, Option<&Account>)> {
+    pub fn everyone(&self) -> Vec<(&'static str, Option<&Account>)> {
         vec![
             ("admin", Some(&self.admin)),
             ("recruiter", Some(&self.recruiter)),
@@ -170,10 +170,12 @@ pub async fn create_requisition(app: &TestApp, cast: &Cast, title: &str) -> Stri
             "positionsAvailable": 2,
             "hiringManagerId": cast.member("manager"),
         }),
-        "requisition { id status isPublished currency hiringManager { id } }",
+        "requisition { id status isPublished currency hiringManager { id } } requisitionEdge { cursor node { id } }",
     )
     .await;
     let requisition = &created["requisition"];
+    assert_eq!(created["requisitionEdge"]["node"]["id"], requisition["id"]);
+    assert!(created["requisitionEdge"]["cursor"].is_string(), "{created}");
     assert_eq!(requisition["status"], "DRAFT");
     assert_eq!(requisition["currency"], "EUR");
     assert_eq!(requisition["hiringManager"]["id"], json!(cast.member("manager")));
@@ -437,6 +439,23 @@ async fn every_role_reads_what_the_policy_allows() {
     )
     .await["invitation"]["id"]
         .clone();
+    let required_skill = |requisition: String| {
+        let (app, recruiter) = (&app, &cast.recruiter);
+        async move {
+            let set = done(
+                app,
+                recruiter,
+                "setRequisitionSkill",
+                "SetRequisitionSkillInput",
+                json!({ "requisitionId": requisition, "skillName": "Rust", "level": "EXPERT" }),
+                "requisition { requiredSkills { id } }",
+            )
+            .await;
+            id(&set["requisition"]["requiredSkills"][0]["id"])
+        }
+    };
+    let draft_skill = required_skill(draft.clone()).await;
+    let public_skill = required_skill(public.clone()).await;
 
     let objects = [
         ("organization", cast.organization.clone()),
@@ -444,10 +463,12 @@ async fn every_role_reads_what_the_policy_allows() {
         ("invitation", id(&invitation)),
         ("draft requisition", draft.clone()),
         ("published requisition", public.clone()),
+        ("draft requisition's skill", draft_skill),
+        ("published requisition's skill", public_skill),
     ];
     // admin, recruiter, interviewer, manager (an interviewer who manages both requisitions),
     // outsider, candidate, anonymous.
-    let expected: [(&str, [&str; 7]); 5] = [
+    let expected: [(&str, [&str; 7]); 7] = [
         (
             "organization",
             ["ok", "ok", "ok", "ok", "ok", "ok", "UNAUTHENTICATED"],
@@ -490,6 +511,23 @@ async fn every_role_reads_what_the_policy_allows() {
         ),
         (
             "published requisition",
+            ["ok", "ok", "ok", "ok", "ok", "ok", "UNAUTHENTICATED"],
+        ),
+        // A required skill reads as its requisition does.
+        (
+            "draft requisition's skill",
+            [
+                "ok",
+                "ok",
+                "NOT_FOUND",
+                "ok",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "UNAUTHENTICATED",
+            ],
+        ),
+        (
+            "published requisition's skill",
             ["ok", "ok", "ok", "ok", "ok", "ok", "UNAUTHENTICATED"],
         ),
     ];

@@ -122,6 +122,58 @@ async fn applying_shares_the_record_and_stage_moves_reach_the_application() {
     let candidacy = &seen["candidacies"]["edges"][0]["node"];
     let candidacy_id = id(&candidacy["id"]);
     assert_eq!(candidacy["stage"], "APPLIED");
+
+    // The candidacy's first stage move and the candidate's consent are objects of their own:
+    // the move reads as its candidacy does, the consent by its giver and the hiring team.
+    let event = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Candidacy { history { id toStage } } } }",
+            json!({ "id": candidacy_id }),
+            Some(&cast.recruiter.access_token),
+        )
+        .await["node"]["history"][0]["id"]
+        .clone();
+    let share = app
+        .ok(
+            "{ viewer { recordShares { id active } } }",
+            json!({}),
+            Some(&cast.candidate.access_token),
+        )
+        .await["viewer"]["recordShares"][0]["id"]
+        .clone();
+    // admin, recruiter, interviewer, manager, outsider, candidate, anonymous.
+    for (object, want) in [
+        (
+            id(&event),
+            [
+                "ok",
+                "ok",
+                "NOT_FOUND",
+                "ok",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "UNAUTHENTICATED",
+            ],
+        ),
+        (
+            id(&share),
+            [
+                "ok",
+                "ok",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "ok",
+                "UNAUTHENTICATED",
+            ],
+        ),
+    ] {
+        let mut got = Vec::new();
+        for (_, who) in cast.everyone() {
+            got.push(node_code(&app, who, &object).await);
+        }
+        assert_eq!(got, want, "reads of {object}");
+    }
     assert_eq!(candidacy["coverNote"], "I would love to.");
     assert_eq!(candidacy["candidate"]["fullName"], "Ada Lovelace");
     assert_eq!(candidacy["candidate"]["email"], "candidate-apply@example.com");

@@ -229,7 +229,7 @@ fn decode_event_cursor(cursor: &str) -> AppResult<Position> {
 
 /// How a subscription that has to stop early says why: `UNAVAILABLE`, with `resumeAfter`
 /// (an event cursor to subscribe again with) where what follows can be replayed.
-fn feed_ended(end: FeedEnd) -> async_graphql::Error {
+pub fn feed_ended(end: FeedEnd) -> async_graphql::Error {
     let (message, resume) = match end {
         FeedEnd::Interrupted(position) => (
             "the subscription was interrupted; subscribe again with `after: extensions.resumeAfter`",
@@ -675,7 +675,9 @@ impl ApplicationsMutation {
     }
 }
 
-fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
+/// This server's event hub (schema data of its own), for the subscriptions of this area and
+/// the areas above that deliver through it.
+pub fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
     ctx.data_unchecked::<EventHub>()
 }
 

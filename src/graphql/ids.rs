@@ -37,6 +37,7 @@ pub enum NodeType {
     CandidacyNote,
     Interview,
     InterviewFeedback,
+    Notification,
 }
 
 impl NodeType {
@@ -67,6 +68,7 @@ impl NodeType {
         Self::CandidacyNote,
         Self::Interview,
         Self::InterviewFeedback,
+        Self::Notification,
     ];
 
     /// The GraphQL type name.
@@ -98,7 +100,13 @@ impl NodeType {
             Self::CandidacyNote => "CandidacyNote",
             Self::Interview => "Interview",
             Self::InterviewFeedback => "InterviewFeedback",
+            Self::Notification => "Notification",
         }
+    }
+
+    /// The node type with this GraphQL type name.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.name() == name)
     }
 
     pub fn id(self, uuid: Uuid) -> ID {
@@ -112,11 +120,7 @@ pub fn decode(id: &ID, field: &str) -> AppResult<(NodeType, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
     let text = std::str::from_utf8(&bytes).map_err(|_| malformed())?;
     let (name, uuid) = text.split_once(':').ok_or_else(malformed)?;
-    let node_type = NodeType::ALL
-        .iter()
-        .copied()
-        .find(|t| t.name() == name)
-        .ok_or_else(malformed)?;
+    let node_type = NodeType::named(name).ok_or_else(malformed)?;
     let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
     Ok((node_type, uuid))
 }

@@ -425,6 +425,19 @@ pub async fn lock_invitation(
         .optional()
 }
 
+/// The user who signs in with `email`, if any: an invitation addressed to it also reaches
+/// them as a notification. A system lookup, not a read on someone's behalf (the policy lets a
+/// user read only their own row); it answers only who, never what.
+pub async fn user_with_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<Uuid>> {
+    users::table
+        .filter(users::email.eq(email))
+        .filter(users::is_active)
+        .select(users::id)
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// The principal's sign-in email (invitations are addressed to it).
 pub async fn email_of(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<Option<String>> {
     users::table

@@ -10,6 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::enums::CandidacyStage;
+use super::notices;
 use super::store::{
     self, CandidaciesOfCandidate, CandidacyById, CandidacyEventRow, CandidacyRow, CandidateById,
     CandidateRow, CandidateValues, CountsOfRequisition, HistoryOfCandidacy, NewCandidacy, RecordShareRow,
@@ -865,7 +866,8 @@ impl PipelineMutation {
     }
 
     /// Moves a candidacy to another stage (the organisation's admins and recruiters), records
-    /// the move and sets the candidate's own application to match. An illegal move (see
+    /// the move, sets the candidate's own application to match and notifies the candidate
+    /// (when a careergraph user). An illegal move (see
     /// `CandidacyStage`) is `BAD_USER_INPUT`; hiring beyond the requisition's open positions
     /// too.
     async fn move_candidacy(
@@ -912,6 +914,7 @@ impl PipelineMutation {
                 let moved =
                     store::move_candidacy(conn, &current, input.stage, actor, note.as_deref()).await?;
                 mirror_into_application(conn, &moved, note.as_deref()).await?;
+                notices::stage_moved(conn, who, &moved).await?;
                 Ok(moved)
             })
             .await?;

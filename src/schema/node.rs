@@ -22,6 +22,7 @@ use crate::hiring::graphql::{
 };
 use crate::jobs::graphql::JobPosting;
 use crate::jobs::store::JobPostingById;
+use crate::notifications::graphql::{Notification, notification_by_id};
 use crate::pipeline::graphql::{Candidacy, Candidate, candidacy_by_id, candidate_by_id};
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_by_id};
 use crate::skills::graphql::{
@@ -59,6 +60,7 @@ pub enum Node {
     CandidacyNote(CandidacyNote),
     Interview(Interview),
     InterviewFeedback(InterviewFeedback),
+    Notification(Notification),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -112,6 +114,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::CandidacyNote => note_by_id(ctx, uuid).await?.map(Node::CandidacyNote),
         NodeType::Interview => interview_by_id(ctx, uuid).await?.map(Node::Interview),
         NodeType::InterviewFeedback => feedback_by_id(ctx, uuid).await?.map(Node::InterviewFeedback),
+        NodeType::Notification => notification_by_id(ctx, uuid).await?.map(Node::Notification),
     })
 }
 

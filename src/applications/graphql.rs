@@ -604,6 +604,8 @@ impl ApplicationsMutation {
     /// Moves an application along its pipeline: DRAFT → GENERATED → SUBMITTED → SCREENING →
     /// INTERVIEWING → OFFER → ACCEPTED, or to REJECTED or WITHDRAWN from any open status. An
     /// illegal move is `BAD_USER_INPUT` naming the allowed ones. SUBMITTED sets `appliedAt`.
+    /// An application made by `applyToRequisition` is withdrawn with `withdrawApplication`
+    /// (WITHDRAWN here is `BAD_USER_INPUT`); the organisation moves it otherwise.
     async fn transition_application(
         &self,
         ctx: &Context<'_>,
@@ -626,6 +628,13 @@ impl ApplicationsMutation {
                     .ok_or(AppError::NotFound("Application"))?;
                 if !current.status.allowed_moves().contains(&input.to) {
                     return Err(illegal_move(current.status, input.to));
+                }
+                if input.to == ApplicationStatus::Withdrawn && store::driven_by_candidacy(conn, id).await? {
+                    return Err(AppError::bad_input(
+                        "to",
+                        "this application was made by applying to a requisition: withdraw it with \
+                         withdrawApplication, which also tells the organisation",
+                    ));
                 }
                 Ok(store::move_application(conn, who, &current, input.to, note.as_deref()).await?)
             })

@@ -492,6 +492,19 @@ pub async fn delete_invitation(conn: &mut AsyncPgConnection, who: Principal, id:
 }
 
 /// The member of `organization_id` who is `user_id`, if the principal may see them.
+/// The user ids of the organisation's admins and recruiters, oldest membership first: whom
+/// news of its candidacies from the candidate's side reaches. A system lookup for a change the
+/// candidate makes (they cannot read the organisation's members).
+pub async fn hiring_team_of(conn: &mut AsyncPgConnection, organization_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    organization_members::table
+        .filter(organization_members::organization_id.eq(organization_id))
+        .filter(organization_members::role.eq_any([MemberRole::Admin, MemberRole::Recruiter]))
+        .order((organization_members::created_at, organization_members::id))
+        .select(organization_members::user_id)
+        .load(conn)
+        .await
+}
+
 pub async fn member_of(
     conn: &mut AsyncPgConnection,
     who: Principal,

@@ -1,5 +1,6 @@
 //! What the pipeline tells people (through `notifications`), inside the transaction of the
-//! change: a stage move reaches the candidate, when they are a careergraph user.
+//! change: a stage move reaches the candidate, when they are a careergraph user; the
+//! candidate withdrawing reaches the organisation's hiring team.
 
 use diesel_async::AsyncPgConnection;
 
@@ -50,4 +51,41 @@ pub async fn stage_moved(
         notice = notice.about(NodeType::Application, application);
     }
     Ok(notify(conn, vec![notice]).await?)
+}
+
+/// Tells the organisation's admins and recruiters, and the requisition's hiring manager, that
+/// the candidate withdrew the candidacy (now WITHDRAWN) from their side, with their note.
+pub async fn withdrawn(
+    conn: &mut AsyncPgConnection,
+    candidacy: &CandidacyRow,
+    note: Option<&str>,
+) -> AppResult<()> {
+    let team = hiring::hiring_team_of(conn, candidacy.organization_id).await?;
+    // The candidate cannot read what the notice names; it is read as its first recipient, an
+    // admin (every organisation keeps one), whom it is for.
+    let Some(reader) = team.first().copied().map(Principal::user) else {
+        return Ok(());
+    };
+    let candidate = hiring::one::<CandidateById>(conn, reader, candidacy.candidate_id)
+        .await?
+        .ok_or(AppError::NotFound("Candidate"))?;
+    let requisition = hiring::one::<RequisitionById>(conn, reader, candidacy.requisition_id)
+        .await?
+        .ok_or(AppError::NotFound("Requisition"))?;
+    let why = note
+        .map(|note| format!(" Their note: {note}"))
+        .unwrap_or_default();
+    let message = format!(
+        "{} withdrew their application for {}.{why}",
+        candidate.full_name, requisition.title
+    );
+    let title = format!("Candidate withdrew: {}", candidate.full_name);
+    let recipients = team.into_iter().chain(requisition.hiring_manager_id);
+    let notices = recipients
+        .map(|user| {
+            Notice::new(user, NotificationType::Application, &title, &message)
+                .about(NodeType::Candidacy, candidacy.id)
+        })
+        .collect();
+    Ok(notify(conn, notices).await?)
 }

@@ -37,7 +37,8 @@ async fn inbox_with(app: &TestApp, who: &Account, filter: Value) -> (i64, Vec<Va
     (viewer["unreadNotificationCount"].as_i64().unwrap_or(-1), nodes)
 }
 
-async fn inbox(app: &TestApp, who: &Account) -> Vec<Value> {
+/// `who`'s notifications that are not archived, newest first.
+pub async fn inbox(app: &TestApp, who: &Account) -> Vec<Value> {
     inbox_with(app, who, Value::Null).await.1
 }
 

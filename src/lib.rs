@@ -15,6 +15,7 @@ pub mod graphql;
 pub mod hiring;
 pub mod http_server;
 pub mod jobs;
+pub mod notifications;
 pub mod pipeline;
 pub mod profile;
 pub mod schema;

@@ -21,8 +21,14 @@ use crate::applications::enums::{ApplicationStatus, ArtifactKind};
 use crate::career::enums::{BulletType, EmploymentType, Importance, StarTag};
 use crate::db::DbPool;
 use crate::db::schema::*;
+use crate::evaluation::enums::{HiringRecommendation, InterviewMode, InterviewStatus, InterviewType};
+use crate::graphql::ids::NodeType;
+use crate::hiring::enums::{MemberRole, RequisitionStatus, SkillLevel};
 use crate::jobs::enums::SkillSource;
 use crate::jobs::extract::{PostingText, extract};
+use crate::notifications::Notice;
+use crate::notifications::enums::NotificationType;
+use crate::pipeline::enums::CandidacyStage;
 use crate::profile::mbti::MbtiScores;
 use crate::skills::enums::{Proficiency, Prominence};
 
@@ -188,6 +194,14 @@ pub struct SeedReport {
     pub job_postings: usize,
     pub applications: usize,
     pub artifacts: usize,
+    /// The hiring side (made once per seed): organisations, requisitions, candidacies,
+    /// interviews, feedback and notifications.
+    pub organizations: usize,
+    pub requisitions: usize,
+    pub candidacies: usize,
+    pub interviews: usize,
+    pub feedback: usize,
+    pub notifications: usize,
 }
 
 fn day(rng: &mut StdRng, from_year: i32, to_year: i32) -> NaiveDate {
@@ -783,5 +797,661 @@ pub async fn seed(
         report.artifacts += rows.artifacts.len();
         progress(&report);
     }
+    seed_hiring(&mut conn, seed, &password_hash, &skill_ids, &catalog, &mut report).await?;
     Ok(report)
+}
+
+/// The slug of seeded organisation `number`.
+pub fn organization_slug(seed: u64, number: usize) -> String {
+    format!("seed{seed}-org{number}")
+}
+
+/// The email of a seeded organisation's staff member (`role`: admin, recruiter, interviewer,
+/// manager).
+pub fn staff_email(seed: u64, organization: usize, role: &str) -> String {
+    format!("seed{seed}-org{organization}-{role}@example.com")
+}
+
+const ORGANIZATIONS: usize = 2;
+/// Seeded users who apply to the first organisation's open requisition.
+const APPLICANTS: i64 = 3;
+/// The staff of each organisation: an admin, a recruiter, an interviewer and a hiring manager
+/// (an interviewer by role).
+const STAFF: [(&str, MemberRole); 4] = [
+    ("admin", MemberRole::Admin),
+    ("recruiter", MemberRole::Recruiter),
+    ("interviewer", MemberRole::Interviewer),
+    ("manager", MemberRole::Interviewer),
+];
+
+/// Ids of one seeded organisation's staff: users and members, in [`STAFF`] order.
+struct Staff {
+    users: [Uuid; 4],
+    members: [Uuid; 4],
+}
+
+impl Staff {
+    fn recruiter(&self) -> (Uuid, Uuid) {
+        (self.users[1], self.members[1])
+    }
+}
+
+/// The stages a candidacy passes through to reach `stage`, from APPLIED.
+fn stages_to(stage: CandidacyStage) -> Vec<CandidacyStage> {
+    use CandidacyStage::*;
+    let pipeline = [Applied, Screening, Assessment, Interviewing, Offer, Hired];
+    match pipeline.iter().position(|s| *s == stage) {
+        Some(index) => pipeline[..=index].to_vec(),
+        None if stage == Rejected => vec![Applied, Screening, Rejected],
+        None => vec![Applied, Withdrawn],
+    }
+}
+
+/// The hiring side, once per seed: organisations with staff in every role, a requisition in
+/// every status, candidacies in every stage on each open requisition (the first ones by seeded
+/// users who applied, with their consent, snapshot and mirrored application), interviews in
+/// every status, feedback, a pending invitation and the notifications all of these send.
+/// Nothing is added when the first organisation is there already.
+async fn seed_hiring(
+    conn: &mut AsyncPgConnection,
+    seed: u64,
+    password_hash: &str,
+    skill_ids: &HashMap<&str, Uuid>,
+    catalog: &[crate::jobs::extract::CatalogSkill],
+    report: &mut SeedReport,
+) -> QueryResult<()> {
+    let there: i64 = organizations::table
+        .filter(organizations::slug.eq(organization_slug(seed, 0)))
+        .count()
+        .get_result(conn)
+        .await?;
+    if there > 0 {
+        return Ok(());
+    }
+    let applicants: Vec<(Uuid, String)> = users::table
+        .filter(users::email.like(format!("seed{seed}-user%@example.com")))
+        .order(users::email)
+        .limit(APPLICANTS)
+        .select((users::id, users::email))
+        .load(conn)
+        .await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x4849_5249_4e47);
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        let mut notices = Vec::new();
+        for (number, company) in COMPANIES.iter().enumerate().take(ORGANIZATIONS) {
+            let staff = seed_organization(conn, seed, number, password_hash, &mut rng).await?;
+            report.organizations += 1;
+            let open = seed_requisitions(conn, number, &staff, skill_ids, &mut rng, report).await?;
+            let organization = open.0;
+            let mine = if number == 0 { applicants.as_slice() } else { &[] };
+            seed_candidacies(
+                conn,
+                seed,
+                number,
+                open,
+                &staff,
+                mine,
+                catalog,
+                &mut rng,
+                report,
+                &mut notices,
+            )
+            .await?;
+            // An invitation waiting for a seeded user, who is told of it.
+            if let Some((invitee, email)) = <[_]>::first(&applicants) {
+                let invitation = Uuid::now_v7();
+                let token_hash: [u8; 32] = rng.random();
+                diesel::insert_into(organization_invitations::table)
+                    .values((
+                        organization_invitations::id.eq(invitation),
+                        organization_invitations::organization_id.eq(organization),
+                        organization_invitations::email.eq(email),
+                        organization_invitations::role.eq(MemberRole::Interviewer),
+                        organization_invitations::token_hash.eq(token_hash.to_vec()),
+                        organization_invitations::invited_by.eq(staff.users[0]),
+                        organization_invitations::expires_at.eq(chrono::Utc::now() + Duration::days(14)),
+                    ))
+                    .execute(conn)
+                    .await?;
+                notices.push(
+                    Notice::new(
+                        *invitee,
+                        NotificationType::System,
+                        format!("Invitation to join {company}"),
+                        format!("{company} invites you to join as INTERVIEWER."),
+                    )
+                    .about(NodeType::OrganizationInvitation, invitation),
+                );
+            }
+        }
+        let written = crate::notifications::store::insert_notifications(conn, &notices).await?;
+        report.notifications += written.len();
+        // Every recipient has read their oldest notification and archived nothing else.
+        diesel::sql_query(
+            "update notifications n set is_read = true, read_at = now()
+             where n.id in (select distinct on (user_id) id from notifications
+                            where id = any($1) order by user_id, created_at, id)",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(
+            written.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+async fn seed_organization(
+    conn: &mut AsyncPgConnection,
+    seed: u64,
+    number: usize,
+    password_hash: &str,
+    rng: &mut StdRng,
+) -> QueryResult<Staff> {
+    let organization = Uuid::now_v7();
+    let mut staff = Staff {
+        users: [Uuid::nil(); 4],
+        members: [Uuid::nil(); 4],
+    };
+    for (i, (role, _)) in STAFF.iter().enumerate() {
+        let (user, email) = (Uuid::now_v7(), staff_email(seed, number, role));
+        diesel::insert_into(users::table)
+            .values((
+                users::id.eq(user),
+                users::email.eq(&email),
+                users::password_hash.eq(password_hash),
+            ))
+            .execute(conn)
+            .await?;
+        let name = format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES));
+        diesel::insert_into(candidate_profiles::table)
+            .values((
+                candidate_profiles::id.eq(Uuid::now_v7()),
+                candidate_profiles::user_id.eq(user),
+                candidate_profiles::full_name.eq(name),
+                candidate_profiles::email.eq(&email),
+            ))
+            .execute(conn)
+            .await?;
+        staff.users[i] = user;
+    }
+    diesel::insert_into(organizations::table)
+        .values((
+            organizations::id.eq(organization),
+            organizations::name.eq(COMPANIES[number]),
+            organizations::slug.eq(organization_slug(seed, number)),
+            organizations::website.eq(format!("https://{}.example.com", organization_slug(seed, number))),
+            organizations::industry.eq("Software"),
+            organizations::size_band.eq("51-200"),
+            organizations::headquarters.eq(pick(rng, CITIES)),
+            organizations::created_by.eq(staff.users[0]),
+        ))
+        .execute(conn)
+        .await?;
+    for (i, (_, role)) in STAFF.iter().enumerate() {
+        let member = Uuid::now_v7();
+        diesel::insert_into(organization_members::table)
+            .values((
+                organization_members::id.eq(member),
+                organization_members::organization_id.eq(organization),
+                organization_members::user_id.eq(staff.users[i]),
+                organization_members::role.eq(*role),
+            ))
+            .execute(conn)
+            .await?;
+        staff.members[i] = member;
+    }
+    Ok(staff)
+}
+
+/// One requisition in every status, each requiring three catalog skills; the OPEN one (on the
+/// job board, with one of its three positions filled by the HIRED candidacy) is returned.
+async fn seed_requisitions(
+    conn: &mut AsyncPgConnection,
+    number: usize,
+    staff: &Staff,
+    skill_ids: &HashMap<&str, Uuid>,
+    rng: &mut StdRng,
+    report: &mut SeedReport,
+) -> QueryResult<(Uuid, Uuid, String)> {
+    let organization: Uuid = organization_members::table
+        .filter(organization_members::id.eq(staff.members[0]))
+        .select(organization_members::organization_id)
+        .first(conn)
+        .await?;
+    let mut open = None;
+    for status in RequisitionStatus::ALL {
+        let id = Uuid::now_v7();
+        let title = format!("{} ({})", pick(rng, TITLES), status.as_str());
+        let published = !matches!(status, RequisitionStatus::Draft | RequisitionStatus::Cancelled);
+        let (available, filled) = match status {
+            RequisitionStatus::Filled => (2, 2),
+            RequisitionStatus::Open => (3, 1),
+            _ => (2, 0),
+        };
+        let (description, _) = posting_text(rng);
+        diesel::insert_into(requisitions::table)
+            .values((
+                requisitions::id.eq(id),
+                requisitions::organization_id.eq(organization),
+                requisitions::title.eq(&title),
+                requisitions::description.eq(description),
+                requisitions::department.eq("Engineering"),
+                requisitions::location.eq(pick(rng, CITIES)),
+                requisitions::remote_ok.eq(rng.random_bool(0.5)),
+                requisitions::employment_type.eq(EmploymentType::FullTime),
+                requisitions::experience_level.eq("senior"),
+                requisitions::min_experience_years.eq(3),
+                requisitions::max_experience_years.eq(10),
+                requisitions::min_salary.eq(70_000 + 10_000 * number as i32),
+                requisitions::max_salary.eq(110_000 + 10_000 * number as i32),
+                requisitions::currency.eq("EUR"),
+                requisitions::positions_available.eq(available),
+                requisitions::positions_filled.eq(filled),
+                requisitions::hiring_manager_id.eq(staff.users[3]),
+                requisitions::created_by.eq(staff.users[1]),
+                requisitions::status.eq(*status),
+                requisitions::is_published.eq(published),
+                requisitions::published_at.eq(published.then(chrono::Utc::now)),
+            ))
+            .execute(conn)
+            .await?;
+        let mut names = SKILLS.to_vec();
+        names.shuffle(rng);
+        for (name, level) in names.iter().take(3).zip(SkillLevel::ALL) {
+            if let Some(skill) = skill_ids.get(name) {
+                diesel::insert_into(requisition_skills::table)
+                    .values((
+                        requisition_skills::id.eq(Uuid::now_v7()),
+                        requisition_skills::organization_id.eq(organization),
+                        requisition_skills::requisition_id.eq(id),
+                        requisition_skills::skill_id.eq(*skill),
+                        requisition_skills::level.eq(*level),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+        }
+        report.requisitions += 1;
+        if *status == RequisitionStatus::Open {
+            open = Some((organization, id, title));
+        }
+    }
+    open.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Candidacies in every stage on the open requisition (`applicants` first, as users who
+/// applied), their history, interviews in every status with their interviewers, feedback, and
+/// the notices all of it sends (pushed to `notices`).
+#[allow(clippy::too_many_arguments)]
+async fn seed_candidacies(
+    conn: &mut AsyncPgConnection,
+    seed: u64,
+    number: usize,
+    (organization, requisition, title): (Uuid, Uuid, String),
+    staff: &Staff,
+    applicants: &[(Uuid, String)],
+    catalog: &[crate::jobs::extract::CatalogSkill],
+    rng: &mut StdRng,
+    report: &mut SeedReport,
+    notices: &mut Vec<Notice>,
+) -> QueryResult<()> {
+    let (recruiter, recruiter_member) = staff.recruiter();
+    let mut day = 0;
+    for (i, stage) in CandidacyStage::ALL.iter().copied().enumerate() {
+        let applicant = applicants.get(i);
+        let candidate = Uuid::now_v7();
+        let full_name = format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES));
+        let email = applicant.map_or_else(
+            || format!("seed{seed}-org{number}-candidate{i}@example.com"),
+            |(_, email)| email.clone(),
+        );
+        diesel::insert_into(candidates::table)
+            .values((
+                candidates::id.eq(candidate),
+                candidates::organization_id.eq(organization),
+                candidates::user_id.eq(applicant.map(|(user, _)| *user)),
+                candidates::full_name.eq(&full_name),
+                candidates::email.eq(&email),
+                candidates::current_position.eq(pick(rng, TITLES)),
+                candidates::location.eq(pick(rng, CITIES)),
+                candidates::experience_years.eq(rng.random_range(1..20)),
+                candidates::skills.eq(vec![Some(pick(rng, SKILLS)), Some(pick(rng, SKILLS))]),
+                candidates::availability_percentage.eq(100),
+                candidates::added_by.eq(applicant.is_none().then_some(recruiter)),
+            ))
+            .execute(conn)
+            .await?;
+        let path = stages_to(stage);
+        let (application, snapshot) = match applicant {
+            Some((user, _)) => {
+                let application = seed_application(conn, *user, &title, &path, catalog, rng).await?;
+                diesel::insert_into(record_shares::table)
+                    .values((
+                        record_shares::id.eq(Uuid::now_v7()),
+                        record_shares::user_id.eq(*user),
+                        record_shares::organization_id.eq(organization),
+                    ))
+                    .execute(conn)
+                    .await?;
+                let snapshot = crate::pipeline::store::record_snapshot(conn, *user).await?;
+                (Some(application), Some(snapshot))
+            }
+            None => (None, None),
+        };
+        let candidacy = Uuid::now_v7();
+        diesel::insert_into(candidacies::table)
+            .values((
+                candidacies::id.eq(candidacy),
+                candidacies::organization_id.eq(organization),
+                candidacies::candidate_id.eq(candidate),
+                candidacies::requisition_id.eq(requisition),
+                candidacies::stage.eq(stage),
+                candidacies::cover_note.eq(applicant.map(|_| "I would love to join the team.")),
+                candidacies::submitted_record.eq(snapshot),
+                candidacies::application_id.eq(application),
+            ))
+            .execute(conn)
+            .await?;
+        report.candidacies += 1;
+        let mut from = None;
+        for step in &path {
+            // Applying and withdrawing are the candidate's moves; the rest the recruiter's.
+            let by_candidate =
+                applicant.is_some() && *step == CandidacyStage::Applied || *step == CandidacyStage::Withdrawn;
+            diesel::insert_into(candidacy_events::table)
+                .values((
+                    candidacy_events::id.eq(Uuid::now_v7()),
+                    candidacy_events::organization_id.eq(organization),
+                    candidacy_events::candidacy_id.eq(candidacy),
+                    candidacy_events::actor_member_id.eq((!by_candidate).then_some(recruiter_member)),
+                    candidacy_events::from_stage.eq(from),
+                    candidacy_events::to_stage.eq(*step),
+                ))
+                .execute(conn)
+                .await?;
+            // The candidate hears of each move the organisation made after they applied.
+            if let Some((user, _)) = applicant
+                && from.is_some()
+                && *step != CandidacyStage::Withdrawn
+            {
+                let stage = step.as_str().to_uppercase();
+                let mut notice = Notice::new(
+                    *user,
+                    NotificationType::Application,
+                    format!("Your application is at {stage}: {title}"),
+                    format!(
+                        "{} moved your application for {title} to {stage}.",
+                        COMPANIES[number]
+                    ),
+                );
+                if let Some(application) = application {
+                    notice = notice.about(NodeType::Application, application);
+                }
+                notices.push(notice);
+            }
+            from = Some(*step);
+        }
+        if stage == CandidacyStage::Withdrawn {
+            for user in [staff.users[0], staff.users[1], staff.users[3]] {
+                notices.push(
+                    Notice::new(
+                        user,
+                        NotificationType::Application,
+                        format!("Candidate withdrew: {full_name}"),
+                        format!("{full_name} withdrew their application for {title}."),
+                    )
+                    .about(NodeType::Candidacy, candidacy),
+                );
+            }
+        }
+        // One interview per candidacy that got that far, in every status between them.
+        let status = match stage {
+            CandidacyStage::Screening => Some(InterviewStatus::NoShow),
+            CandidacyStage::Assessment => Some(InterviewStatus::InProgress),
+            CandidacyStage::Interviewing => Some(InterviewStatus::Scheduled),
+            CandidacyStage::Offer | CandidacyStage::Hired => Some(InterviewStatus::Completed),
+            CandidacyStage::Rejected => Some(InterviewStatus::Cancelled),
+            CandidacyStage::Applied | CandidacyStage::Withdrawn => None,
+        };
+        if let Some(status) = status {
+            day += 1;
+            let ids = (organization, candidacy, candidate, requisition);
+            let manager_final = stage == CandidacyStage::Hired;
+            seed_interview(
+                conn,
+                ids,
+                (status, manager_final),
+                day,
+                staff,
+                &full_name,
+                &title,
+                rng,
+                report,
+                notices,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A seeded applicant's own application for the requisition: a posting copied from it (skills
+/// extracted as the API does) and the application, its status the last stage's, with history.
+async fn seed_application(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    title: &str,
+    path: &[CandidacyStage],
+    catalog: &[crate::jobs::extract::CatalogSkill],
+    rng: &mut StdRng,
+) -> QueryResult<Uuid> {
+    let posting = Uuid::now_v7();
+    let (description, nice) = posting_text(rng);
+    let found = extract(
+        catalog,
+        &PostingText {
+            description: &description,
+            responsibilities: None,
+            requirements: None,
+            nice_to_haves: Some(&nice),
+        },
+    );
+    let mut found: Vec<_> = found.into_iter().collect();
+    found.sort_by_key(|(skill_id, _)| *skill_id);
+    diesel::insert_into(job_postings::table)
+        .values(SeedPosting {
+            id: posting,
+            user_id: user,
+            company_name: "Applied through the job board".to_owned(),
+            job_title: title.to_owned(),
+            location: pick(rng, CITIES).to_owned(),
+            remote_ok: true,
+            description,
+            nice_to_haves: nice,
+        })
+        .execute(conn)
+        .await?;
+    for (skill_id, importance) in found {
+        diesel::insert_into(job_posting_skills::table)
+            .values((
+                job_posting_skills::id.eq(Uuid::now_v7()),
+                job_posting_skills::user_id.eq(user),
+                job_posting_skills::job_posting_id.eq(posting),
+                job_posting_skills::skill_id.eq(skill_id),
+                job_posting_skills::importance.eq(importance.as_str()),
+                job_posting_skills::source.eq(SkillSource::Extracted.as_str()),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    let mut statuses = vec![ApplicationStatus::Draft];
+    for stage in path {
+        let status = stage.application_status();
+        if statuses.last() != Some(&status) {
+            statuses.push(status);
+        }
+    }
+    let application = Uuid::now_v7();
+    let status = statuses.last().copied().unwrap_or(ApplicationStatus::Draft);
+    diesel::insert_into(applications::table)
+        .values(SeedApplication {
+            id: application,
+            user_id: user,
+            job_posting_id: posting,
+            status,
+            applied_at: Some(chrono::Utc::now()),
+        })
+        .execute(conn)
+        .await?;
+    let mut from = None;
+    for step in statuses {
+        diesel::insert_into(application_status_events::table)
+            .values((
+                application_status_events::id.eq(Uuid::now_v7()),
+                application_status_events::user_id.eq(user),
+                application_status_events::application_id.eq(application),
+                application_status_events::from_status.eq(from.map(ApplicationStatus::as_str)),
+                application_status_events::to_status.eq(step.as_str()),
+            ))
+            .execute(conn)
+            .await?;
+        from = Some(step);
+    }
+    Ok(application)
+}
+
+/// An interview in `status`, `day` days from now (past ones for those held), led by the
+/// interviewer with the hiring manager beside; feedback for a completed one (the
+/// interviewer's final, the manager's final with `manager_final` and a draft otherwise).
+#[allow(clippy::too_many_arguments)]
+async fn seed_interview(
+    conn: &mut AsyncPgConnection,
+    (organization, candidacy, candidate, requisition): (Uuid, Uuid, Uuid, Uuid),
+    (status, manager_final): (InterviewStatus, bool),
+    day: i64,
+    staff: &Staff,
+    candidate_name: &str,
+    title: &str,
+    rng: &mut StdRng,
+    report: &mut SeedReport,
+    notices: &mut Vec<Notice>,
+) -> QueryResult<()> {
+    let held = matches!(status, InterviewStatus::Completed | InterviewStatus::NoShow);
+    let now = chrono::Utc::now();
+    let scheduled_at = if held {
+        now - Duration::days(day)
+    } else if status == InterviewStatus::InProgress {
+        now - Duration::minutes(15)
+    } else {
+        now + Duration::days(day)
+    };
+    let started_at =
+        matches!(status, InterviewStatus::Completed | InterviewStatus::InProgress).then_some(scheduled_at);
+    let ended_at = (status == InterviewStatus::Completed).then(|| scheduled_at + Duration::minutes(55));
+    let interview = Uuid::now_v7();
+    diesel::insert_into(interviews::table)
+        .values((
+            interviews::id.eq(interview),
+            interviews::organization_id.eq(organization),
+            interviews::candidacy_id.eq(candidacy),
+            interviews::candidate_id.eq(candidate),
+            interviews::requisition_id.eq(requisition),
+            interviews::interview_type.eq(*InterviewType::ALL
+                .choose(rng)
+                .unwrap_or(&InterviewType::Technical)),
+            interviews::interview_mode.eq(InterviewMode::Video),
+            interviews::scheduled_at.eq(scheduled_at),
+            interviews::duration_minutes.eq(60),
+            interviews::time_zone.eq("Europe/Berlin"),
+            interviews::status.eq(status),
+            interviews::started_at.eq(started_at),
+            interviews::ended_at.eq(ended_at),
+            interviews::actual_duration_minutes.eq(ended_at.map(|_| 55)),
+            interviews::preparation_notes.eq("Read the candidate's shared record first."),
+            interviews::question_guide.eq("System design, then a code review."),
+            interviews::meeting_link.eq("https://meet.example.com/seeded"),
+            interviews::cancellation_reason
+                .eq((status == InterviewStatus::Cancelled).then_some("The role was re-scoped.")),
+            interviews::reminder_sent.eq(held),
+            interviews::scheduled_by.eq(staff.users[1]),
+        ))
+        .execute(conn)
+        .await?;
+    for (user, is_lead) in [(staff.users[2], true), (staff.users[3], false)] {
+        diesel::insert_into(interview_participants::table)
+            .values((
+                interview_participants::id.eq(Uuid::now_v7()),
+                interview_participants::organization_id.eq(organization),
+                interview_participants::interview_id.eq(interview),
+                interview_participants::user_id.eq(user),
+                interview_participants::is_lead.eq(is_lead),
+            ))
+            .execute(conn)
+            .await?;
+        notices.push(
+            Notice::new(
+                user,
+                NotificationType::Interview,
+                format!("Interview scheduled: {title}"),
+                format!(
+                    "You interview {candidate_name} on {}.",
+                    scheduled_at.format("%Y-%m-%d %H:%M UTC")
+                ),
+            )
+            .about(NodeType::Interview, interview),
+        );
+    }
+    report.interviews += 1;
+    if status != InterviewStatus::Completed {
+        return Ok(());
+    }
+    for (member, is_final, rating, recommendation) in [
+        (staff.members[2], true, 4, HiringRecommendation::Hire),
+        (
+            staff.members[3],
+            manager_final,
+            5,
+            HiringRecommendation::StrongHire,
+        ),
+    ] {
+        let feedback = Uuid::now_v7();
+        diesel::insert_into(interview_feedback::table)
+            .values((
+                interview_feedback::id.eq(feedback),
+                interview_feedback::organization_id.eq(organization),
+                interview_feedback::interview_id.eq(interview),
+                interview_feedback::candidacy_id.eq(candidacy),
+                interview_feedback::interviewer_member_id.eq(member),
+                interview_feedback::overall_rating.eq(rating),
+                interview_feedback::recommendation.eq(recommendation),
+                interview_feedback::technical_skills_rating.eq(rng.random_range(3..=5)),
+                interview_feedback::communication_rating.eq(rng.random_range(3..=5)),
+                interview_feedback::problem_solving_rating.eq(rng.random_range(3..=5)),
+                interview_feedback::culture_fit_rating.eq(rng.random_range(3..=5)),
+                interview_feedback::skills_evaluated
+                    .eq(serde_json::json!([{ "skill": pick(rng, SKILLS), "rating": 4 }])),
+                interview_feedback::strengths.eq(sentence(rng)),
+                interview_feedback::weaknesses.eq("Could go deeper on testing."),
+                interview_feedback::questions_asked.eq(vec![Some("Walk me through a system you built.")]),
+                interview_feedback::is_final.eq(is_final),
+                interview_feedback::submitted_at.eq(is_final.then_some(now)),
+            ))
+            .execute(conn)
+            .await?;
+        report.feedback += 1;
+        if is_final && member == staff.members[2] {
+            notices.push(
+                Notice::new(
+                    staff.users[3],
+                    NotificationType::Interview,
+                    format!("Feedback submitted: {candidate_name}"),
+                    format!("An interviewer submitted final feedback on {candidate_name} for {title}: {rating} of 5."),
+                )
+                .about(NodeType::InterviewFeedback, feedback),
+            );
+        }
+    }
+    Ok(())
 }

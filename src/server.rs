@@ -59,7 +59,8 @@ pub async fn seed(settings: &Settings, users: usize, seed: u64) -> Result<()> {
         .await?;
         println!(
             "done in {:.1} s: {} users added ({} already there), {} experiences, {} bullets, {} job postings, \
-             {} applications, {} artifacts; password `{}`, emails {} … {}",
+             {} applications, {} artifacts; {} organisations, {} requisitions, {} candidacies, {} interviews, \
+             {} feedback, {} notifications; password `{}`, emails {} … {}",
             started.elapsed().as_secs_f64(),
             report.users,
             report.skipped,
@@ -68,6 +69,12 @@ pub async fn seed(settings: &Settings, users: usize, seed: u64) -> Result<()> {
             report.job_postings,
             report.applications,
             report.artifacts,
+            report.organizations,
+            report.requisitions,
+            report.candidacies,
+            report.interviews,
+            report.feedback,
+            report.notifications,
             crate::seed::PASSWORD,
             crate::seed::email(seed, 0),
             crate::seed::email(seed, users.saturating_sub(1)),

@@ -4,8 +4,8 @@
 //! other code writes its own `user_id = $1`.
 //!
 //! The rules today:
-//! - a person's record (every table with a `user_id`) is readable and changeable by that
-//!   person alone;
+//! - a person's record (every table with a `user_id`, their notifications included) is
+//!   readable and changeable by that person alone;
 //! - a user row is readable by that user alone;
 //! - the skill catalog is readable by everyone for its shared skills (`owner_id is null`) and
 //!   by its owner for a private skill; only platform admins change it (promotion); the role
@@ -109,6 +109,7 @@ owned_by_user!(
     job_experience_matches,
     job_posting_skills,
     job_postings,
+    notifications,
     refresh_tokens,
 );
 

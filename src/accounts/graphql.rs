@@ -22,6 +22,7 @@ use crate::graphql::loaders::Relation;
 use crate::graphql::scalars::EmailAddress;
 use crate::hiring::graphql::{OrganizationMember, memberships_of};
 use crate::jobs::graphql::{JobPosting, JobPostingFilter, JobPostingOrder, job_postings_of};
+use crate::notifications::graphql::{Notification, NotificationFilter, notifications_of, unread_count_of};
 use crate::pipeline::graphql::{RecordShare, record_shares_of};
 use crate::profile::graphql::CandidateProfile;
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
@@ -248,6 +249,31 @@ impl User {
         after: Option<String>,
     ) -> AppResult<Conn<Interview>> {
         interviews_of(ctx, self.0.id, status, PageArgs::new(first, after, None, None)?).await
+    }
+
+    /// The user's notifications, newest first: by default those not archived, read and
+    /// unread.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which notifications; omitted, every one not archived.")] filter: Option<
+            NotificationFilter,
+        >,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+    ) -> AppResult<Conn<Notification>> {
+        let args = PageArgs::new(first, after, None, None)?;
+        notifications_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
+    }
+
+    /// How many of the user's notifications are unread and not archived.
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        unread_count_of(ctx, self.0.id).await
     }
 
     /// The organisations the user shares their career record with (by applying to their

@@ -97,18 +97,30 @@ pub struct ArtifactEvent {
     pub kind: ArtifactKind,
 }
 
+/// A notification written for a user (its content is read from the table when delivered).
+/// The notifications area sits above this one and writes these; the hub only carries them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationEvent {
+    pub user_id: Uuid,
+    pub notification_id: Uuid,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Event {
     Status(StatusEvent),
     Artifact(ArtifactEvent),
+    Notification(NotificationEvent),
 }
 
 impl Event {
+    /// The user the event is for: only their subscriptions receive it.
     pub fn user_id(&self) -> Uuid {
         match self {
             Self::Status(event) => event.user_id,
             Self::Artifact(event) => event.user_id,
+            Self::Notification(event) => event.user_id,
         }
     }
 }

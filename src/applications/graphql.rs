@@ -231,7 +231,7 @@ fn decode_event_cursor(cursor: &str) -> AppResult<Position> {
 
 /// How a subscription that has to stop early says why: `UNAVAILABLE`, with `resumeAfter`
 /// (an event cursor to subscribe again with) where what follows can be replayed.
-fn feed_ended(end: FeedEnd) -> async_graphql::Error {
+pub fn feed_ended(end: FeedEnd) -> async_graphql::Error {
     let (message, resume) = match end {
         FeedEnd::Interrupted(position) => (
             "the subscription was interrupted; subscribe again with `after: extensions.resumeAfter`",
@@ -622,6 +622,8 @@ impl ApplicationsMutation {
     /// Moves an application along its pipeline: DRAFT → GENERATED → SUBMITTED → SCREENING →
     /// INTERVIEWING → OFFER → ACCEPTED, or to REJECTED or WITHDRAWN from any open status. An
     /// illegal move is `BAD_USER_INPUT` naming the allowed ones. SUBMITTED sets `appliedAt`.
+    /// An application made by `applyToRequisition` is withdrawn with `withdrawApplication`
+    /// (WITHDRAWN here is `BAD_USER_INPUT`); the organisation moves it otherwise.
     async fn transition_application(
         &self,
         ctx: &Context<'_>,
@@ -644,6 +646,13 @@ impl ApplicationsMutation {
                     .ok_or(AppError::NotFound("Application"))?;
                 if !current.status.allowed_moves().contains(&input.to) {
                     return Err(illegal_move(current.status, input.to));
+                }
+                if input.to == ApplicationStatus::Withdrawn && store::driven_by_candidacy(conn, id).await? {
+                    return Err(AppError::bad_input(
+                        "to",
+                        "this application was made by applying to a requisition: withdraw it with \
+                         withdrawApplication, which also tells the organisation",
+                    ));
                 }
                 Ok(store::move_application(conn, who, &current, input.to, note.as_deref()).await?)
             })
@@ -693,7 +702,9 @@ impl ApplicationsMutation {
     }
 }
 
-fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
+/// This server's event hub (schema data of its own), for the subscriptions of this area and
+/// the areas above that deliver through it.
+pub fn hub<'a>(ctx: &Context<'a>) -> &'a EventHub {
     ctx.data_unchecked::<EventHub>()
 }
 

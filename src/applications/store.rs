@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::enums::{ApplicationStatus, ArtifactKind};
 use crate::access::{Guarded, Principal};
 use crate::applications::events::{self, ArtifactEvent, Event, StatusEvent};
-use crate::db::schema::{application_status_events, applications, artifacts};
+use crate::db::schema::{application_status_events, applications, artifacts, candidacies};
 use crate::db::updated_or_current;
 use crate::guarded_relation;
 
@@ -78,6 +78,16 @@ pub async fn artifact_of(
         .first(conn)
         .await
         .optional()
+}
+
+/// Whether an organisation's pipeline drives the application: it was made by applying to a
+/// requisition (`candidacies.application_id`, which the pipeline, above this area, writes).
+pub async fn driven_by_candidacy(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        candidacies::table.filter(candidacies::application_id.eq(id)),
+    ))
+    .get_result(conn)
+    .await
 }
 
 /// The principal's application, locked for the rest of the transaction.

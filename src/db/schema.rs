@@ -365,6 +365,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        notification_type -> Text,
+        priority -> Text,
+        title -> Text,
+        message -> Text,
+        related_entity_type -> Nullable<Text>,
+        related_entity_id -> Nullable<Uuid>,
+        action_url -> Nullable<Text>,
+        is_read -> Bool,
+        read_at -> Nullable<Timestamptz>,
+        is_archived -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     candidacies (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -651,6 +669,7 @@ diesel::joinable!(job_posting_skills -> skills (skill_id));
 diesel::joinable!(job_posting_skills -> users (user_id));
 diesel::joinable!(job_postings -> users (user_id));
 diesel::joinable!(mbti_profiles -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(project_skills -> skills (skill_id));
 diesel::joinable!(project_skills -> users (user_id));
 diesel::joinable!(projects -> users (user_id));
@@ -659,6 +678,7 @@ diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    notifications,
     candidacies,
     candidacy_events,
     candidacy_notes,

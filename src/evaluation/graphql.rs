@@ -10,6 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::enums::{CandidacyNoteType, HiringRecommendation, InterviewMode, InterviewStatus, InterviewType};
+use super::notices::{self, InterviewNews};
 use super::store::{
     self, CandidacyNoteById, CandidacyNoteRow, CandidacyNoteValues, FeedbackOfInterview, FeedbackValues,
     InterviewById, InterviewFeedbackById, InterviewFeedbackRow, InterviewRow, InterviewValues,
@@ -897,7 +898,8 @@ impl EvaluationMutation {
 
     /// Books an interview for a candidacy (the organisation's admins and recruiters).
     /// `CONFLICT` when an interviewer is already booked for another interview, not cancelled,
-    /// that overlaps it.
+    /// that overlaps it. Its interviewers and the candidate (when a careergraph user) are
+    /// notified.
     async fn schedule_interview(
         &self,
         ctx: &Context<'_>,
@@ -962,6 +964,7 @@ impl EvaluationMutation {
                 .await?;
                 let interview = store::insert_interview(conn, who, &candidacy, &values).await?;
                 store::set_interviewers(conn, &interview, lead, &others).await?;
+                notices::interview(conn, who, &interview, InterviewNews::Scheduled).await?;
                 Ok(interview)
             })
             .await?;
@@ -1095,7 +1098,8 @@ impl EvaluationMutation {
     /// Saves the viewer's feedback on an interview they are on: creates it, or replaces their
     /// draft; `isFinal: true` submits it for good. `FORBIDDEN` for members who see the
     /// interview but are not on it; `CONFLICT` once the feedback is final; `BAD_USER_INPUT`
-    /// for a CANCELLED or NO_SHOW interview.
+    /// for a CANCELLED or NO_SHOW interview. Submitting final feedback notifies the
+    /// requisition's hiring manager.
     async fn submit_interview_feedback(
         &self,
         ctx: &Context<'_>,
@@ -1143,7 +1147,11 @@ impl EvaluationMutation {
                         "the feedback is final and can no longer change".to_owned(),
                     ));
                 }
-                Ok(store::save_feedback(conn, &interview, me.id, &values).await?)
+                let feedback = store::save_feedback(conn, &interview, me.id, &values).await?;
+                if feedback.is_final {
+                    notices::feedback_submitted(conn, who, &interview, &feedback).await?;
+                }
+                Ok(feedback)
             })
             .await?;
         Ok(InterviewFeedbackPayload {
@@ -1152,7 +1160,8 @@ impl EvaluationMutation {
     }
 
     /// Calls off a SCHEDULED or IN_PROGRESS interview (the organisation's admins and
-    /// recruiters), recording why; its interviewers' time is free again.
+    /// recruiters), recording why; its interviewers' time is free again. Its interviewers and
+    /// the candidate (when a careergraph user) are notified.
     async fn cancel_interview(
         &self,
         ctx: &Context<'_>,
@@ -1168,9 +1177,12 @@ impl EvaluationMutation {
                 if !current.status.may_become(InterviewStatus::Cancelled) {
                     return Err(illegal_move(current.status, InterviewStatus::Cancelled));
                 }
-                store::move_interview(conn, who, id, InterviewStatus::Cancelled, Some(&reason))
-                    .await?
-                    .ok_or(AppError::NotFound("Interview"))
+                let cancelled =
+                    store::move_interview(conn, who, id, InterviewStatus::Cancelled, Some(&reason))
+                        .await?
+                        .ok_or(AppError::NotFound("Interview"))?;
+                notices::interview(conn, who, &cancelled, InterviewNews::Cancelled(&reason)).await?;
+                Ok(cancelled)
             })
             .await?;
         Ok(InterviewPayload {

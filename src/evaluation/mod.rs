@@ -5,4 +5,5 @@
 
 pub mod enums;
 pub mod graphql;
+pub mod notices;
 pub mod store;

@@ -44,6 +44,7 @@ pub enum NodeType {
     CandidacyEvent,
     RecordShare,
     RequiredSkill,
+    Notification,
 }
 
 impl NodeType {
@@ -81,6 +82,7 @@ impl NodeType {
         Self::CandidacyEvent,
         Self::RecordShare,
         Self::RequiredSkill,
+        Self::Notification,
     ];
 
     /// The GraphQL type name.
@@ -119,7 +121,13 @@ impl NodeType {
             Self::CandidacyEvent => "CandidacyEvent",
             Self::RecordShare => "RecordShare",
             Self::RequiredSkill => "RequiredSkill",
+            Self::Notification => "Notification",
         }
+    }
+
+    /// The node type with this GraphQL type name.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.name() == name)
     }
 
     pub fn id(self, uuid: Uuid) -> ID {
@@ -147,11 +155,7 @@ pub fn decode_key(id: &ID, field: &str) -> AppResult<(NodeType, Key)> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
     let text = std::str::from_utf8(&bytes).map_err(|_| malformed())?;
     let (name, rest) = text.split_once(':').ok_or_else(malformed)?;
-    let node_type = NodeType::ALL
-        .iter()
-        .copied()
-        .find(|t| t.name() == name)
-        .ok_or_else(malformed)?;
+    let node_type = NodeType::named(name).ok_or_else(malformed)?;
     let uuid = |text: &str| Uuid::parse_str(text).map_err(|_| malformed());
     let key = match rest.split_once(':') {
         None => Key::One(uuid(rest)?),

@@ -1175,7 +1175,8 @@ impl HiringMutation {
     }
 
     /// Invites someone by email to join with a role (the organisation's admins). The answer
-    /// carries the single-use token, valid for 14 days.
+    /// carries the single-use token, valid for 14 days. When the email belongs to a
+    /// careergraph user, they are notified (without the token).
     async fn invite_member(
         &self,
         ctx: &Context<'_>,
@@ -1203,7 +1204,9 @@ impl HiringMutation {
                     token_hash: &token_hash,
                     expires_at: Utc::now() + Duration::days(INVITATION_DAYS),
                 };
-                Ok(store::insert_invitation(conn, who, &new).await?)
+                let invitation = store::insert_invitation(conn, who, &new).await?;
+                super::notices::invited(conn, who, &invitation).await?;
+                Ok(invitation)
             })
             .await?;
         Ok(InviteMemberPayload {

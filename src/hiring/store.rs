@@ -427,6 +427,19 @@ pub async fn lock_invitation(
         .optional()
 }
 
+/// The user who signs in with `email`, if any: an invitation addressed to it also reaches
+/// them as a notification. A system lookup, not a read on someone's behalf (the policy lets a
+/// user read only their own row); it answers only who, never what.
+pub async fn user_with_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<Uuid>> {
+    users::table
+        .filter(users::email.eq(email))
+        .filter(users::is_active)
+        .select(users::id)
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// The principal's sign-in email (invitations are addressed to it).
 pub async fn email_of(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<Option<String>> {
     users::table
@@ -481,6 +494,19 @@ pub async fn delete_invitation(conn: &mut AsyncPgConnection, who: Principal, id:
 }
 
 /// The member of `organization_id` who is `user_id`, if the principal may see them.
+/// The user ids of the organisation's admins and recruiters, oldest membership first: whom
+/// news of its candidacies from the candidate's side reaches. A system lookup for a change the
+/// candidate makes (they cannot read the organisation's members).
+pub async fn hiring_team_of(conn: &mut AsyncPgConnection, organization_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    organization_members::table
+        .filter(organization_members::organization_id.eq(organization_id))
+        .filter(organization_members::role.eq_any([MemberRole::Admin, MemberRole::Recruiter]))
+        .order((organization_members::created_at, organization_members::id))
+        .select(organization_members::user_id)
+        .load(conn)
+        .await
+}
+
 pub async fn member_of(
     conn: &mut AsyncPgConnection,
     who: Principal,

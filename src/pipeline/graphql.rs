@@ -10,12 +10,14 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::enums::CandidacyStage;
+use super::notices;
 use super::store::{
     self, CandidaciesOfCandidate, CandidacyById, CandidacyEventRow, CandidacyRow, CandidateById,
     CandidateRow, CandidateValues, CountsOfRequisition, HistoryOfCandidacy, NewCandidacy, RecordShareRow,
     SharingCandidate,
 };
 use crate::access::Principal;
+use crate::applications::enums::ApplicationStatus;
 use crate::applications::graphql::{Application, application_by_id};
 use crate::applications::store as applications;
 use crate::db::schema::{candidacies, candidates, record_shares, requisitions};
@@ -599,6 +601,24 @@ pub struct MoveCandidacyInput {
     pub note: Option<String>,
 }
 
+/// An application of the viewer's to withdraw.
+#[derive(InputObject)]
+pub struct WithdrawApplicationInput {
+    /// The viewer's application (any open status).
+    pub application_id: ID,
+    /// Why (up to 2,000 characters): kept in the application's history and, for an
+    /// application to a requisition, in the candidacy's history and the hiring team's
+    /// notification.
+    pub note: Option<String>,
+}
+
+/// What `withdrawApplication` answers.
+#[derive(SimpleObject)]
+pub struct WithdrawApplicationPayload {
+    /// The application, now WITHDRAWN.
+    pub application: Application,
+}
+
 /// What candidacy mutations answer.
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -769,6 +789,69 @@ impl PipelineMutation {
         Ok(ApplyToRequisitionPayload { application })
     }
 
+    /// Withdraws one of the viewer's applications (WITHDRAWN). For one made by
+    /// `applyToRequisition`, the organisation's candidacy becomes WITHDRAWN too (recorded as
+    /// the candidate's move) and its admins and recruiters and the requisition's hiring manager
+    /// are notified; the consent stays until `revokeConsent`. `NOT_FOUND` when the application
+    /// is not the viewer's; `BAD_USER_INPUT` when it is closed already (or its candidacy is
+    /// HIRED or REJECTED).
+    async fn withdraw_application(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The application and why.")] input: WithdrawApplicationInput,
+    ) -> AppResult<WithdrawApplicationPayload> {
+        let who = viewer(ctx)?.principal();
+        let id = decode_as(&input.application_id, NodeType::Application, "applicationId")?;
+        let note = input.note.map(text("note", 2_000)).transpose()?;
+        let mut conn = services(ctx).pool.get().await?;
+        conn.transaction::<_, AppError, _>(async |conn| {
+            let application = applications::lock_application(conn, who, id)
+                .await?
+                .ok_or(AppError::NotFound("Application"))?;
+            let closed = |what: String| {
+                AppError::bad_input("applicationId", format!("{what}: it can no longer be withdrawn"))
+            };
+            if !application
+                .status
+                .allowed_moves()
+                .contains(&ApplicationStatus::Withdrawn)
+            {
+                return Err(closed(format!(
+                    "the application is {}",
+                    application.status.as_str().to_uppercase()
+                )));
+            }
+            let Some(candidacy) = store::lock_candidacy_of_application(conn, id).await? else {
+                applications::move_application(
+                    conn,
+                    who,
+                    &application,
+                    ApplicationStatus::Withdrawn,
+                    note.as_deref(),
+                )
+                .await?;
+                return Ok(());
+            };
+            if !candidacy.stage.may_become(CandidacyStage::Withdrawn) {
+                return Err(closed(format!(
+                    "the organisation's candidacy is {}",
+                    candidacy.stage.as_str().to_uppercase()
+                )));
+            }
+            let moved =
+                store::move_candidacy(conn, &candidacy, CandidacyStage::Withdrawn, None, note.as_deref())
+                    .await?;
+            mirror_into_application(conn, &moved, note.as_deref()).await?;
+            notices::withdrawn(conn, &moved, note.as_deref()).await?;
+            Ok(())
+        })
+        .await?;
+        let application = application_by_id(ctx, id)
+            .await?
+            .ok_or(AppError::NotFound("Application"))?;
+        Ok(WithdrawApplicationPayload { application })
+    }
+
     /// Ends the viewer's consent for an organisation: from now on it cannot read the live
     /// record (what was submitted with each application stays with it). Applying again
     /// grants it anew. `NOT_FOUND` when there is no active consent.
@@ -902,7 +985,8 @@ impl PipelineMutation {
     }
 
     /// Moves a candidacy to another stage (the organisation's admins and recruiters), records
-    /// the move and sets the candidate's own application to match. An illegal move (see
+    /// the move, sets the candidate's own application to match and notifies the candidate
+    /// (when a careergraph user). An illegal move (see
     /// `CandidacyStage`) is `BAD_USER_INPUT`; hiring beyond the requisition's open positions
     /// too.
     async fn move_candidacy(
@@ -949,6 +1033,7 @@ impl PipelineMutation {
                 let moved =
                     store::move_candidacy(conn, &current, input.stage, actor, note.as_deref()).await?;
                 mirror_into_application(conn, &moved, note.as_deref()).await?;
+                notices::stage_moved(conn, who, &moved).await?;
                 Ok(moved)
             })
             .await?;

@@ -319,6 +319,22 @@ pub async fn lock_candidacy(
         .optional()
 }
 
+/// The candidacy that mirrors into the application, locked for the rest of the transaction.
+/// Not filtered by the policy: the caller acts for the application's owner, who cannot read
+/// the organisation's candidacy but withdraws it through their own application.
+pub async fn lock_candidacy_of_application(
+    conn: &mut AsyncPgConnection,
+    application_id: Uuid,
+) -> QueryResult<Option<CandidacyRow>> {
+    candidacies::table
+        .filter(candidacies::application_id.eq(application_id))
+        .select(CandidacyRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// Moves a locked candidacy (the caller checked the move) and records who did it.
 pub async fn move_candidacy(
     conn: &mut AsyncPgConnection,

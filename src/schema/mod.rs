@@ -27,6 +27,7 @@ use crate::graphql::errors;
 use crate::graphql::limits::{self, DocumentLimits, Refusal};
 use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
+use crate::notifications::graphql::{NotificationsMutation, NotificationsSubscription};
 use crate::pipeline::graphql::{PipelineMutation, PipelineQuery};
 use crate::profile::graphql::ProfileMutation;
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
@@ -52,12 +53,17 @@ pub struct Mutation(
     HiringMutation,
     PipelineMutation,
     EvaluationMutation,
+    NotificationsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
 /// signed-in user only.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(HeartbeatSubscription, ApplicationsSubscription);
+pub struct Subscription(
+    HeartbeatSubscription,
+    ApplicationsSubscription,
+    NotificationsSubscription,
+);
 
 /// The schema as the server runs it: async-graphql's, behind the document limits (checked in
 /// linear time before the engine validates anything, see [`limits`]) and with a code on every

@@ -27,6 +27,7 @@ use crate::hiring::graphql::{
 };
 use crate::jobs::graphql::{ExperienceMatch, JobPosting, JobPostingSkill, match_by_ids, posting_skill_by_id};
 use crate::jobs::store::JobPostingById;
+use crate::notifications::graphql::{Notification, notification_by_id};
 use crate::pipeline::graphql::{
     Candidacy, CandidacyEvent, Candidate, RecordShare, candidacy_by_id, candidacy_event_by_id,
     candidate_by_id, record_share_by_id,
@@ -74,6 +75,7 @@ pub enum Node {
     CandidacyEvent(CandidacyEvent),
     RecordShare(RecordShare),
     RequiredSkill(RequiredSkill),
+    Notification(Notification),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -148,6 +150,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::RequiredSkill => required_skill_by_id(ctx, uuid).await?.map(Node::RequiredSkill),
         // A match has a pair id, handled above.
         NodeType::ExperienceMatch => None,
+        NodeType::Notification => notification_by_id(ctx, uuid).await?.map(Node::Notification),
     })
 }
 

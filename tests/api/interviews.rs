@@ -122,7 +122,7 @@ impl Stage {
     }
 }
 
-async fn apply(app: &TestApp, who: &Account, requisition: &str) {
+pub async fn apply(app: &TestApp, who: &Account, requisition: &str) {
     done(
         app,
         who,
@@ -135,7 +135,7 @@ async fn apply(app: &TestApp, who: &Account, requisition: &str) {
 }
 
 /// The `index`th candidacy (oldest first) of the requisition, as `who` sees it.
-async fn candidacy_of(app: &TestApp, who: &Account, requisition: &str, index: usize) -> String {
+pub async fn candidacy_of(app: &TestApp, who: &Account, requisition: &str, index: usize) -> String {
     let data = app
         .ok(
             "query($id: ID!) { node(id: $id) { ... on Requisition { candidacies { edges { node { id } } } } } }",

@@ -17,6 +17,7 @@ mod job_fixtures;
 mod jobs;
 mod lifecycle;
 mod migrations;
+mod notifications;
 mod pdf;
 mod pipeline;
 mod profile;

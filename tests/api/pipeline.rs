@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::career::mutate;
 use crate::hiring::{Cast, call, cast, create_requisition, done, id, node_code, open_and_publish};
+use crate::notifications::inbox;
 use crate::support::{Account, TestApp, only_error};
 
 /// A candidate with a name, one experience at Initech using Rust, and a published requisition
@@ -511,4 +512,150 @@ async fn the_pipeline_view_costs_the_same_for_one_candidacy_or_many() {
     let seen = pipeline(&app, &cast.recruiter, &requisition).await;
     assert_eq!(seen["candidacies"]["totalCount"], 5);
     assert_eq!(one, five, "statements for 1 candidacy: {one}; for 5: {five}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_candidate_withdraws_from_their_side_and_the_hiring_team_is_told() {
+    let app = TestApp::new().await;
+    let cast = cast(&app, "withdraw").await;
+    let (requisition, _) = applicant(&app, &cast).await;
+    let applied = apply(&app, &cast.candidate, &requisition).await;
+    let application = id(&applied["data"]["applyToRequisition"]["application"]["id"]);
+    let candidacy =
+        id(&pipeline(&app, &cast.recruiter, &requisition).await["candidacies"]["edges"][0]["node"]["id"]);
+    assert!(
+        move_to(&app, &cast.recruiter, &candidacy, "SCREENING")
+            .await
+            .get("errors")
+            .is_none()
+    );
+    const WITHDRAW: (&str, &str, &str) = (
+        "withdrawApplication",
+        "WithdrawApplicationInput",
+        "application { id status }",
+    );
+
+    // Withdrawing goes through withdrawApplication, by the candidate alone.
+    let transitioned = call(
+        &app,
+        Some(&cast.candidate),
+        "transitionApplication",
+        "TransitionApplicationInput",
+        json!({ "id": application, "to": "WITHDRAWN" }),
+        "application { status }",
+    )
+    .await;
+    assert_eq!(
+        only_error(&transitioned),
+        ("BAD_USER_INPUT".to_owned(), Some("to".to_owned()))
+    );
+    for who in [&cast.recruiter, &cast.admin, &cast.outsider] {
+        let refused = call(
+            &app,
+            Some(who),
+            WITHDRAW.0,
+            WITHDRAW.1,
+            json!({ "applicationId": application }),
+            WITHDRAW.2,
+        )
+        .await;
+        assert_eq!(only_error(&refused).0, "NOT_FOUND");
+    }
+    assert_eq!(
+        application_status(&app, &cast.candidate, &application).await["status"],
+        "SCREENING"
+    );
+    let inboxes = async || {
+        let mut counts = Vec::new();
+        for who in [
+            &cast.admin,
+            &cast.recruiter,
+            &cast.interviewer,
+            &cast.manager,
+            &cast.outsider,
+            &cast.candidate,
+        ] {
+            counts.push(inbox(&app, who).await.len());
+        }
+        counts
+    };
+    let before = inboxes().await;
+
+    let withdrawn = done(
+        &app,
+        &cast.candidate,
+        WITHDRAW.0,
+        WITHDRAW.1,
+        json!({ "applicationId": application, "note": "I took another offer" }),
+        WITHDRAW.2,
+    )
+    .await;
+    assert_eq!(
+        withdrawn["application"],
+        json!({ "id": application, "status": "WITHDRAWN" })
+    );
+    let history = application_status(&app, &cast.candidate, &application).await["history"].clone();
+    assert_eq!(
+        history.as_array().and_then(|h| h.last()).cloned(),
+        Some(json!({ "toStatus": "WITHDRAWN", "note": "I took another offer" }))
+    );
+    let seen = pipeline(&app, &cast.recruiter, &requisition).await;
+    let node = &seen["candidacies"]["edges"][0]["node"];
+    assert_eq!(node["stage"], "WITHDRAWN");
+    assert_eq!(
+        node["history"].as_array().and_then(|h| h.last()).cloned(),
+        Some(
+            json!({ "fromStage": "SCREENING", "toStage": "WITHDRAWN", "note": "I took another offer", "actor": null })
+        )
+    );
+
+    // The admin, the recruiter and the hiring manager are told, about the candidacy; nobody else.
+    let after = inboxes().await;
+    let got: Vec<usize> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    assert_eq!(got, [1, 1, 0, 1, 0, 0]);
+    for who in [&cast.admin, &cast.recruiter, &cast.manager] {
+        let told = inbox(&app, who).await[0].clone();
+        assert_eq!(told["title"], "Candidate withdrew: Ada Lovelace");
+        assert_eq!(told["relatedEntityId"], json!(candidacy));
+        assert!(
+            told["message"]
+                .as_str()
+                .is_some_and(|m| m.ends_with("Their note: I took another offer")),
+            "{told}"
+        );
+        assert_eq!(node_code(&app, Some(who), &candidacy).await, "ok");
+    }
+
+    // It is final on both sides.
+    let again = call(
+        &app,
+        Some(&cast.candidate),
+        WITHDRAW.0,
+        WITHDRAW.1,
+        json!({ "applicationId": application }),
+        WITHDRAW.2,
+    )
+    .await;
+    assert_eq!(
+        only_error(&again),
+        ("BAD_USER_INPUT".to_owned(), Some("applicationId".to_owned()))
+    );
+    assert_eq!(
+        only_error(&move_to(&app, &cast.recruiter, &candidacy, "OFFER").await).0,
+        "BAD_USER_INPUT"
+    );
+
+    // An application of the candidate's own (no requisition) withdraws the same way, alone.
+    let own = crate::applications::application(&app, &cast.candidate).await;
+    let withdrawn = done(
+        &app,
+        &cast.candidate,
+        WITHDRAW.0,
+        WITHDRAW.1,
+        json!({ "applicationId": own }),
+        WITHDRAW.2,
+    )
+    .await;
+    assert_eq!(withdrawn["application"]["status"], "WITHDRAWN");
+    assert_eq!(inboxes().await, after);
 }

@@ -178,3 +178,116 @@ async fn bench_workloads_answer_on_seeded_records() {
     assert_eq!(moved["transitionApplication"]["application"]["status"], *to);
     assert_eq!(moved["transitionApplication"]["event"]["toStatus"], *to);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_makes_the_hiring_side_once_in_every_role_status_and_stage() {
+    use diesel::sql_types::BigInt;
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        organizations: i64,
+        #[diesel(sql_type = BigInt)]
+        roles: i64,
+        #[diesel(sql_type = BigInt)]
+        requisition_statuses: i64,
+        #[diesel(sql_type = BigInt)]
+        stages: i64,
+        #[diesel(sql_type = BigInt)]
+        applied_users: i64,
+        #[diesel(sql_type = BigInt)]
+        interview_statuses: i64,
+        #[diesel(sql_type = BigInt)]
+        final_feedback: i64,
+        #[diesel(sql_type = BigInt)]
+        notifications: i64,
+        #[diesel(sql_type = BigInt)]
+        invitations: i64,
+    }
+    const COUNTS: &str = "select
+        (select count(*) from organizations) as organizations,
+        (select count(distinct role) from organization_members) as roles,
+        (select count(distinct status) from requisitions) as requisition_statuses,
+        (select count(distinct stage) from candidacies) as stages,
+        (select count(*) from candidates c join candidacies cy on cy.candidate_id = c.id
+          where c.user_id is not null and cy.application_id is not null) as applied_users,
+        (select count(distinct status) from interviews) as interview_statuses,
+        (select count(*) from interview_feedback where is_final) as final_feedback,
+        (select count(*) from notifications) as notifications,
+        (select count(*) from organization_invitations where accepted_at is null) as invitations";
+
+    let database = fresh_database().await;
+    let report = seeded(&database, 3).await;
+    assert_eq!(
+        (
+            report.organizations,
+            report.requisitions,
+            report.candidacies,
+            report.interviews,
+            report.feedback
+        ),
+        (2, 12, 16, 12, 8)
+    );
+    let mut conn = AsyncPgConnection::establish(&database)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let counts: Counts = diesel::sql_query(COUNTS)
+        .get_result(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        counts,
+        Counts {
+            organizations: 2,
+            roles: 3,
+            requisition_statuses: 6,
+            stages: 8,
+            applied_users: 3,
+            interview_statuses: 5,
+            final_feedback: 6,
+            notifications: report.notifications as i64,
+            invitations: 2,
+        }
+    );
+    // A second run adds nothing to the hiring side either.
+    assert_eq!(seeded(&database, 3).await.organizations, 0);
+    let again: Counts = diesel::sql_query(COUNTS)
+        .get_result(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, counts);
+
+    // Through the API: the first applicant reads their notifications (the oldest read) and
+    // their mirrored application; the admin reads the pipeline of the open requisition.
+    let app = TestApp::on(&database, &[]);
+    let token = sign_in(&app, 0).await;
+    let mine = app
+        .ok(
+            "{ viewer { unreadNotificationCount notifications { totalCount edges { node { notificationType isRead } } } } }",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let total = mine["viewer"]["notifications"]["totalCount"]
+        .as_i64()
+        .unwrap_or_default();
+    assert!(total >= 2, "{mine}");
+    assert_eq!(mine["viewer"]["unreadNotificationCount"], json!(total - 1));
+    let input = json!({ "input": { "email": careergraph::seed::staff_email(7, 0, "admin"), "password": careergraph::seed::PASSWORD } });
+    let admin = app.ok(SIGN_IN, input, None).await["signIn"]["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let orgs = app
+        .ok(
+            "{ viewer { organizations { edges { node { role organization { slug } } } } } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        orgs["viewer"]["organizations"]["edges"][0]["node"],
+        json!({ "role": "ADMIN", "organization": { "slug": "seed7-org0" } })
+    );
+}

@@ -213,7 +213,7 @@ fn directive_count(document: &ExecutableDocument) -> usize {
 
 /// The operation a request runs: the only one, or the one it names. None when that is not
 /// decided (the engine then answers why).
-fn selected<'a>(
+pub fn selected<'a>(
     document: &'a ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<&'a Positioned<OperationDefinition>> {
@@ -223,6 +223,9 @@ fn selected<'a>(
             .iter()
             .find(|(candidate, _)| candidate.as_str() == name)
             .map(|(_, operation)| operation),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next()
+        }
         (DocumentOperations::Multiple(_), None) => None,
     }
 }

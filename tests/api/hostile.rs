@@ -240,7 +240,12 @@ async fn production_switches_hide_introspection_suggestions_and_graphiql() {
         .await;
     assert!(schema["data"]["__schema"].is_null(), "{schema}");
     let (status, _) = closed
-        .send(Request::get("/graphql").body(Body::empty()).expect("request"))
+        .send(
+            Request::get("/graphql")
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .expect("request"),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

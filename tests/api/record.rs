@@ -369,3 +369,72 @@ async fn another_users_record_is_not_found_anywhere() {
                 "engagements": { "totalCount": 1 }, "starStories": { "totalCount": 1 }, "skills": { "totalCount": 3 } })
     );
 }
+
+/// Whether `keys` (as `"key":`) all appear in `text`, in this order.
+fn in_order(text: &str, keys: &[&str]) -> bool {
+    let mut from = 0;
+    for key in keys {
+        match text[from..].find(&format!("\"{key}\":")) {
+            Some(at) => from += at + key.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn response_fields_come_in_selection_order_at_every_depth() {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let app = TestApp::new().await;
+    let who = person(&app, "order@example.com", 2).await;
+    // Selection orders unlike the schema's (alphabetical) and unlike the order in which the
+    // loaders finish: scalars last, connections before them, one through a fragment.
+    let query = "{ viewer { profile { technicalReview { experiences(first: 5) { edges { node {
+        companyName
+        projects(first: 5) { edges { node { techStack(first: 5) { edges { node { name } } } name } } }
+        starStories(first: 5) { edges { node { result situation } } }
+        bullets(first: 5) { edges { node { versions { text } text } } }
+        ...Skills
+        jobTitle
+      } } } } } email } }
+      fragment Skills on Experience { skills(first: 5) { edges { node { skill { name } prominence } } } }";
+    let body = serde_json::to_vec(&json!({ "query": query })).unwrap_or_default();
+    // Several times: the loaders' batches finish in a different order from run to run.
+    for _ in 0..5 {
+        let request = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", who.access_token))
+            .body(Body::from(body.clone()))
+            .unwrap_or_default();
+        let (_, raw) = app.send(request).await;
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        assert!(!raw.contains("\"errors\""), "{raw}");
+        assert!(in_order(&raw, &["profile", "email"]), "{raw}");
+        let node = &raw[raw.find("\"node\":").unwrap_or_default()..];
+        assert!(
+            in_order(
+                node,
+                &[
+                    "companyName",
+                    "projects",
+                    "starStories",
+                    "bullets",
+                    "skills",
+                    "jobTitle"
+                ]
+            ),
+            "{raw}"
+        );
+        assert!(in_order(node, &["techStack", "name"]), "{raw}");
+        for (start, keys) in [
+            ("starStories", ["result", "situation"]),
+            ("bullets", ["versions", "text"]),
+            ("skills", ["skill", "prominence"]),
+        ] {
+            let part = &node[node.find(&format!("\"{start}\":")).unwrap_or_default()..];
+            assert!(in_order(part, &keys), "{start}: {raw}");
+        }
+    }
+}

@@ -74,14 +74,18 @@ impl AppSchema {
     /// checks it would run.
     fn admit(&self, request: &mut Request) -> Result<u64, ServerError> {
         let operation_name = request.operation_name.clone();
+        let variables = std::mem::take(&mut request.variables);
         let document = request.parsed_query().map_err(errors::parse_failed)?;
-        limits::check(
+        let credentials = limits::check(
             document,
             operation_name.as_deref(),
             &self.limits.document,
             CREDENTIAL_FIELDS,
         )
-        .map_err(Refusal::into_error)
+        .map_err(Refusal::into_error)?;
+        crate::validate::control_characters(&variables, document).map_err(errors::before_execution)?;
+        request.variables = variables;
+        Ok(credentials)
     }
 
     /// [`Self::admit`] for a request on its own: one credential check at most.

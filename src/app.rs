@@ -10,7 +10,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceBuilder;
@@ -27,7 +27,7 @@ use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql_http::{self, Media, Refused, refuse};
-use crate::schema::{self, AppSchema, Disclosure, Limits};
+use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
 use crate::tokens::TokenKeys;
 pub use crate::ws::TOKEN_EXPIRED_CLOSE_CODE;
 use crate::ws::{Sockets, WsState};
@@ -74,14 +74,12 @@ impl AppState {
             Limits {
                 document: DocumentLimits {
                     depth: settings.max_depth,
-                    // Every field costs at least one, so no document with more expanded
-                    // fields than this could pass the complexity limit.
-                    fields: settings.max_complexity,
+                    fields: settings.max_fields,
+                    cost: settings.max_cost,
                     aliases: settings.max_aliases,
                     root_fields: settings.max_root_fields,
                     directives: settings.max_directives,
                 },
-                complexity: settings.max_complexity,
                 errors: settings.max_errors as usize,
             },
             Disclosure {
@@ -184,7 +182,11 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(allow_origin)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(COST_HEADER),
+        ])
         .max_age(Duration::from_secs(3600))
 }
 
@@ -305,19 +307,31 @@ async fn graphql_post(
     }
 }
 
+/// The request header that asks for each response's cost in `extensions.cost` (any value).
+pub const COST_HEADER: &str = "x-query-cost";
+
 /// Runs a request or batch as the `Authorization` header's principal.
 async fn execute(state: &AppState, headers: &HeaderMap, media: Media, batch: BatchRequest) -> Response {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let report_cost = headers.contains_key(COST_HEADER);
+    let prepare = |request: async_graphql::Request, spawner| {
+        let request = request.data(state.authenticate(authorization, spawner));
+        if report_cost {
+            request.data(ReportCost)
+        } else {
+            request
+        }
+    };
     let (spawner, batches) = request_batches();
     let response = match batch {
         BatchRequest::Single(request) => {
-            let request = request.data(state.authenticate(authorization, spawner));
+            let request = prepare(request, spawner);
             BatchResponse::Single(batches.drive(state.schema.execute(request)).await)
         }
         BatchRequest::Batch(requests) => {
             let requests = requests
                 .into_iter()
-                .map(|request| request.data(state.authenticate(authorization, spawner.clone())))
+                .map(|request| prepare(request, spawner.clone()))
                 .collect();
             let executed = state.schema.execute_batch(BatchRequest::Batch(requests));
             batches.drive(executed).await

@@ -14,7 +14,7 @@ use crate::career::graphql as career;
 use crate::career::model::{Education, Project, Strength};
 use crate::evaluation::enums::InterviewStatus;
 use crate::evaluation::graphql::{Interview, interviews_of};
-use crate::graphql::connection::{Conn, PageArgs, cost};
+use crate::graphql::connection::{Conn, PageArgs};
 use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
@@ -108,7 +108,6 @@ impl User {
     }
 
     /// Degrees and courses: current first, then by most recent end.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn education(
         &self,
         ctx: &Context<'_>,
@@ -130,7 +129,6 @@ impl User {
     }
 
     /// Strengths that are not hard skills, oldest first.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn strengths(
         &self,
         ctx: &Context<'_>,
@@ -152,7 +150,6 @@ impl User {
     }
 
     /// Every project, most recent first; `personalOnly` keeps those outside any experience.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn projects(
         &self,
@@ -181,7 +178,6 @@ impl User {
     }
 
     /// The candidate's applications, most recently changed first by default.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn applications(
         &self,
@@ -218,7 +214,6 @@ impl User {
 
     /// The organisations the user is a member of, with their role in each, oldest
     /// membership first.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -234,7 +229,6 @@ impl User {
 
     /// The interviews the user is on (as lead or additional interviewer), in every
     /// organisation, earliest first.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn interviews(
         &self,
         ctx: &Context<'_>,
@@ -256,7 +250,6 @@ impl User {
     }
 
     /// Job postings the candidate saved, newest first by default.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn job_postings(
         &self,
@@ -292,7 +285,6 @@ impl User {
     }
 
     /// The skills the candidate claims, strongest first by default.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn skills(
         &self,

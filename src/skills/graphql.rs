@@ -18,7 +18,7 @@ use super::store::{
 use crate::access;
 use crate::access::Principal;
 use crate::db::schema::{candidate_skills, experience_skills, experiences};
-use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
+use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey};
 use crate::graphql::context::{reader, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
@@ -370,7 +370,6 @@ impl SkillsQuery {
     /// The skill catalog, by name: the shared skills and the viewer's private ones (never
     /// another user's). `search` matches the start of a name or of an alias, ignoring case
     /// ("post" finds PostgreSQL, "k8" finds Kubernetes).
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,

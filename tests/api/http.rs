@@ -113,7 +113,7 @@ async fn engine_errors_carry_codes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deep_and_complex_queries_are_refused() {
-    let app = TestApp::with_args(&["--max-depth", "3", "--max-complexity", "6"]).await;
+    let app = TestApp::with_args(&["--max-depth", "3", "--max-fields", "6"]).await;
     let deep = app
         .gql(
             "{ viewer { profile { mbti { type } } } __typename }",

@@ -4,13 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, Executor};
-use async_graphql_axum::GraphQLResponse;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Executor};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceBuilder;
@@ -24,9 +24,10 @@ use crate::applications::events::EventHub;
 use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
-use crate::graphql::limits::DocumentLimits;
+use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
-use crate::schema::{self, AppSchema, Disclosure, Limits};
+use crate::graphql_http::{self, Media, Refused, refuse};
+use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
 use crate::tokens::TokenKeys;
 pub use crate::ws::TOKEN_EXPIRED_CLOSE_CODE;
 use crate::ws::{Sockets, WsState};
@@ -73,14 +74,12 @@ impl AppState {
             Limits {
                 document: DocumentLimits {
                     depth: settings.max_depth,
-                    // Every field costs at least one, so no document with more expanded
-                    // fields than this could pass the complexity limit.
-                    fields: settings.max_complexity,
+                    fields: settings.max_fields,
+                    cost: settings.max_cost,
                     aliases: settings.max_aliases,
                     root_fields: settings.max_root_fields,
                     directives: settings.max_directives,
                 },
-                complexity: settings.max_complexity,
                 errors: settings.max_errors as usize,
             },
             Disclosure {
@@ -143,7 +142,7 @@ pub fn app(state: AppState) -> Router {
     let cors = cors_layer(&state.http.cors_origins);
     let body_limit = state.http.max_body_bytes;
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql_http))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/artifacts/{id}/pdf", get(crate::applications::http::artifact_pdf))
         .route("/health/live", get(|| async { "ok" }))
@@ -183,11 +182,15 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(allow_origin)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(COST_HEADER),
+        ])
         .max_age(Duration::from_secs(3600))
 }
 
-async fn graphiql(State(state): State<AppState>) -> Response {
+fn graphiql(state: &AppState) -> Response {
     if !state.http.graphiql {
         return (StatusCode::NOT_FOUND, "GraphiQL is turned off on this server").into_response();
     }
@@ -221,16 +224,6 @@ async fn drop_unfit_request_id(mut request: Request<axum::body::Body>) -> Reques
     request
 }
 
-/// An error response for a request that never reached the GraphQL engine.
-fn request_error(status: StatusCode, code: &str, message: String) -> Response {
-    let error = crate::graphql::errors::coded(message, code);
-    (
-        status,
-        GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])),
-    )
-        .into_response()
-}
-
 /// Whether a POST says its body is JSON. Only such a request runs: a browser sends JSON
 /// across sites only after a CORS preflight, while a plain form (`text/plain`, urlencoded or
 /// multipart) needs none, so accepting any body would let any site run mutations.
@@ -243,68 +236,108 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media| media == "application/json" || media == "application/graphql-response+json")
 }
 
-async fn graphql_http(
+/// `GET /graphql`: a query in the URL (never a mutation: a link or an image must not change
+/// anything), or GraphiQL for a browser that asks for a page without one.
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    if !graphql_http::has_query(uri.query()) && graphql_http::wants_html(&headers) {
+        return graphiql(&state);
+    }
+    let media = Media::negotiate(&headers);
+    let mut request = match graphql_http::from_url(uri.query()) {
+        Ok(request) => request,
+        Err(refused) => return refuse(media, refused),
+    };
+    let operation_name = request.operation_name.clone();
+    // A document that does not parse is the engine's to report, as for a POST.
+    if let Ok(document) = request.parsed_query()
+        && limits::selected(document, operation_name.as_deref())
+            .is_some_and(|operation| operation.node.ty == OperationType::Mutation)
+    {
+        let mut response = refuse(
+            media,
+            Refused::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "BAD_REQUEST",
+                "mutations run only with POST",
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, media, BatchRequest::Single(request)).await
+}
+
+async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let media = Media::negotiate(&headers);
     let body = match body {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return request_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!("the request body exceeds {} bytes", state.http.max_body_bytes),
+            let message = format!("the request body exceeds {} bytes", state.http.max_body_bytes);
+            return refuse(
+                media,
+                Refused::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", message),
             );
         }
-        Err(rejection) => return request_error(rejection.status(), "BAD_REQUEST", rejection.body_text()),
+        Err(rejection) => {
+            return refuse(
+                media,
+                Refused::new(rejection.status(), "BAD_REQUEST", rejection.body_text()),
+            );
+        }
     };
     if !is_json(&headers) {
-        return request_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "BAD_REQUEST",
-            "POST /graphql takes `Content-Type: application/json`".to_owned(),
+        return refuse(
+            media,
+            Refused::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "BAD_REQUEST",
+                "POST /graphql takes `Content-Type: application/json`",
+            ),
         );
     }
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
-        Err(error) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "GRAPHQL_PARSE_FAILED",
-                format!(
-                    "the body is not a GraphQL request in JSON (an object with `query`, or an array of them): \
-                     line {}, column {}",
-                    error.line(),
-                    error.column()
-                ),
-            );
+    match graphql_http::from_body(&body, state.http.max_batch) {
+        Ok(batch) => execute(&state, &headers, media, batch).await,
+        Err(refused) => refuse(media, refused),
+    }
+}
+
+/// The request header that asks for each response's cost in `extensions.cost` (any value).
+pub const COST_HEADER: &str = "x-query-cost";
+
+/// Runs a request or batch as the `Authorization` header's principal.
+async fn execute(state: &AppState, headers: &HeaderMap, media: Media, batch: BatchRequest) -> Response {
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let report_cost = headers.contains_key(COST_HEADER);
+    let prepare = |request: async_graphql::Request, spawner| {
+        let request = request.data(state.authenticate(authorization, spawner));
+        if report_cost {
+            request.data(ReportCost)
+        } else {
+            request
         }
     };
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let (spawner, batches) = request_batches();
     let response = match batch {
         BatchRequest::Single(request) => {
-            let request = request.data(state.authenticate(authorization, spawner));
-            GraphQLResponse::from(batches.drive(state.schema.execute(request)).await)
-        }
-        BatchRequest::Batch(requests) if requests.len() > state.http.max_batch => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                format!("a batch may hold at most {} operations", state.http.max_batch),
-            );
+            let request = prepare(request, spawner);
+            BatchResponse::Single(batches.drive(state.schema.execute(request)).await)
         }
         BatchRequest::Batch(requests) => {
             let requests = requests
                 .into_iter()
-                .map(|request| request.data(state.authenticate(authorization, spawner.clone())))
+                .map(|request| prepare(request, spawner.clone()))
                 .collect();
             let executed = state.schema.execute_batch(BatchRequest::Batch(requests));
-            GraphQLResponse::from(batches.drive(executed).await)
+            batches.drive(executed).await
         }
     };
-    response.into_response()
+    graphql_http::respond(media, response)
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {

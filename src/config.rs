@@ -126,14 +126,14 @@ pub struct Settings {
     #[arg(long, env = "CAREERGRAPH_MAX_DEPTH", default_value_t = 16, global = true)]
     pub max_depth: usize,
 
-    /// Highest query complexity accepted (fields, with lists weighted by page size).
-    #[arg(
-        long,
-        env = "CAREERGRAPH_MAX_COMPLEXITY",
-        default_value_t = 50_000,
-        global = true
-    )]
-    pub max_complexity: usize,
+    /// Most fields one operation may select once its fragments are expanded.
+    #[arg(long, env = "CAREERGRAPH_MAX_FIELDS", default_value_t = 50_000, global = true)]
+    pub max_fields: usize,
+
+    /// Highest cost of an operation, in nodes: each connection counts its page size (`first`
+    /// or `last`, 50 without either, at most 100) times one plus the nodes under each item.
+    #[arg(long, env = "CAREERGRAPH_MAX_COST", default_value_t = 50_000, global = true)]
+    pub max_cost: u64,
 
     /// Most aliased fields in one operation (fragments expanded).
     #[arg(long, env = "CAREERGRAPH_MAX_ALIASES", default_value_t = 30, global = true)]

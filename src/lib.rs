@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod evaluation;
 pub mod graphql;
+pub mod graphql_http;
 pub mod hiring;
 pub mod http_server;
 pub mod jobs;

@@ -1,7 +1,10 @@
 //! Input validation shared by every area. Each check names the input field it judges, so the
 //! client gets `BAD_USER_INPUT` with `extensions.field` pointing at what to fix.
 
-use async_graphql::MaybeUndefined;
+use async_graphql::parser::Positioned;
+use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{MaybeUndefined, Value as Sent, Variables};
+use async_graphql_value::Value as Written;
 
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::scalars::{EmailAddress, Url};
@@ -188,6 +191,155 @@ pub fn ordered(min_name: &str, max_name: &str, min: Option<i32>, max: Option<i32
         )),
         _ => Ok(()),
     }
+}
+
+/// Whether `c` is a C0 control character other than tab, line feed and carriage return: no
+/// field means one, and PostgreSQL refuses NUL in text outright.
+fn is_forbidden(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// A value of the request's input: sent in the variables, or written in the document.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Sent(&'a Sent),
+    Written(&'a Written),
+}
+
+/// The first string in `value` (object keys included) with a forbidden character: its path
+/// from the value named `name` (a field inside an object, not the object's own name, as
+/// `extensions.field` names input fields elsewhere) and the character.
+fn forbidden_in(name: &str, value: Input<'_>) -> Option<(String, char)> {
+    // An explicit stack: a value nested a million deep must not overflow ours.
+    let mut stack = vec![(None::<String>, value)];
+    while let Some((path, value)) = stack.pop() {
+        let here = || path.clone().unwrap_or_else(|| name.to_owned());
+        let inside = |segment: &str| match &path {
+            Some(path) => format!("{path}.{segment}"),
+            None => segment.to_owned(),
+        };
+        let text = match value {
+            Input::Sent(Sent::String(text)) | Input::Written(Written::String(text)) => Some(text),
+            _ => None,
+        };
+        if let Some(c) = text.and_then(|text| text.chars().find(|c| is_forbidden(*c))) {
+            return Some((here(), c));
+        }
+        match value {
+            Input::Sent(Sent::List(items)) => {
+                let base = here();
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (Some(format!("{base}.{i}")), Input::Sent(item))),
+                );
+            }
+            Input::Written(Written::List(items)) => {
+                let base = here();
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (Some(format!("{base}.{i}")), Input::Written(item))),
+                );
+            }
+            Input::Sent(Sent::Object(fields)) => {
+                for (key, item) in fields {
+                    let path = inside(key);
+                    if let Some(c) = key.chars().find(|c| is_forbidden(*c)) {
+                        return Some((path, c));
+                    }
+                    stack.push((Some(path), Input::Sent(item)));
+                }
+            }
+            Input::Written(Written::Object(fields)) => {
+                for (key, item) in fields {
+                    let path = inside(key);
+                    if let Some(c) = key.chars().find(|c| is_forbidden(*c)) {
+                        return Some((path, c));
+                    }
+                    stack.push((Some(path), Input::Written(item)));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Every value written in a selection set and below it (arguments, directives' arguments),
+/// with the name of its argument.
+fn written_in<'a>(set: &'a SelectionSet, found: &mut Vec<(&'a str, Input<'a>)>) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                found.extend(
+                    field
+                        .arguments
+                        .iter()
+                        .map(|(name, value)| (name.node.as_str(), Input::Written(&value.node))),
+                );
+                directive_arguments(&field.directives, found);
+                written_in(&field.selection_set.node, found);
+            }
+            Selection::InlineFragment(fragment) => {
+                directive_arguments(&fragment.node.directives, found);
+                written_in(&fragment.node.selection_set.node, found);
+            }
+            Selection::FragmentSpread(spread) => directive_arguments(&spread.node.directives, found),
+        }
+    }
+}
+
+fn directive_arguments<'a>(directives: &'a [Positioned<Directive>], found: &mut Vec<(&'a str, Input<'a>)>) {
+    for directive in directives {
+        found.extend(
+            directive
+                .node
+                .arguments
+                .iter()
+                .map(|(name, value)| (name.node.as_str(), Input::Written(&value.node))),
+        );
+    }
+}
+
+/// Refuses a request whose input holds a C0 control character other than tab, line feed and
+/// carriage return in any string: the variables, and every value written in the document
+/// (arguments, directives, variables' defaults). The one check for every input of every
+/// field, before any resolver runs: `BAD_USER_INPUT` naming where it is.
+pub fn control_characters(variables: &Variables, document: &ExecutableDocument) -> AppResult<()> {
+    let mut inputs: Vec<(&str, Input)> = variables
+        .iter()
+        .map(|(name, value)| (name.as_str(), Input::Sent(value)))
+        .collect();
+    for (_, operation) in document.operations.iter() {
+        let operation = &operation.node;
+        directive_arguments(&operation.directives, &mut inputs);
+        for variable in &operation.variable_definitions {
+            directive_arguments(&variable.node.directives, &mut inputs);
+            if let Some(default) = &variable.node.default_value {
+                inputs.push((variable.node.name.node.as_str(), Input::Sent(&default.node)));
+            }
+        }
+        written_in(&operation.selection_set.node, &mut inputs);
+    }
+    for fragment in document.fragments.values() {
+        directive_arguments(&fragment.node.directives, &mut inputs);
+        written_in(&fragment.node.selection_set.node, &mut inputs);
+    }
+    for (name, value) in inputs {
+        if let Some((field, c)) = forbidden_in(name, value) {
+            let message = format!(
+                "`{field}` holds the control character U+{:04X}; text may hold tab, line feed and \
+                 carriage return, and no other control character",
+                u32::from(c)
+            );
+            return Err(AppError::bad_input(field, message));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::career::graphql as career;
 use crate::career::model::{Education, Project, Strength};
 use crate::evaluation::enums::InterviewStatus;
 use crate::evaluation::graphql::{Interview, interviews_of};
-use crate::graphql::connection::{Conn, PageArgs, cost};
+use crate::graphql::connection::{Conn, PageArgs};
 use crate::graphql::context::{act_as, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::NodeType;
@@ -110,7 +110,6 @@ impl User {
     }
 
     /// Degrees and courses: current first, then by most recent end.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn education(
         &self,
         ctx: &Context<'_>,
@@ -132,7 +131,6 @@ impl User {
     }
 
     /// Strengths that are not hard skills, oldest first.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn strengths(
         &self,
         ctx: &Context<'_>,
@@ -154,7 +152,6 @@ impl User {
     }
 
     /// Every project, most recent first; `personalOnly` keeps those outside any experience.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn projects(
         &self,
@@ -183,7 +180,6 @@ impl User {
     }
 
     /// The candidate's applications, most recently changed first by default.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn applications(
         &self,
@@ -220,7 +216,6 @@ impl User {
 
     /// The organisations the user is a member of, with their role in each, oldest
     /// membership first.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -236,7 +231,6 @@ impl User {
 
     /// The interviews the user is on (as lead or additional interviewer), in every
     /// organisation, earliest first.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn interviews(
         &self,
         ctx: &Context<'_>,
@@ -253,7 +247,6 @@ impl User {
 
     /// The user's notifications, newest first: by default those not archived, read and
     /// unread.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -283,7 +276,6 @@ impl User {
     }
 
     /// Job postings the candidate saved, newest first by default.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn job_postings(
         &self,
@@ -319,7 +311,6 @@ impl User {
     }
 
     /// The skills the candidate claims, strongest first by default.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn skills(
         &self,

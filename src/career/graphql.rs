@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::enums::{EmploymentType, Importance, StarTag};
 use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
 use super::store::{ExperienceById, VersionsOfBullet};
-use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
+use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::AppResult;
 use crate::graphql::ids::NodeType;
@@ -246,7 +246,6 @@ impl Experience {
         NodeType::Experience.id(self.id)
     }
     /// Client engagements (independent consulting only), in the candidate's order.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn engagements(
         &self,
         ctx: &Context<'_>,
@@ -268,7 +267,6 @@ impl Experience {
         connection::<EngagementsOfExperience, _>(ctx, self.id, args, (), |r| r.id, |r| r).await
     }
     /// Projects done in this role, in the candidate's order.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -290,7 +288,6 @@ impl Experience {
         connection::<ProjectsOfExperience, _>(ctx, self.id, args, (), |r| r.id, |r| r).await
     }
     /// STAR stories from this role, oldest first; `tag` keeps those with the tag.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn star_stories(
         &self,
         ctx: &Context<'_>,
@@ -313,7 +310,6 @@ impl Experience {
         connection::<StarStoriesOfExperience, _>(ctx, self.id, args, tag, |r| r.id, |r| r).await
     }
     /// Bullets of this role (engagement bullets included); retired ones only when asked for.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn bullets(
         &self,
@@ -349,7 +345,6 @@ impl Experience {
         .await
     }
     /// Skills the role used, primary ones first.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -393,7 +388,6 @@ impl Engagement {
             .await
     }
     /// Bullets about this engagement.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn bullets(
         &self,
@@ -444,7 +438,6 @@ impl Project {
         }
     }
     /// The tech stack, by name.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn tech_stack(
         &self,
         ctx: &Context<'_>,
@@ -537,7 +530,6 @@ pub struct TechnicalReview {
 #[Object]
 impl TechnicalReview {
     /// The candidate's experiences.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn experiences(
         &self,

@@ -133,15 +133,6 @@ impl PageArgs {
     }
 }
 
-/// The query cost of a connection field: its page size times what each node asks for.
-pub fn cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
-    let size = first
-        .or(last)
-        .map_or(DEFAULT_PAGE_SIZE, i64::from)
-        .clamp(0, MAX_PAGE_SIZE) as usize;
-    1 + size * child
-}
-
 /// A list paged per parent. The listed table is aliased `t` in [`Listing::FROM`] and only its
 /// rows the access policy lets the principal read are listed; the selected rows have an `id`
 /// column. `$1` is the principal, `$2` the parents, `$3`..`$6` the page bounds, and

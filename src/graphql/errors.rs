@@ -135,6 +135,20 @@ const TAKEN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Data exceptions PostgreSQL raises for a value it cannot store (SQLSTATE class 22), known by
+/// their message, since the driver keeps the SQLSTATE only for the kinds matched below. The
+/// checks in Rust (`validate.rs`, control characters included) come first; this is the
+/// backstop, so that a value slipping past them is still the client's `BAD_USER_INPUT`.
+const DATA_EXCEPTIONS: &[&str] = &[
+    "invalid byte sequence for encoding",
+    "unsupported Unicode escape sequence",
+    "value too long for type",
+    "numeric field overflow",
+    "out of range",
+    "invalid input syntax for type",
+    "invalid input value for enum",
+];
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -166,6 +180,18 @@ impl From<diesel::result::Error> for AppError {
                     .map_or("an object with these values exists", |(_, message)| message)
                     .to_owned(),
             ),
+            // Deleting what other rows still need.
+            Error::DatabaseError(DatabaseErrorKind::RestrictViolation, _) => Self::Conflict(
+                "other objects still refer to this one; change or delete them first".to_owned(),
+            ),
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if DATA_EXCEPTIONS.iter().any(|known| info.message().contains(known)) =>
+            {
+                Self::bad_input(
+                    info.column_name().unwrap_or("input"),
+                    format!("a value cannot be stored: {}", info.message()),
+                )
+            }
             _ => Self::internal(error),
         }
     }
@@ -200,6 +226,14 @@ fn set_code(mut error: ServerError, code: &str) -> ServerError {
 /// An error raised outside any resolver (a refused request or document), with its code.
 pub fn coded(message: impl Into<String>, code: &str) -> ServerError {
     set_code(ServerError::new(message, None), code)
+}
+
+/// An [`AppError`] about the request as a whole, raised before any field ran: without a
+/// location or a path, so HTTP tells it as a request error.
+pub fn before_execution(error: AppError) -> ServerError {
+    let mut error = async_graphql::Error::from(error).into_server_error(Default::default());
+    error.locations.clear();
+    error
 }
 
 /// The longest line of the document a parse error quotes.
@@ -297,4 +331,37 @@ pub fn code_engine_errors(mut response: Response) -> Response {
 fn invalid_argument(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("Invalid value for argument \"")?;
     rest.split('"').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn from_database(kind: DatabaseErrorKind, message: &str) -> AppError {
+        AppError::from(Error::DatabaseError(kind, Box::new(message.to_owned())))
+    }
+
+    #[test]
+    fn values_the_database_cannot_store_are_the_clients_input() {
+        for message in [
+            "invalid byte sequence for encoding \"UTF8\": 0x00",
+            "value too long for type character varying(200)",
+            "unsupported Unicode escape sequence",
+        ] {
+            assert_eq!(
+                from_database(DatabaseErrorKind::Unknown, message).code(),
+                "BAD_USER_INPUT"
+            );
+        }
+        assert_eq!(
+            from_database(DatabaseErrorKind::RestrictViolation, "still referenced").code(),
+            "CONFLICT"
+        );
+        assert_eq!(
+            from_database(DatabaseErrorKind::Unknown, "could not serialize access").code(),
+            "INTERNAL_SERVER_ERROR"
+        );
+    }
 }

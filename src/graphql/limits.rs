@@ -6,13 +6,23 @@
 //! async-graphql's own depth and complexity checks expand every spread, which cost seconds of
 //! CPU before such a document was refused. Measured here it takes 25 steps, and the engine only
 //! sees documents whose expanded size is within the limits.
+//!
+//! The same pass counts the operation's cost in nodes, as GitHub does: each connection counts
+//! its page size (`first` or `last`; 50 without either, at most 100) times one plus the nodes
+//! under each of its items, and the operation's cost is the sum over its connections (at least
+//! 1). Plain objects and lists count nothing of their own; their size is not the request's to
+//! choose, and the field and depth limits bound them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
+    BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
+    SelectionSet, TypeKind, TypeSystemDefinition,
 };
-use async_graphql::{Name, Positioned, ServerError};
+use async_graphql::{Name, Positioned, ServerError, Value, Variables};
+use async_graphql_value::Value as Written;
+
+use crate::graphql::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// How much one document may ask for. Every count is of the document with its fragments
 /// expanded, except `directives`, which counts what is written.
@@ -28,6 +38,8 @@ pub struct DocumentLimits {
     pub root_fields: usize,
     /// Most directives in the document.
     pub directives: usize,
+    /// Highest cost of the operation run, in nodes (see the module's opening).
+    pub cost: u64,
 }
 
 /// async-graphql's limit on selection sets inside one another (its recursion depth: fields,
@@ -40,6 +52,8 @@ const WRITTEN_NESTING: usize = 32;
 pub enum Refusal {
     /// Over a size limit: `QUERY_TOO_COMPLEX`.
     TooComplex(String),
+    /// Over the cost limit: `QUERY_TOO_COMPLEX` with `extensions.cost` and `extensions.limit`.
+    TooCostly { cost: u64, limit: u64 },
     /// More credential-checking fields than one: `GRAPHQL_VALIDATION_FAILED`.
     CredentialFields(u64),
     /// Selection sets inside one another deeper than the engine accepts:
@@ -50,6 +64,18 @@ pub enum Refusal {
 impl Refusal {
     pub fn into_error(self) -> ServerError {
         let (code, message) = match self {
+            Self::TooCostly { cost, limit } => {
+                let message = format!(
+                    "the operation would return up to {cost} nodes; at most {limit} are allowed \
+                     (each connection counts its page size, `first` or `last`, 50 without either, \
+                     times the nodes under each item: ask for smaller pages)"
+                );
+                let mut error = crate::graphql::errors::coded(message, "QUERY_TOO_COMPLEX");
+                let extensions = error.extensions.get_or_insert_with(Default::default);
+                extensions.set("cost", cost);
+                extensions.set("limit", limit);
+                return error;
+            }
             Self::TooComplex(message) => ("QUERY_TOO_COMPLEX", message),
             Self::Unparsable => (
                 "GRAPHQL_PARSE_FAILED",
@@ -81,6 +107,8 @@ struct Measure {
     /// Deepest nesting of selection sets below this one, the engine's way (see
     /// [`WRITTEN_NESTING`]).
     nesting: usize,
+    /// Nodes the set may return (see the module's opening).
+    nodes: u64,
 }
 
 impl Measure {
@@ -91,6 +119,7 @@ impl Measure {
         self.top_credentials = self.top_credentials.saturating_add(other.top_credentials);
         self.depth = self.depth.max(other.depth);
         self.nesting = self.nesting.max(other.nesting);
+        self.nodes = self.nodes.saturating_add(other.nodes);
     }
 
     /// This measure as seen from the selection set one level up.
@@ -103,6 +132,8 @@ impl Measure {
 struct Measurer<'a> {
     document: &'a ExecutableDocument,
     credential_fields: &'a [&'a str],
+    shapes: &'a Shapes,
+    variables: &'a Variables,
     fragments: HashMap<&'a Name, Measure>,
     /// Fragments being measured: a cycle is the engine's to report, not ours to follow.
     open: Vec<&'a Name>,
@@ -111,8 +142,36 @@ struct Measurer<'a> {
 }
 
 impl<'a> Measurer<'a> {
-    /// Measures `set`, which sits `nesting` selection sets below its operation's root.
-    fn selection_set(&mut self, set: &'a SelectionSet, nesting: usize) -> Result<Measure, Refusal> {
+    /// The page a connection field asks for: `first` or `last` (the larger if both), 50
+    /// without either, clamped to 0..=100 as the resolvers refuse anything else. A variable
+    /// the request does not send counts as the largest page.
+    fn page(&self, field: &Field) -> u64 {
+        let sizes = ["first", "last"].map(|name| {
+            field.get_argument(name).map(|value| match &value.node {
+                Written::Number(n) => n.as_i64(),
+                Written::Variable(variable) => match self.variables.get(variable) {
+                    Some(Value::Number(n)) => n.as_i64(),
+                    Some(_) => None,
+                    None => Some(MAX_PAGE_SIZE),
+                },
+                _ => None,
+            })
+        });
+        let size = match sizes {
+            [None, None] => DEFAULT_PAGE_SIZE,
+            [first, last] => first.flatten().max(last.flatten()).unwrap_or(DEFAULT_PAGE_SIZE),
+        };
+        size.clamp(0, MAX_PAGE_SIZE) as u64
+    }
+
+    /// Measures `set`, of type `ty` (None when unknown: validation reports it), which sits
+    /// `nesting` selection sets below its operation's root.
+    fn selection_set(
+        &mut self,
+        set: &'a SelectionSet,
+        ty: Option<&'a str>,
+        nesting: usize,
+    ) -> Result<Measure, Refusal> {
         if nesting > WRITTEN_NESTING {
             return Err(Refusal::Unparsable);
         }
@@ -123,10 +182,16 @@ impl<'a> Measurer<'a> {
                 Selection::Field(field) => {
                     let field = &field.node;
                     let children = &field.selection_set.node;
+                    let shape = self.shapes.field(ty, field.name.node.as_str());
                     let inner = if children.items.is_empty() {
                         Measure::default()
                     } else {
-                        self.selection_set(children, nesting + 1)?.nested()
+                        self.selection_set(children, shape.map(|(returned, _)| returned), nesting + 1)?
+                            .nested()
+                    };
+                    let nodes = match shape {
+                        Some((_, true)) => self.page(field).saturating_mul(inner.nodes.saturating_add(1)),
+                        _ => inner.nodes,
                     };
                     let credential = self.credential_fields.contains(&field.name.node.as_str());
                     measure.add(Measure {
@@ -136,10 +201,16 @@ impl<'a> Measurer<'a> {
                         top_credentials: u64::from(credential),
                         depth: inner.depth + 1,
                         nesting: inner.nesting,
+                        nodes,
                     });
                 }
                 Selection::InlineFragment(fragment) => {
-                    let inner = self.selection_set(&fragment.node.selection_set.node, nesting + 1)?;
+                    let fragment = &fragment.node;
+                    let ty = match &fragment.type_condition {
+                        Some(condition) => Some(condition.node.on.node.as_str()),
+                        None => ty,
+                    };
+                    let inner = self.selection_set(&fragment.selection_set.node, ty, nesting + 1)?;
                     measure.add(inner.nested());
                 }
                 Selection::FragmentSpread(spread) => {
@@ -166,7 +237,8 @@ impl<'a> Measurer<'a> {
             return Ok(Measure::default());
         }
         self.open.push(name);
-        let measure = self.selection_set(&definition.node.selection_set.node, nesting);
+        let ty = definition.node.type_condition.node.on.node.as_str();
+        let measure = self.selection_set(&definition.node.selection_set.node, Some(ty), nesting);
         self.open.pop();
         let measure = measure?;
         self.fragments.insert(name, measure);
@@ -213,7 +285,7 @@ fn directive_count(document: &ExecutableDocument) -> usize {
 
 /// The operation a request runs: the only one, or the one it names. None when that is not
 /// decided (the engine then answers why).
-fn selected<'a>(
+pub fn selected<'a>(
     document: &'a ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<&'a Positioned<OperationDefinition>> {
@@ -223,18 +295,33 @@ fn selected<'a>(
             .iter()
             .find(|(candidate, _)| candidate.as_str() == name)
             .map(|(_, operation)| operation),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next()
+        }
         (DocumentOperations::Multiple(_), None) => None,
     }
 }
 
-/// Checks `document` against `limits`; the number of credential-checking root fields of the
-/// mutation it runs (`credential_fields` names them) when it passes.
+/// What a document that passed the limits will run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Admitted {
+    /// Credential-checking root fields of the mutation it runs.
+    pub credentials: u64,
+    /// The cost of the operation it runs, in nodes (at least 1).
+    pub cost: u64,
+}
+
+/// Checks `document` against `limits`, its connections' sizes read from `shapes` and
+/// `variables`; what it runs (`credential_fields` names the credential-checking fields) when it
+/// passes.
 pub fn check(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
+    variables: &Variables,
+    shapes: &Shapes,
     limits: &DocumentLimits,
     credential_fields: &[&str],
-) -> Result<u64, Refusal> {
+) -> Result<Admitted, Refusal> {
     let directives = directive_count(document);
     if directives > limits.directives {
         return Err(Refusal::TooComplex(format!(
@@ -245,15 +332,18 @@ pub fn check(
     let mut measurer = Measurer {
         document,
         credential_fields,
+        shapes,
+        variables,
         fragments: HashMap::new(),
         open: Vec::new(),
         steps: 0,
     };
     // Every operation is validated by the engine, so every one is measured, run or not.
-    let (mut credentials, mut expanded) = (0, 0u64);
+    let (mut admitted, mut expanded) = (Admitted::default(), 0u64);
     let chosen = selected(document, operation_name);
     for (_, operation) in document.operations.iter() {
-        let measure = measurer.selection_set(&operation.node.selection_set.node, 0)?;
+        let root = shapes.root(operation.node.ty);
+        let measure = measurer.selection_set(&operation.node.selection_set.node, Some(root), 0)?;
         let over = |what: &str, value: u64, limit: usize| {
             (value > limit as u64).then(|| {
                 Refusal::TooComplex(format!(
@@ -272,10 +362,11 @@ pub fn check(
         {
             return Err(refusal);
         }
-        if operation.node.ty == OperationType::Mutation
-            && chosen.is_some_and(|chosen| std::ptr::eq(chosen, operation))
-        {
-            credentials = measure.top_credentials;
+        if chosen.is_some_and(|chosen| std::ptr::eq(chosen, operation)) {
+            if operation.node.ty == OperationType::Mutation {
+                admitted.credentials = measure.top_credentials;
+            }
+            admitted.cost = measure.nodes.max(1);
         }
         expanded = expanded.saturating_add(measure.fields);
     }
@@ -291,7 +382,96 @@ pub fn check(
             limits.fields
         )));
     }
-    Ok(credentials)
+    if admitted.cost > limits.cost {
+        return Err(Refusal::TooCostly {
+            cost: admitted.cost,
+            limit: limits.cost,
+        });
+    }
+    Ok(admitted)
+}
+/// What the node count needs to know of the schema: the type each field of each object and
+/// interface returns, and which types are connections (they have `edges` and `pageInfo`).
+#[derive(Debug, Default)]
+pub struct Shapes {
+    fields: HashMap<String, HashMap<String, String>>,
+    connections: HashSet<String>,
+    roots: [String; 3],
+}
+
+impl Shapes {
+    /// The shapes of the schema whose SDL is `sdl`.
+    pub fn from_sdl(sdl: &str) -> Result<Self, ServerError> {
+        let document = async_graphql::parser::parse_schema(sdl).map_err(ServerError::from)?;
+        let mut shapes = Self {
+            roots: [
+                "Query".to_owned(),
+                "Mutation".to_owned(),
+                "Subscription".to_owned(),
+            ],
+            ..Self::default()
+        };
+        for definition in document.definitions {
+            match definition {
+                TypeSystemDefinition::Schema(schema) => {
+                    let schema = schema.node;
+                    for (root, name) in
+                        shapes
+                            .roots
+                            .iter_mut()
+                            .zip([schema.query, schema.mutation, schema.subscription])
+                    {
+                        if let Some(name) = name {
+                            *root = name.node.to_string();
+                        }
+                    }
+                }
+                TypeSystemDefinition::Type(definition) => {
+                    let definition = definition.node;
+                    let fields = match definition.kind {
+                        TypeKind::Object(object) => object.fields,
+                        TypeKind::Interface(interface) => interface.fields,
+                        _ => continue,
+                    };
+                    let fields: HashMap<String, String> = fields
+                        .into_iter()
+                        .map(|field| {
+                            let mut ty = &field.node.ty.node.base;
+                            while let BaseType::List(inner) = ty {
+                                ty = &inner.base;
+                            }
+                            let named = match ty {
+                                BaseType::Named(name) => name.to_string(),
+                                BaseType::List(_) => String::new(),
+                            };
+                            (field.node.name.node.to_string(), named)
+                        })
+                        .collect();
+                    let name = definition.name.node.to_string();
+                    if fields.contains_key("edges") && fields.contains_key("pageInfo") {
+                        shapes.connections.insert(name.clone());
+                    }
+                    shapes.fields.insert(name, fields);
+                }
+                TypeSystemDefinition::Directive(_) => {}
+            }
+        }
+        Ok(shapes)
+    }
+
+    fn root(&self, ty: OperationType) -> &str {
+        match ty {
+            OperationType::Query => &self.roots[0],
+            OperationType::Mutation => &self.roots[1],
+            OperationType::Subscription => &self.roots[2],
+        }
+    }
+
+    /// The type `field` of `ty` returns, and whether it is a connection.
+    fn field(&self, ty: Option<&str>, field: &str) -> Option<(&str, bool)> {
+        let returned = self.fields.get(ty?)?.get(field)?;
+        Some((returned.as_str(), self.connections.contains(returned)))
+    }
 }
 
 #[cfg(test)]
@@ -304,11 +484,89 @@ mod tests {
         aliases: 30,
         root_fields: 30,
         directives: 50,
+        cost: 50_000,
     };
 
     fn run(document: &str) -> Result<u64, Refusal> {
         let document = async_graphql::parser::parse_query(document).expect("parses");
-        check(&document, None, &LIMITS, &["signIn", "signUp"])
+        check(
+            &document,
+            None,
+            &Variables::default(),
+            &Shapes::default(),
+            &LIMITS,
+            &["signIn", "signUp"],
+        )
+        .map(|admitted| admitted.credentials)
+    }
+
+    const SDL: &str = "type Query { viewer: User }
+        type User { name: String experiences(first: Int, last: Int): ExperienceConnection! }
+        type ExperienceConnection { edges: [ExperienceEdge!]! pageInfo: PageInfo! totalCount: Int! }
+        type ExperienceEdge { node: Experience! }
+        type Experience { bullets(first: Int): BulletConnection! tags: [String!]! }
+        type BulletConnection { edges: [BulletEdge!]! pageInfo: PageInfo! }
+        type BulletEdge { node: Bullet! }
+        type Bullet { text: String }
+        type PageInfo { hasNextPage: Boolean! }";
+
+    fn cost(document: &str, variables: serde_json::Value) -> Result<u64, Refusal> {
+        let document = async_graphql::parser::parse_query(document).expect("parses");
+        let shapes = Shapes::from_sdl(SDL).expect("the SDL parses");
+        check(
+            &document,
+            None,
+            &Variables::from_json(variables),
+            &shapes,
+            &LIMITS,
+            &[],
+        )
+        .map(|admitted| admitted.cost)
+    }
+
+    #[test]
+    fn connections_count_their_page_times_the_nodes_under_each_item() {
+        let nothing = serde_json::json!({});
+        assert_eq!(cost("{ viewer { name } }", nothing.clone()), Ok(1));
+        // 50 experiences (the default page), each with 50 bullets.
+        assert_eq!(
+            cost(
+                "{ viewer { experiences { totalCount edges { node { tags bullets { edges { node { text } } } } } } } }",
+                nothing.clone()
+            ),
+            Ok(50 * (1 + 50))
+        );
+        // Fragments count where they are spread, pages come from literals and variables, and
+        // a page over 100 counts as 100.
+        assert_eq!(
+            cost(
+                "query($n: Int) { viewer { experiences(first: $n) { edges { node { ...B } } } } }
+                 fragment B on Experience { bullets(first: 1000) { pageInfo { hasNextPage } } }",
+                serde_json::json!({ "n": 3 })
+            ),
+            Ok(3 * (1 + 100))
+        );
+        assert_eq!(
+            cost(
+                "query($n: Int) { viewer { experiences(last: $n) { totalCount } } }",
+                nothing.clone()
+            ),
+            Ok(100),
+            "a variable not sent counts as the largest page"
+        );
+        let one = "experiences(first: 100) { edges { node { bullets(first: 100) { totalCount } } } }";
+        let huge: String = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|alias| format!("{alias}: {one} "))
+            .collect();
+        let huge = format!("{{ viewer {{ {huge} }} }}");
+        assert_eq!(
+            cost(&huge, nothing),
+            Err(Refusal::TooCostly {
+                cost: 5 * 100 * 101,
+                limit: 50_000
+            })
+        );
     }
 
     fn bomb(levels: usize) -> String {
@@ -332,6 +590,8 @@ mod tests {
         let mut measurer = Measurer {
             document: &document,
             credential_fields: &[],
+            shapes: &Shapes::default(),
+            variables: &Variables::default(),
             fragments: HashMap::new(),
             open: Vec::new(),
             steps: 0,
@@ -340,7 +600,7 @@ mod tests {
             panic!("one operation");
         };
         let measure = measurer
-            .selection_set(&operation.node.selection_set.node, 0)
+            .selection_set(&operation.node.selection_set.node, None, 0)
             .expect("measured");
         assert_eq!(measure.fields, (1 << 25) + 1);
         // The operation, `viewer`, and each of the 26 fragments once.

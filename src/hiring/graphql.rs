@@ -19,7 +19,7 @@ use super::store::{
 use crate::access::{self, Guarded, Principal, Verdict};
 use crate::career::enums::EmploymentType;
 use crate::db::schema::{organization_members, organizations, requisitions};
-use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
+use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{reader, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
@@ -95,7 +95,6 @@ impl Organization {
         Ok(row.map(|member| member.role))
     }
     /// Its members, admins first. Empty unless the viewer is a member.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -115,7 +114,6 @@ impl Organization {
         Ok(page.into_connection(|row| row.id, OrganizationMember))
     }
     /// Invitations not yet accepted, newest first. Empty unless the viewer is an admin of it.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn invitations(
         &self,
         ctx: &Context<'_>,
@@ -139,7 +137,6 @@ impl Organization {
     }
     /// Its requisitions the viewer may see, newest first: all of them for its admins and
     /// recruiters, those they manage for hiring managers, those on the job board for anyone.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn requisitions(
         &self,
         ctx: &Context<'_>,
@@ -700,7 +697,6 @@ pub struct HiringQuery;
 impl HiringQuery {
     /// The public job board: published, open requisitions of every organisation, newest
     /// first. Needs no token.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn open_requisitions(
         &self,
         ctx: &Context<'_>,
@@ -751,7 +747,6 @@ impl HiringQuery {
     }
 
     /// The platform's role catalog, by name. Needs no token.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn catalog_roles(
         &self,
         ctx: &Context<'_>,

@@ -21,7 +21,7 @@ use crate::access::Principal;
 use crate::career::enums::EmploymentType;
 use crate::career::model::{Experience, Project, StarStory};
 use crate::career::store::{ExperienceById, ProjectById, StarStoryById, experience_of};
-use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
+use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
@@ -542,7 +542,6 @@ impl JobPostingRow {
         NodeType::JobPosting.id(self.id)
     }
     /// The skills the posting asks for: found in its text, or set by hand.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -570,7 +569,6 @@ impl JobPostingRow {
     }
     /// The candidate's experiences matched against this posting, computed when read (so never
     /// stale); see `ExperienceMatch.score` for the formula.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn matches(
         &self,
         ctx: &Context<'_>,

@@ -21,7 +21,7 @@ use crate::applications::enums::ApplicationStatus;
 use crate::applications::graphql::{Application, application_by_id};
 use crate::applications::store as applications;
 use crate::db::schema::{candidacies, candidates, record_shares, requisitions};
-use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey, cost};
+use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
@@ -350,7 +350,6 @@ impl Listing for CandidatesOfOrganization {
 impl RequisitionPipeline {
     /// Its candidacies the viewer may see (its hiring team: all; its hiring manager: all),
     /// oldest first.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn candidacies(
         &self,
         ctx: &Context<'_>,
@@ -479,7 +478,6 @@ pub struct PipelineQuery;
 impl PipelineQuery {
     /// An organisation's candidates, by name (its admins and recruiters see all; hiring
     /// managers those of their requisitions).
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn candidates(
         &self,
         ctx: &Context<'_>,

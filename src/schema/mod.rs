@@ -24,7 +24,7 @@ use crate::career::mutations::CareerMutation;
 use crate::evaluation::graphql::EvaluationMutation;
 use crate::graphql::context::Services;
 use crate::graphql::errors;
-use crate::graphql::limits::{self, DocumentLimits, Refusal};
+use crate::graphql::limits::{self, Admitted, DocumentLimits, Refusal, Shapes};
 use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsSubscription};
@@ -73,33 +73,48 @@ pub struct Subscription(
 pub struct AppSchema {
     schema: Schema<Query, Mutation, Subscription>,
     limits: Limits,
+    shapes: Arc<Shapes>,
 }
 
+/// Request data asking for the operation's cost in the response's `extensions.cost`.
+pub struct ReportCost;
+
 impl AppSchema {
-    /// Parses `request` and checks it against the document limits; how many credential
-    /// checks it would run.
-    fn admit(&self, request: &mut Request) -> Result<u64, ServerError> {
+    /// Parses `request` and checks it against the document limits; what it would run.
+    fn admit(&self, request: &mut Request) -> Result<Admitted, ServerError> {
         let operation_name = request.operation_name.clone();
+        let variables = std::mem::take(&mut request.variables);
         let document = request.parsed_query().map_err(errors::parse_failed)?;
-        limits::check(
+        let admitted = limits::check(
             document,
             operation_name.as_deref(),
+            &variables,
+            &self.shapes,
             &self.limits.document,
             CREDENTIAL_FIELDS,
         )
-        .map_err(Refusal::into_error)
+        .map_err(Refusal::into_error)?;
+        crate::validate::control_characters(&variables, document).map_err(errors::before_execution)?;
+        request.variables = variables;
+        Ok(admitted)
     }
 
     /// [`Self::admit`] for a request on its own: one credential check at most.
     fn admit_one(&self, request: &mut Request) -> Result<(), ServerError> {
-        match self.admit(request)? {
+        match self.admit(request)?.credentials {
             credentials if credentials > 1 => Err(Refusal::CredentialFields(credentials).into_error()),
             _ => Ok(()),
         }
     }
 
-    async fn execute_admitted(&self, request: Request) -> Response {
-        let response = errors::code_engine_errors(self.schema.execute(request).await);
+    async fn execute_admitted(&self, request: Request, admitted: Admitted) -> Response {
+        let report_cost = request.data.contains_key(&std::any::TypeId::of::<ReportCost>());
+        let mut response = errors::code_engine_errors(self.schema.execute(request).await);
+        if report_cost {
+            response
+                .extensions
+                .insert("cost".to_owned(), async_graphql::Value::from(admitted.cost));
+        }
         errors::cap(response, self.limits.errors)
     }
 }
@@ -111,10 +126,10 @@ fn refused(error: ServerError) -> Response {
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
         match self.admit(&mut request) {
-            Ok(credentials) if credentials > 1 => {
-                refused(Refusal::CredentialFields(credentials).into_error())
+            Ok(admitted) if admitted.credentials > 1 => {
+                refused(Refusal::CredentialFields(admitted.credentials).into_error())
             }
-            Ok(_) => self.execute_admitted(request).await,
+            Ok(admitted) => self.execute_admitted(request, admitted).await,
             Err(error) => refused(error),
         }
     }
@@ -126,7 +141,11 @@ impl Executor for AppSchema {
             BatchRequest::Batch(requests) => requests,
         };
         let admitted: Vec<_> = requests.iter_mut().map(|request| self.admit(request)).collect();
-        let credentials: u64 = admitted.iter().flatten().sum();
+        let credentials: u64 = admitted
+            .iter()
+            .flatten()
+            .map(|admitted| admitted.credentials)
+            .sum();
         if credentials > 1 {
             let refusals = requests
                 .iter()
@@ -138,7 +157,7 @@ impl Executor for AppSchema {
             .zip(admitted)
             .map(|(request, admitted)| async move {
                 match admitted {
-                    Ok(_) => self.execute_admitted(request).await,
+                    Ok(admitted) => self.execute_admitted(request, admitted).await,
                     Err(error) => refused(error),
                 }
             })
@@ -165,10 +184,8 @@ impl Executor for AppSchema {
 /// How much one request may ask for.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// What the document may ask for, checked before the engine sees it.
+    /// What the document may ask for, its cost included, checked before the engine sees it.
     pub document: DocumentLimits,
-    /// Total cost: one per field, list fields multiplied by their page size.
-    pub complexity: usize,
     /// Most errors one response carries.
     pub errors: usize,
 }
@@ -192,17 +209,20 @@ pub fn build(services: Services, events: EventHub, limits: Limits, disclosure: D
         .data(services)
         .data(events)
         .data(SignInThrottle::default())
-        .limit_depth(limits.document.depth)
-        .limit_complexity(limits.complexity);
+        .limit_depth(limits.document.depth);
     if !disclosure.introspection {
         schema = schema.disable_introspection();
     }
     if !disclosure.field_suggestions {
         schema = schema.disable_suggestions();
     }
+    // The schema's own SDL: it parses, or nothing would.
+    let shapes =
+        Shapes::from_sdl(&sdl()).unwrap_or_else(|error| panic!("the schema's SDL does not parse: {error:?}"));
     AppSchema {
         schema: schema.finish(),
         limits,
+        shapes: Arc::new(shapes),
     }
 }
 

@@ -18,7 +18,7 @@ use super::store::{
 use crate::access;
 use crate::access::Principal;
 use crate::db::schema::{candidate_skills, experience_skills, experiences};
-use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey, cost};
+use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey};
 use crate::graphql::context::{reader, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
@@ -371,7 +371,6 @@ impl SkillsQuery {
     /// The skill catalog, by name: the shared skills and the viewer's private ones (never
     /// another user's). `search` matches the start of a name or of an alias, ignoring case
     /// ("post" finds PostgreSQL, "k8" finds Kubernetes).
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn skills(
         &self,

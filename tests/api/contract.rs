@@ -17,44 +17,17 @@ use crate::support::{TestApp, fresh_database};
 /// `check.mjs` rewrites the kit's `__generated__`: one run at a time.
 static GENERATED: Mutex<()> = Mutex::new(());
 
-/// The installed kit, or None (with the reason printed) when Node.js is absent outside CI.
+/// The installed kit, or None when Node.js is absent outside CI.
 fn kit() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/contract");
-    let in_ci = std::env::var_os("CI").is_some();
-    let node = Command::new("node").arg("--version").output();
-    if !node.as_ref().is_ok_and(|o| o.status.success()) {
-        assert!(
-            !in_ci,
-            "CI: Node.js is needed for the client contract tests ({node:?})"
-        );
-        eprintln!(
-            "SKIPPED: the client contract tests need Node.js (`node` on PATH) and the kit in {} (`npm ci` there, or `.ci/run`)",
-            dir.display()
-        );
-        return None;
-    }
-    let installed = [
-        "relay-compiler",
-        "@graphql-codegen/cli",
-        "@apollo/client",
-        "typescript",
-    ]
-    .iter()
-    .all(|p| dir.join("node_modules").join(p).is_dir());
-    if !installed {
-        assert!(
-            !in_ci,
-            "CI: the client contract kit is not installed in {} (`.ci/run` runs `npm ci` there)",
-            dir.display()
-        );
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm runs");
-        assert!(status.success(), "npm ci failed in {}", dir.display());
-    }
-    Some(dir)
+    crate::support::node_kit(
+        "contract",
+        &[
+            "relay-compiler",
+            "@graphql-codegen/cli",
+            "@apollo/client",
+            "typescript",
+        ],
+    )
 }
 
 /// `node <script> <args>` in the kit, with `stdin`, and its output as text.

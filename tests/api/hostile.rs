@@ -240,7 +240,12 @@ async fn production_switches_hide_introspection_suggestions_and_graphiql() {
         .await;
     assert!(schema["data"]["__schema"].is_null(), "{schema}");
     let (status, _) = closed
-        .send(Request::get("/graphql").body(Body::empty()).expect("request"))
+        .send(
+            Request::get("/graphql")
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .expect("request"),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -471,4 +476,131 @@ async fn a_websocket_keeps_its_place_among_the_connections() {
         .expect("served once the socket closed")
         .expect("the client");
     assert_eq!(answer.map(|(status, _)| status), Some(200));
+}
+
+/// A type reference from introspection (`{ kind name ofType { … } }`) as written in a document.
+fn written_type(reference: &Value) -> String {
+    match reference["kind"].as_str() {
+        Some("NON_NULL") => format!("{}!", written_type(&reference["ofType"])),
+        Some("LIST") => format!("[{}]", written_type(&reference["ofType"])),
+        _ => reference["name"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+/// The named type under any list and non-null wrappers.
+fn named(reference: &Value) -> &Value {
+    if reference["ofType"].is_object() {
+        named(&reference["ofType"])
+    } else {
+        reference
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_in_any_string_input_are_refused_naming_the_field() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("controls@example.com").await;
+    let type_ref = "kind name ofType { kind name ofType { kind name ofType { kind name } } }";
+    let schema = app
+        .ok(
+            &format!(
+                "{{ __schema {{ mutationType {{ fields {{ name args {{ name type {{ {type_ref} }} }} }} }}
+                   types {{ name kind inputFields {{ name type {{ {type_ref} }} }} }} }} }}"
+            ),
+            json!({}),
+            None,
+        )
+        .await;
+    let inputs: std::collections::HashMap<&str, &Value> = schema["__schema"]["types"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["kind"] == "INPUT_OBJECT")
+        .filter_map(|t| Some((t["name"].as_str()?, &t["inputFields"])))
+        .collect();
+
+    // Every string input field of every mutation's arguments, top level and one object deep.
+    let mut tried = 0;
+    for mutation in schema["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let name = mutation["name"].as_str().unwrap_or_default();
+        for argument in mutation["args"].as_array().into_iter().flatten() {
+            let argument_name = argument["name"].as_str().unwrap_or_default();
+            let declared = written_type(&argument["type"]);
+            let Some(fields) = named(&argument["type"])["name"]
+                .as_str()
+                .and_then(|n| inputs.get(n))
+            else {
+                continue;
+            };
+            for field in fields.as_array().into_iter().flatten() {
+                let field_name = field["name"].as_str().unwrap_or_default();
+                let value = match (
+                    named(&field["type"])["name"].as_str(),
+                    written_type(&field["type"]),
+                ) {
+                    (Some("String"), written) if written.contains('[') => json!(["fine", "bad\u{0}"]),
+                    (Some("String"), _) => json!("bad\u{0}"),
+                    _ => continue,
+                };
+                let document =
+                    format!("mutation($a: {declared}) {{ {name}({argument_name}: $a) {{ __typename }} }}");
+                let response = app
+                    .gql(
+                        &document,
+                        json!({ "a": { field_name: value } }),
+                        Some(&me.access_token),
+                    )
+                    .await;
+                assert_eq!(
+                    codes(&response),
+                    ["BAD_USER_INPUT"],
+                    "{name}.{field_name}: {response}"
+                );
+                let expected = if value.is_array() {
+                    format!("{field_name}.1")
+                } else {
+                    field_name.to_owned()
+                };
+                assert_eq!(
+                    response["errors"][0]["extensions"]["field"], expected,
+                    "{name}.{field_name}: {response}"
+                );
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried >= 50, "only {tried} string inputs found");
+
+    // Written in the document too, anywhere: an escape in a literal, other C0 characters.
+    for text in ["\\u0000", "\\u001b[2J", "a\\u0007"] {
+        let document =
+            format!("mutation {{ createStrength(input: {{name: \"{text}\"}}) {{ strength {{ id }} }} }}");
+        let response = app.gql(&document, json!({}), Some(&me.access_token)).await;
+        assert_eq!(codes(&response), ["BAD_USER_INPUT"], "{response}");
+        assert_eq!(response["errors"][0]["extensions"]["field"], "name");
+    }
+    // Tab, line feed and carriage return are text.
+    let fine = app
+        .ok(
+            "mutation($input: CreateStrengthInput!) { createStrength(input: $input) { strength { name } } }",
+            json!({ "input": { "name": "a\tb" } }),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(fine["createStrength"]["strength"]["name"], "a\tb");
+    let strengths = app
+        .ok(
+            "{ viewer { strengths { totalCount } } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(
+        strengths["viewer"]["strengths"]["totalCount"], 1,
+        "nothing else was written"
+    );
 }

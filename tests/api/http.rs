@@ -1,5 +1,6 @@
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, codes};
@@ -25,7 +26,12 @@ async fn health_graphiql_and_request_ids() {
     assert_eq!((status, body.as_slice()), (StatusCode::OK, b"ready".as_slice()));
 
     let (status, body) = app
-        .send(Request::get("/graphql").body(Body::empty()).unwrap_or_default())
+        .send(
+            Request::get("/graphql")
+                .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .body(Body::empty())
+                .unwrap_or_default(),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let page = String::from_utf8_lossy(&body);
@@ -110,7 +116,7 @@ async fn engine_errors_carry_codes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deep_and_complex_queries_are_refused() {
-    let app = TestApp::with_args(&["--max-depth", "3", "--max-complexity", "6"]).await;
+    let app = TestApp::with_args(&["--max-depth", "3", "--max-fields", "6"]).await;
     let deep = app
         .gql(
             "{ viewer { profile { mbti { type } } } __typename }",
@@ -160,4 +166,165 @@ async fn oversized_bodies_bad_json_and_big_batches_are_refused() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(codes(&response), ["BAD_USER_INPUT"]);
     assert_eq!(response["data"], Value::Null);
+}
+
+/// Sends `request`; the status, the headers and the body as JSON (`{"raw": …}` if it is not).
+async fn exchange(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .expect("the router answers");
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.expect("body").to_bytes();
+    let value =
+        serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) }));
+    (parts.status, parts.headers, value)
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+fn get(uri: &str, accept: &str) -> Request<Body> {
+    Request::get(uri)
+        .header("accept", accept)
+        .body(Body::empty())
+        .unwrap_or_default()
+}
+
+fn encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_runs_queries_and_refuses_mutations() {
+    let app = TestApp::new().await;
+    let uri = format!(
+        "/graphql?query={}&variables={}&operationName=T",
+        encoded("query T($name: String!) { __type(name: $name) { name } }"),
+        encoded(r#"{"name":"Query"}"#)
+    );
+    let (status, headers, body) = exchange(&app, get(&uri, "application/json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(content_type(&headers), "application/json");
+    assert_eq!(body, json!({ "data": { "__type": { "name": "Query" } } }));
+
+    // A browser asking for a page with a query gets the answer, not GraphiQL.
+    let (status, _, body) = exchange(
+        &app,
+        get(
+            &format!("/graphql?query={}", encoded("{ __typename }")),
+            "text/html,*/*;q=0.8",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "data": { "__typename": "Query" } }))
+    );
+
+    let mutation = format!(
+        "/graphql?query={}",
+        encoded("mutation { signIn(input: {email: \"a@b.c\", password: \"x\"}) { accessToken } }")
+    );
+    let (status, headers, body) = exchange(&app, get(&mutation, "application/json")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
+    assert_eq!(
+        headers.get("allow").map(|v| v.as_bytes()),
+        Some(b"POST".as_slice())
+    );
+    assert_eq!(codes(&body), ["BAD_REQUEST"]);
+    // The operation chosen by name decides.
+    let named = format!(
+        "/graphql?query={}&operationName=M",
+        encoded("query Q { __typename } mutation M { __typename }")
+    );
+    let (status, _, _) = exchange(&app, get(&named, "application/json")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+
+    let (status, _, body) = exchange(&app, get("/graphql", "application/json")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(codes(&body), ["BAD_REQUEST"]);
+    let (status, _, body) = exchange(
+        &app,
+        get(
+            &format!("/graphql?query={}&variables=%7Bnot", encoded("{ __typename }")),
+            "*/*",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+fn post(body: &str, accept: &str) -> Request<Body> {
+    Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept", accept)
+        .body(Body::from(body.to_owned()))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graphql_response_json_answers_request_errors_with_400_and_no_data() {
+    let app = TestApp::new().await;
+    const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+    let request_errors = [
+        (r#"{"query":"{"}"#, "GRAPHQL_PARSE_FAILED"),
+        (r#"{"query":"{ nope }"}"#, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            r#"{"query":"query($id: ID!) { node(id: $id) { id } }","variables":{"id":null}}"#,
+            "BAD_USER_INPUT",
+        ),
+    ];
+    for (body, code) in request_errors {
+        let (status, headers, response) = exchange(&app, post(body, GRAPHQL_RESPONSE)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {response}");
+        assert!(content_type(&headers).starts_with(GRAPHQL_RESPONSE));
+        assert!(response.get("data").is_none(), "{response}");
+        assert_eq!(codes(&response), [code], "{body}");
+
+        // application/json, the default, answers as it always did.
+        for accept in ["application/json", "*/*"] {
+            let (status, headers, response) = exchange(&app, post(body, accept)).await;
+            assert_eq!(status, StatusCode::OK, "{body}: {response}");
+            assert_eq!(content_type(&headers), "application/json");
+            assert_eq!(response["data"], Value::Null);
+            assert_eq!(codes(&response), [code]);
+        }
+    }
+    // A field's error is no request error: 200, with `data`.
+    let (status, _, response) = exchange(
+        &app,
+        post(r#"{"query":"{ viewer { email } }"}"#, GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(response["data"], Value::Null);
+    assert_eq!(codes(&response), ["UNAUTHENTICATED"]);
+    let (status, headers, response) =
+        exchange(&app, post(r#"{"query":"{ __typename }"}"#, GRAPHQL_RESPONSE)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type(&headers).starts_with(GRAPHQL_RESPONSE));
+    assert_eq!(response, json!({ "data": { "__typename": "Query" } }));
+
+    // Parameters of the wrong type are refused before the engine, whatever the media type.
+    for body in [
+        r#"{"qeury":"{ __typename }"}"#,
+        r#"{"query":0}"#,
+        r#"{"query":"{ __typename }","variables":"x"}"#,
+        r#"{"query":"{ __typename }","operationName":false}"#,
+        r#"{"query":"{ __typename }","extensions":["x"]}"#,
+        "",
+    ] {
+        let (status, _, response) = exchange(&app, post(body, "application/json")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {response}");
+        assert_eq!(codes(&response), ["BAD_REQUEST"], "{body}");
+    }
+    let untyped = Request::post("/graphql")
+        .body(Body::from(r#"{"query":"{ __typename }"}"#))
+        .unwrap_or_default();
+    let (status, _, _) = exchange(&app, untyped).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }

@@ -11,6 +11,7 @@ mod events;
 mod hiring;
 mod hostile;
 mod http;
+mod http_audit;
 mod integrity;
 mod interviews;
 mod job_fixtures;

@@ -369,3 +369,133 @@ async fn another_users_record_is_not_found_anywhere() {
                 "engagements": { "totalCount": 1 }, "starStories": { "totalCount": 1 }, "skills": { "totalCount": 3 } })
     );
 }
+
+/// Whether `keys` (as `"key":`) all appear in `text`, in this order.
+fn in_order(text: &str, keys: &[&str]) -> bool {
+    let mut from = 0;
+    for key in keys {
+        match text[from..].find(&format!("\"{key}\":")) {
+            Some(at) => from += at + key.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn response_fields_come_in_selection_order_at_every_depth() {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let app = TestApp::new().await;
+    let who = person(&app, "order@example.com", 2).await;
+    // Selection orders unlike the schema's (alphabetical) and unlike the order in which the
+    // loaders finish: scalars last, connections before them, one through a fragment.
+    let query = "{ viewer { profile { technicalReview { experiences(first: 5) { edges { node {
+        companyName
+        projects(first: 5) { edges { node { techStack(first: 5) { edges { node { name } } } name } } }
+        starStories(first: 5) { edges { node { result situation } } }
+        bullets(first: 5) { edges { node { versions { text } text } } }
+        ...Skills
+        jobTitle
+      } } } } } email } }
+      fragment Skills on Experience { skills(first: 5) { edges { node { skill { name } prominence } } } }";
+    let body = serde_json::to_vec(&json!({ "query": query })).unwrap_or_default();
+    // Several times: the loaders' batches finish in a different order from run to run.
+    for _ in 0..5 {
+        let request = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", who.access_token))
+            .body(Body::from(body.clone()))
+            .unwrap_or_default();
+        let (_, raw) = app.send(request).await;
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        assert!(!raw.contains("\"errors\""), "{raw}");
+        assert!(in_order(&raw, &["profile", "email"]), "{raw}");
+        let node = &raw[raw.find("\"node\":").unwrap_or_default()..];
+        assert!(
+            in_order(
+                node,
+                &[
+                    "companyName",
+                    "projects",
+                    "starStories",
+                    "bullets",
+                    "skills",
+                    "jobTitle"
+                ]
+            ),
+            "{raw}"
+        );
+        assert!(in_order(node, &["techStack", "name"]), "{raw}");
+        for (start, keys) in [
+            ("starStories", ["result", "situation"]),
+            ("bullets", ["versions", "text"]),
+            ("skills", ["skill", "prominence"]),
+        ] {
+            let part = &node[node.find(&format!("\"{start}\":")).unwrap_or_default()..];
+            assert!(in_order(part, &keys), "{start}: {raw}");
+        }
+    }
+}
+
+/// Runs `query` as `who` with `X-Query-Cost` set; the response.
+async fn with_cost(app: &TestApp, who: &Account, query: &str) -> Value {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let body = serde_json::to_vec(&json!({ "query": query })).unwrap_or_default();
+    let request = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", who.access_token))
+        .header("x-query-cost", "1")
+        .body(Body::from(body))
+        .unwrap_or_default();
+    let (_, raw) = app.send(request).await;
+    serde_json::from_slice(&raw).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&raw) }))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_career_without_first_passes_and_a_huge_query_is_refused_with_its_cost() {
+    let app = TestApp::new().await;
+    let who = person(&app, "cost@example.com", 2).await;
+    // The natural query for a whole career (#13), no `first` anywhere: 50 experiences, each
+    // with 50 projects, STAR stories, bullets and skills: 50 × (1 + 4 × 50) nodes.
+    let whole = "{ viewer { email profile { fullName technicalReview { experiences { edges { node {
+        companyName jobTitle startDate endDate
+        projects { edges { node { name } } }
+        starStories { edges { node { situation task action result } } }
+        bullets { edges { node { text versions { text } } } }
+        skills { edges { node { prominence skill { name } } } }
+      } } } } } } }";
+    let response = with_cost(&app, &who, whole).await;
+    assert!(response.get("errors").is_none(), "{response}");
+    assert_eq!(response["extensions"]["cost"], 50 * (1 + 4 * 50), "{response}");
+    let experiences = &response["data"]["viewer"]["profile"]["technicalReview"]["experiences"]["edges"];
+    assert_eq!(experiences.as_array().map(Vec::len), Some(2));
+    // Without the header, no cost.
+    let plain = app.ok(whole, json!({}), Some(&who.access_token)).await;
+    assert_eq!(plain["viewer"]["email"], "cost@example.com");
+    let response = app.gql(whole, json!({}), Some(&who.access_token)).await;
+    assert!(response.get("extensions").is_none(), "{response}");
+
+    let huge = "{ viewer { profile { technicalReview { experiences(first: 100) { edges { node {
+        projects(first: 100) { edges { node { techStack(first: 100) { edges { node { name } } } } } }
+      } } } } } } }";
+    let response = with_cost(&app, &who, huge).await;
+    let error = &response["errors"][0];
+    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{response}");
+    assert_eq!(error["extensions"]["cost"], 100 * (1 + 100 * (1 + 100)));
+    assert_eq!(error["extensions"]["limit"], 50_000);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1010100 nodes")),
+        "{response}"
+    );
+    assert_eq!(response["data"], Value::Null);
+    // The limit is a setting.
+    let strict = TestApp::on(&app.database_url, &["--max-cost", "100"]);
+    let response = with_cost(&strict, &who, whole).await;
+    assert_eq!(response["errors"][0]["extensions"]["limit"], 100, "{response}");
+}

@@ -260,3 +260,44 @@ pub fn only_error(response: &Value) -> (String, Option<String>) {
         extensions["field"].as_str().map(str::to_owned),
     )
 }
+
+/// The pinned Node.js kit in `tests/clients/<name>`, installed (`npm ci`) if any of `packages`
+/// is missing; None, with the reason printed, when Node.js is absent. In CI (`CI` set) a
+/// missing Node.js or kit fails instead: `.ci/run` installs both.
+pub fn node_kit(name: &str, packages: &[&str]) -> Option<std::path::PathBuf> {
+    use std::process::Command;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/clients")
+        .join(name);
+    let in_ci = std::env::var_os("CI").is_some();
+    let node = Command::new("node").arg("--version").output();
+    if !node.as_ref().is_ok_and(|o| o.status.success()) {
+        assert!(
+            !in_ci,
+            "CI: the tests of {} need Node.js ({node:?})",
+            dir.display()
+        );
+        eprintln!(
+            "SKIPPED: these tests need Node.js (`node` on PATH) and the kit in {} (`npm ci` there, or `.ci/run`)",
+            dir.display()
+        );
+        return None;
+    }
+    let installed = packages
+        .iter()
+        .all(|package| dir.join("node_modules").join(package).is_dir());
+    if !installed {
+        assert!(
+            !in_ci,
+            "CI: the kit in {} is not installed (`.ci/run` runs `npm ci` there)",
+            dir.display()
+        );
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs");
+        assert!(status.success(), "npm ci failed in {}", dir.display());
+    }
+    Some(dir)
+}

@@ -41,7 +41,7 @@ fn copy_on(database_url: &str, args: &[&str]) -> (TestApp, Arc<Sockets>) {
 
 /// Serves `app` through the server's own connection loop (which tells the router each
 /// client's address) until `stop`; its address.
-async fn serve_copy(app: &TestApp, stop: CancellationToken) -> String {
+pub async fn serve_copy(app: &TestApp, stop: CancellationToken) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");

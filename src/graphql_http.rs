@@ -1,0 +1,269 @@
+//! GraphQL over HTTP, as its spec has it: a request's parameters from a POST body or a GET
+//! URL, the response's media type from `Accept`, and the status code that goes with each.
+//!
+//! Two media types are answered. `application/json` (the default, for clients older than the
+//! spec) carries every GraphQL response with 200. `application/graphql-response+json` (asked
+//! for in `Accept`) says more with the status: a request error (the document does not parse or
+//! validate, a variable does not coerce, a limit refuses it) is 400 and has no `data`.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, Value, Variables};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use crate::graphql::errors;
+
+/// The media type of a GraphQL response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Media {
+    Json,
+    GraphqlResponse,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// The media ranges of the `Accept` headers, lower-cased, each with its quality.
+fn accepted(headers: &HeaderMap) -> impl Iterator<Item = (String, f32)> + '_ {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|entry| {
+            let mut parts = entry.split(';');
+            let range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let quality = parts
+                .filter_map(|parameter| parameter.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (range, quality)
+        })
+}
+
+impl Media {
+    /// `application/graphql-response+json` when the client names it (and likes it at least as
+    /// much as `application/json`); `application/json` otherwise, `*/*` and no `Accept` included.
+    pub fn negotiate(headers: &HeaderMap) -> Self {
+        let (mut graphql, mut json) = (0.0f32, 0.0f32);
+        for (range, quality) in accepted(headers) {
+            match range.as_str() {
+                GRAPHQL_RESPONSE => graphql = graphql.max(quality),
+                "application/json" => json = json.max(quality),
+                _ => {}
+            }
+        }
+        if graphql > 0.0 && graphql >= json {
+            Self::GraphqlResponse
+        } else {
+            Self::Json
+        }
+    }
+
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::Json => "application/json",
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+        })
+    }
+}
+
+/// Whether the client is a browser asking for a page (`Accept` names `text/html`).
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    accepted(headers).any(|(range, quality)| range == "text/html" && quality > 0.0)
+}
+
+/// A request that cannot run as sent: 400 whatever the media type, before the engine sees it.
+#[derive(Debug)]
+pub struct Refused {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refused {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+}
+
+/// A request from its parameters: `query` a string, `operationName` a string or null,
+/// `variables` and `extensions` maps or null. Other parameters are ignored, as the spec allows.
+fn request(mut params: Map<String, Json>) -> Result<Request, Refused> {
+    let mut request = match params.remove("query") {
+        Some(Json::String(query)) => Request::new(query),
+        Some(_) => return Err(Refused::bad("`query` must be a string")),
+        None => return Err(Refused::bad("the request has no `query` parameter")),
+    };
+    match params.remove("operationName") {
+        None | Some(Json::Null) => {}
+        Some(Json::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err(Refused::bad("`operationName` must be a string or null")),
+    }
+    match params.remove("variables") {
+        None | Some(Json::Null) => {}
+        Some(variables @ Json::Object(_)) => request = request.variables(Variables::from_json(variables)),
+        Some(_) => return Err(Refused::bad("`variables` must be a map or null")),
+    }
+    match params.remove("extensions") {
+        None | Some(Json::Null) => {}
+        Some(Json::Object(extensions)) => {
+            for (name, value) in extensions {
+                let value = Value::from_json(value)
+                    .map_err(|_| Refused::bad("`extensions` holds a value that is not GraphQL"))?;
+                request.extensions.insert(name, value);
+            }
+        }
+        Some(_) => return Err(Refused::bad("`extensions` must be a map or null")),
+    }
+    Ok(request)
+}
+
+/// The request (or batch, a JSON array) in a POST body.
+pub fn from_body(body: &[u8], max_batch: usize) -> Result<BatchRequest, Refused> {
+    if body.is_empty() {
+        return Err(Refused::bad("the request has no body"));
+    }
+    let json: Json = serde_json::from_slice(body).map_err(|error| {
+        Refused::new(
+            StatusCode::BAD_REQUEST,
+            "GRAPHQL_PARSE_FAILED",
+            format!(
+                "the body is not a GraphQL request in JSON (an object with `query`, or an array of them): \
+                 line {}, column {}",
+                error.line(),
+                error.column()
+            ),
+        )
+    })?;
+    match json {
+        Json::Object(params) => Ok(BatchRequest::Single(request(params)?)),
+        Json::Array(entries) if entries.len() > max_batch => Err(Refused::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            format!("a batch may hold at most {max_batch} operations"),
+        )),
+        Json::Array(entries) => entries
+            .into_iter()
+            .enumerate()
+            .map(|(index, entry)| match entry {
+                Json::Object(params) => request(params).map_err(|refused| Refused {
+                    message: format!("batch entry {index}: {}", refused.message),
+                    ..refused
+                }),
+                _ => Err(Refused::bad(format!("batch entry {index} is not a map"))),
+            })
+            .collect::<Result<_, _>>()
+            .map(BatchRequest::Batch),
+        _ => Err(Refused::bad(
+            "the body must be a map with `query`, or an array of them",
+        )),
+    }
+}
+
+/// The request in a GET URL's query string: `variables` and `extensions` are JSON text.
+pub fn from_url(query: Option<&str>) -> Result<Request, Refused> {
+    let mut params = Map::new();
+    for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let value = match name.as_ref() {
+            "variables" | "extensions" => serde_json::from_str(&value)
+                .map_err(|_| Refused::bad(format!("`{name}` in the URL must be JSON")))?,
+            _ => Json::String(value.into_owned()),
+        };
+        params.insert(name.into_owned(), value);
+    }
+    request(params)
+}
+
+/// Whether the URL's query string has a `query` parameter.
+pub fn has_query(query: Option<&str>) -> bool {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).any(|(name, _)| name == "query")
+}
+
+/// An error of the request as a whole, raised before any field ran: errors without a path and
+/// no data. Fields' errors always have a path.
+fn is_request_error(response: &Response) -> bool {
+    response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty())
+}
+
+/// A response's body: async-graphql's shape, without `data` for a request error in
+/// `application/graphql-response+json`.
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [ServerError],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, Value>,
+}
+
+impl<'a> Body<'a> {
+    fn of(media: Media, response: &'a Response) -> Self {
+        let data = !(media == Media::GraphqlResponse && is_request_error(response));
+        Self {
+            data: data.then_some(&response.data),
+            errors: &response.errors,
+            extensions: &response.extensions,
+        }
+    }
+}
+
+fn http_response(
+    media: Media,
+    status: StatusCode,
+    body: Result<Vec<u8>, serde_json::Error>,
+) -> axum::response::Response {
+    let body = body.unwrap_or_else(|error| {
+        tracing::error!(error = %error, "a response did not serialise");
+        br#"{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#
+            .to_vec()
+    });
+    let mut response = axum::response::Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+/// The HTTP response for a GraphQL response or batch.
+pub fn respond(media: Media, response: BatchResponse) -> axum::response::Response {
+    match response {
+        BatchResponse::Single(response) => {
+            let status = if media == Media::GraphqlResponse && is_request_error(&response) {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            http_response(media, status, serde_json::to_vec(&Body::of(media, &response)))
+        }
+        // Entries succeed and fail apart: the batch as a whole is 200.
+        BatchResponse::Batch(responses) => {
+            let bodies: Vec<Body> = responses
+                .iter()
+                .map(|response| Body::of(media, response))
+                .collect();
+            http_response(media, StatusCode::OK, serde_json::to_vec(&bodies))
+        }
+    }
+}
+
+/// The HTTP response for a request refused before it reached the engine.
+pub fn refuse(media: Media, refused: Refused) -> axum::response::Response {
+    let response = Response::from_errors(vec![errors::coded(refused.message, refused.code)]);
+    let mut http = respond(media, BatchResponse::Single(response));
+    *http.status_mut() = refused.status;
+    http
+}

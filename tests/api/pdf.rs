@@ -200,6 +200,26 @@ fn outline_titles(document: &Document) -> Vec<String> {
     titles
 }
 
+/// The embedded fonts' names without their subset tags (`ABCDEF+DejaVuSans-Bold` gives
+/// `DejaVuSans-Bold`), sorted.
+fn font_names(document: &Document) -> Vec<String> {
+    let mut names: Vec<String> = document
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| dict.get(b"Type").and_then(Object::as_name).ok() == Some(&b"Font"[..]))
+        .filter(|dict| dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(&b"Type0"[..]))
+        .filter_map(|dict| dict.get(b"BaseFont").and_then(Object::as_name).ok())
+        .map(|name| {
+            let name = String::from_utf8_lossy(name);
+            name.split_once('+')
+                .map_or(name.to_string(), |(_, base)| base.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// Link annotations' URIs, page by page.
 fn link_uris(document: &Document) -> Vec<String> {
     let mut uris = Vec::new();
@@ -546,5 +566,31 @@ async fn a_hundred_thousand_characters_of_any_script_render_quickly() {
         // Loose: a debug build on a shared machine; bench/pdf measures the real figure.
         assert!(took < Duration::from_secs(10), "{script} took {took:?}");
         assert!(load(&pdf).get_pages().len() > 10, "{script}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bold_and_italic_are_drawn_with_real_bold_and_italic_faces() {
+    let app = TestApp::new().await;
+    let me = named(&app, "styles@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    let content = "Plain, **bold**, *italic* and ***both*** words.\n\n**ตัวหนา** และ *เอียง*";
+    let (_, pdf) = rendered(&app, &me, &id, content).await;
+    assert_lines_in_order(&pdf, &["Plain, bold, italic and both words.", "ตัวหนา และ เอียง"]);
+    let names = font_names(&load(&pdf));
+    // The title block's name is bold as well; Thai has a bold face but no italic in
+    // fonts-noto-core, so its italic stays the regular face, slanted.
+    for expected in [
+        "DejaVuSans",
+        "DejaVuSans-Bold",
+        "DejaVuSans-Oblique",
+        "DejaVuSans-BoldOblique",
+        "NotoSansThai-Regular",
+        "NotoSansThai-Bold",
+    ] {
+        assert!(
+            names.iter().any(|name| name == expected),
+            "{expected} not in {names:?}"
+        );
     }
 }

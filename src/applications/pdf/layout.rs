@@ -9,7 +9,7 @@ use rustybuzz::{Direction, UnicodeBuffer};
 use unicode_bidi::{BidiInfo, Level};
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-use super::fonts::{FontLibrary, LATIN, is_drawn};
+use super::fonts::{FontLibrary, LATIN, Style, is_drawn};
 
 /// A glyph placed on a line. Lengths are in points.
 #[derive(Debug, Clone)]
@@ -41,8 +41,9 @@ struct Run {
     glyphs: Vec<Glyph>,
 }
 
-/// Lays `text` out in lines at most `max` points wide; `\n` ends a line.
-pub fn lay_out(fonts: &FontLibrary, text: &str, size: f32, max: f32) -> Vec<Line> {
+/// Lays `text` out in lines at most `max` points wide; `\n` ends a line. `styles` gives each
+/// byte's style (regular past its end): styled faces have their own widths.
+pub fn lay_out(fonts: &FontLibrary, text: &str, styles: &[Style], size: f32, max: f32) -> Vec<Line> {
     if text.is_empty() {
         return vec![Line {
             glyphs: Vec::new(),
@@ -55,7 +56,7 @@ pub fn lay_out(fonts: &FontLibrary, text: &str, size: f32, max: f32) -> Vec<Line
     let mut lines = Vec::new();
     for paragraph in &bidi.paragraphs {
         let range = paragraph.range.start..trim_newline(text, paragraph.range.clone());
-        let runs = shape(fonts, text, range.clone(), &bidi.levels, size);
+        let runs = shape(fonts, text, styles, range.clone(), &bidi.levels, size);
         let advances = advances(&runs, range.clone());
         for line in break_lines(text, range.clone(), &advances, max) {
             lines.push(place(text, &runs, line, paragraph.level.is_rtl()));
@@ -72,18 +73,28 @@ fn trim_newline(text: &str, range: Range<usize>) -> usize {
     end
 }
 
-/// Splits `range` into runs of one bidi level and one font and shapes each.
-fn shape(fonts: &FontLibrary, text: &str, range: Range<usize>, levels: &[Level], size: f32) -> Vec<Run> {
+/// Splits `range` into runs of one bidi level and one face and shapes each.
+fn shape(
+    fonts: &FontLibrary,
+    text: &str,
+    styles: &[Style],
+    range: Range<usize>,
+    levels: &[Level],
+    size: f32,
+) -> Vec<Run> {
     let mut pieces: Vec<(Range<usize>, Level, Option<usize>)> = Vec::new();
+    // The regular face in use: the fallback chain is followed in regular faces.
     let mut current = None;
     for (offset, c) in text[range.clone()].char_indices() {
         let at = range.start + offset;
-        let font = if is_drawn(c) {
+        let regular = if is_drawn(c) {
             fonts.font_for(c, current)
         } else {
             current.or(Some(LATIN))
         };
-        current = font.or(current);
+        current = regular.or(current);
+        let style = styles.get(at).copied().unwrap_or_default();
+        let font = regular.map(|regular| fonts.styled(regular, style, c));
         let level = levels[at];
         match pieces.last_mut() {
             Some((piece, piece_level, piece_font)) if *piece_level == level && *piece_font == font => {
@@ -318,7 +329,7 @@ mod tests {
     #[test]
     fn wraps_words_within_the_width_and_keeps_every_character() {
         let text = "alpha beta gamma delta epsilon zeta eta theta";
-        let lines = lay_out(fonts(), text, 11.0, 80.0);
+        let lines = lay_out(fonts(), text, &[], 11.0, 80.0);
         assert!(lines.len() > 2);
         for line in &lines {
             assert!(
@@ -335,7 +346,7 @@ mod tests {
     #[test]
     fn an_unbroken_run_is_cut_between_characters() {
         let text = "x".repeat(500);
-        let lines = lay_out(fonts(), &text, 11.0, 100.0);
+        let lines = lay_out(fonts(), &text, &[], 11.0, 100.0);
         assert!(lines.len() > 5);
         assert_eq!(lines.iter().map(|line| line.text.len()).sum::<usize>(), 500);
         assert!(
@@ -350,7 +361,7 @@ mod tests {
         // Hebrew letters, then a Latin word inside an RTL paragraph: the Latin word is drawn
         // leftmost, the first Hebrew letter rightmost.
         let text = "שלום abc";
-        let lines = lay_out(fonts(), text, 11.0, 500.0);
+        let lines = lay_out(fonts(), text, &[], 11.0, 500.0);
         assert_eq!(lines.len(), 1);
         assert!(lines[0].rtl);
         let first = lines[0].glyphs.first().map(|glyph| glyph.text.start);

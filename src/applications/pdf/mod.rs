@@ -10,8 +10,8 @@ mod writer;
 
 use chrono::Utc;
 
-use fonts::FontLibrary;
 pub use fonts::use_font_dirs;
+use fonts::{FontLibrary, Style};
 use markdown::{Block, BlockKind};
 use writer::{Metadata, PAGE_HEIGHT, PAGE_WIDTH, Page, StyledGlyph, TextLine};
 
@@ -65,7 +65,7 @@ pub fn render(input: &PdfContent<'_>) -> AppResult<Vec<u8>> {
     let count = flow.pages.len();
     for (index, page) in flow.pages.iter_mut().enumerate() {
         let footer = format!("Page {} of {count}", index + 1);
-        let lines = layout::lay_out(fonts, &footer, 9.0, f32::INFINITY);
+        let lines = layout::lay_out(fonts, &footer, &[], 9.0, f32::INFINITY);
         page.lines.extend(
             lines
                 .into_iter()
@@ -112,7 +112,7 @@ impl<'f> Flow<'f> {
     /// A line of the title block, at a fixed baseline.
     fn single(&mut self, text: &str, size: f32, bold: bool, y: f32) {
         let styles = vec![Style { bold, italic: false }; text.len()];
-        for line in layout::lay_out(self.fonts, text, size, PAGE_WIDTH - 2.0 * MARGIN) {
+        for line in layout::lay_out(self.fonts, text, &styles, size, PAGE_WIDTH - 2.0 * MARGIN) {
             let x = if line.rtl {
                 PAGE_WIDTH - MARGIN - line.width
             } else {
@@ -149,7 +149,7 @@ impl<'f> Flow<'f> {
         }
         let width = PAGE_WIDTH - 2.0 * MARGIN - indent;
         let bottom = MARGIN + 10.0 * MM;
-        for (index, line) in layout::lay_out(self.fonts, &block.text, size, width)
+        for (index, line) in layout::lay_out(self.fonts, &block.text, &styles, size, width)
             .into_iter()
             .enumerate()
         {
@@ -161,7 +161,7 @@ impl<'f> Flow<'f> {
             if index == 0
                 && let BlockKind::Item(_, marker) = &block.kind
             {
-                for mark in layout::lay_out(self.fonts, marker, size, f32::INFINITY) {
+                for mark in layout::lay_out(self.fonts, marker, &[], size, f32::INFINITY) {
                     let x = MARGIN + indent - mark.width - 4.0;
                     let drawn = draw(marker, mark, size, x, y, &[]);
                     self.page().lines.push(drawn);
@@ -193,12 +193,6 @@ impl<'f> Flow<'f> {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct Style {
-    bold: bool,
-    italic: bool,
-}
-
 /// A laid-out line of `text` as drawn at `x`, `y`: glyph text ranges become the line's own.
 fn draw(text: &str, line: layout::Line, size: f32, x: f32, y: f32, styles: &[Style]) -> TextLine {
     let start = line.text.start;
@@ -210,11 +204,7 @@ fn draw(text: &str, line: layout::Line, size: f32, x: f32, y: f32, styles: &[Sty
             let style = styles.get(glyph.text.start).copied().unwrap_or_default();
             let end = glyph.text.end.min(line.text.end);
             glyph.text = glyph.text.start.saturating_sub(start)..end.saturating_sub(start);
-            StyledGlyph {
-                glyph,
-                bold: style.bold,
-                italic: style.italic,
-            }
+            StyledGlyph { glyph, style }
         })
         .collect();
     TextLine {

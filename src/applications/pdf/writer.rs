@@ -13,7 +13,7 @@ use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextS
 use subsetter::GlyphRemapper;
 use unicode_bidi::{BidiClass, bidi_class};
 
-use super::fonts::FontLibrary;
+use super::fonts::{FontLibrary, Style};
 use super::layout::Glyph;
 use crate::graphql::errors::{AppError, AppResult};
 
@@ -23,8 +23,8 @@ pub const PAGE_HEIGHT: f32 = 841.89;
 #[derive(Debug, Clone)]
 pub struct StyledGlyph {
     pub glyph: Glyph,
-    pub bold: bool,
-    pub italic: bool,
+    /// The style meant; what the glyph's face lacks of it is synthesised.
+    pub style: Style,
 }
 
 /// One drawn line: its glyphs from `x` on the baseline `y` (points from the page's lower left).
@@ -286,18 +286,23 @@ fn write_font(
     let mut descriptor_writer = pdf.font_descriptor(descriptor);
     descriptor_writer
         .name(Name(base_name.as_bytes()))
-        .flags(FontFlags::SYMBOLIC)
+        .flags(if source.style.italic {
+            FontFlags::SYMBOLIC | FontFlags::ITALIC
+        } else {
+            FontFlags::SYMBOLIC
+        })
         .bbox(Rect::new(
             f32::from(bbox.x_min) * per_mille,
             f32::from(bbox.y_min) * per_mille,
             f32::from(bbox.x_max) * per_mille,
             f32::from(bbox.y_max) * per_mille,
         ))
-        .italic_angle(0.0)
+        .italic_angle(face.italic_angle())
         .ascent(f32::from(face.ascender()) * per_mille)
         .descent(f32::from(face.descender()) * per_mille)
         .cap_height(f32::from(face.capital_height().unwrap_or(face.ascender())) * per_mille)
-        .stem_v(80.0);
+        // A guess from the weight, as the font's own stems are not recorded in it.
+        .stem_v(if source.style.bold { 140.0 } else { 80.0 });
     if source.cff {
         descriptor_writer.font_file3(file);
     } else {
@@ -355,14 +360,15 @@ fn page_content(page: &Page, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Fo
             };
             content.set_font(Name(font.resource.as_bytes()), line.size);
             if piece.bold {
-                // Synthetic bold: the outline stroked as well as filled.
+                // Synthetic bold, for faces without a bold of their own: the outline stroked
+                // as well as filled.
                 content
                     .set_text_rendering_mode(TextRenderingMode::FillStroke)
                     .set_line_width(line.size * 0.03);
             } else {
                 content.set_text_rendering_mode(TextRenderingMode::Fill);
             }
-            // Synthetic italic: a skew of about 11 degrees.
+            // Synthetic italic, for faces without an italic: a skew of about 11 degrees.
             let skew = if piece.italic { 0.2 } else { 0.0 };
             content.set_text_matrix([1.0, 0.0, skew, 1.0, piece.x, piece.y]);
             let mut show = content.show_positioned();
@@ -401,6 +407,8 @@ fn pieces(line: &TextLine, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Font
         let x = line.x + glyph.x;
         let y = line.y + glyph.y;
         let source = &fonts.fonts[glyph.font];
+        let bold = styled.style.bold && !source.style.bold;
+        let italic = styled.style.italic && !source.style.italic;
         let width = source
             .face
             .glyph_hor_advance(ttf_parser::GlyphId(glyph.id))
@@ -409,15 +417,15 @@ fn pieces(line: &TextLine, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Font
             });
         let same = pieces.last().is_some_and(|piece| {
             piece.font == glyph.font
-                && piece.bold == styled.bold
-                && piece.italic == styled.italic
+                && piece.bold == bold
+                && piece.italic == italic
                 && (piece.y - y).abs() < 0.001
         });
         if !same {
             pieces.push(Piece {
                 font: glyph.font,
-                bold: styled.bold,
-                italic: styled.italic,
+                bold,
+                italic,
                 x,
                 y,
                 codes: Vec::new(),

@@ -594,3 +594,47 @@ async fn bold_and_italic_are_drawn_with_real_bold_and_italic_faces() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thai_without_spaces_wraps_between_words() {
+    let app = TestApp::new().await;
+    let me = named(&app, "thai-words@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    // Thai writes no spaces between words; a paragraph of it is one unbroken run to UAX #14.
+    let sentences = [
+        "ข้าพเจ้ามีประสบการณ์ในการพัฒนาซอฟต์แวร์มากกว่าสิบปี",
+        "ทำงานร่วมกับทีมงานจากหลายประเทศเพื่อออกแบบระบบที่มีความน่าเชื่อถือสูง",
+        "และมีความสนใจในการเรียนรู้เทคโนโลยีใหม่อยู่เสมอ",
+    ];
+    let text = sentences.concat().repeat(3);
+    let (_, pdf) = rendered(&app, &me, &id, &text).await;
+    let got = extracted_lines(&pdf);
+    let start = got
+        .iter()
+        .position(|line| text.starts_with(line.as_str()))
+        .unwrap_or_else(|| panic!("the paragraph is not extracted: {got:#?}"));
+    let mut joined = String::new();
+    let mut breaks = Vec::new();
+    for line in &got[start..] {
+        if joined.len() >= text.len() {
+            break;
+        }
+        if !joined.is_empty() {
+            breaks.push(joined.len());
+        }
+        joined.push_str(line);
+    }
+    assert_eq!(joined, text, "in {got:#?}");
+    assert!(breaks.len() >= 3, "{} lines: {got:#?}", breaks.len() + 1);
+    let words: Vec<usize> = icu_segmenter::WordSegmenter::new_dictionary(Default::default())
+        .segment_str(&text)
+        .collect();
+    for at in breaks {
+        assert!(
+            words.binary_search(&at).is_ok(),
+            "a line ends inside a word: …{}|{}…",
+            &text[text.floor_char_boundary(at.saturating_sub(30))..at],
+            &text[at..text.ceil_char_boundary(at + 30)]
+        );
+    }
+}

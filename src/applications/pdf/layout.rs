@@ -1,9 +1,14 @@
 //! Text to positioned glyphs, in time linear in the text: each paragraph is split into runs by
 //! bidi level and font, each run shaped once (rustybuzz), lines broken greedily at UAX #14
-//! opportunities (unicode-linebreak: between CJK characters, at spaces elsewhere) using prefix
-//! sums of the shaped advances, and each line's runs put in visual order (UAX #9, rule L2).
+//! opportunities (unicode-linebreak: between CJK characters, at spaces elsewhere; between the
+//! words of Thai, Lao, Khmer and Myanmar from icu_segmenter's dictionaries) using prefix sums
+//! of the shaped advances, and each line's runs put in visual order (UAX #9, rule L2).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
 use rustybuzz::{Direction, UnicodeBuffer};
 use unicode_bidi::{BidiInfo, Level};
@@ -202,7 +207,7 @@ fn break_lines(text: &str, range: Range<usize>, advances: &[f32], max: f32) -> V
     let mut lines = Vec::new();
     let mut start = 0;
     let mut fits: Option<usize> = None;
-    for (at, opportunity) in linebreaks(paragraph) {
+    for (at, opportunity) in opportunities(paragraph) {
         if width(start, at) > max {
             if let Some(end) = fits.take() {
                 lines.push(end_line(base, start, end, paragraph));
@@ -242,6 +247,51 @@ fn break_lines(text: &str, range: Range<usize>, advances: &[f32], max: f32) -> V
         lines.push(base..base);
     }
     lines
+}
+
+/// UAX #14 leaves these scripts' words to a dictionary (line break class SA), and
+/// unicode-linebreak breaks them at spaces only, which they do not write between words.
+static DICTIONARY: LazyLock<LineSegmenterBorrowed<'static>> =
+    LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
+
+/// Thai, Lao, Myanmar and Khmer (with their extensions).
+fn needs_dictionary(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}' | '\u{19E0}'..='\u{19FF}' | '\u{A9E0}'..='\u{A9FF}' | '\u{AA60}'..='\u{AA7F}')
+}
+
+/// The paragraph's break opportunities in order: UAX #14's, plus the word boundaries the
+/// dictionary finds inside each run of the scripts above (only those runs are segmented, each
+/// once, so this stays linear).
+fn opportunities(paragraph: &str) -> Vec<(usize, BreakOpportunity)> {
+    let mut words = Vec::new();
+    let mut run: Option<usize> = None;
+    let ends = paragraph
+        .char_indices()
+        .chain(std::iter::once((paragraph.len(), ' ')));
+    for (at, c) in ends {
+        match (needs_dictionary(c), run) {
+            (true, None) => run = Some(at),
+            (false, Some(start)) => {
+                let inside = DICTIONARY
+                    .segment_str(&paragraph[start..at])
+                    .filter(|boundary| *boundary > 0 && *boundary < at - start);
+                words.extend(inside.map(|boundary| (start + boundary, BreakOpportunity::Allowed)));
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    let mut merged = Vec::with_capacity(words.len());
+    let mut words = words.into_iter().peekable();
+    for (at, opportunity) in linebreaks(paragraph) {
+        while let Some(word) = words.next_if(|(word, _)| *word < at) {
+            merged.push(word);
+        }
+        words.next_if(|(word, _)| *word == at);
+        merged.push((at, opportunity));
+    }
+    merged.extend(words);
+    merged
 }
 
 fn end_line(base: usize, start: usize, end: usize, paragraph: &str) -> Range<usize> {
@@ -354,6 +404,22 @@ mod tests {
                 .iter()
                 .all(|line| line.width <= 100.01 && !line.glyphs.is_empty())
         );
+    }
+
+    #[test]
+    fn thai_words_are_break_opportunities_and_latin_keeps_uax_14() {
+        // "Thai language" and "is a language": three words without spaces, then Latin.
+        let text = "ภาษาไทยเป็นภาษา ok go";
+        let at: Vec<usize> = opportunities(text).iter().map(|(at, _)| *at).collect();
+        let words: Vec<&str> = at
+            .iter()
+            .scan(0, |start, end| {
+                let word = &text[*start..*end];
+                *start = *end;
+                Some(word.trim_end())
+            })
+            .collect();
+        assert_eq!(words, ["ภาษา", "ไทย", "เป็น", "ภาษา", "ok", "go"]);
     }
 
     #[test]

@@ -638,3 +638,82 @@ async fn thai_without_spaces_wraps_between_words() {
         );
     }
 }
+
+/// The structure tree's element types, depth first from the root, with `OBJR` for an
+/// annotation an element holds (marked-content references are left out).
+fn structure_types(document: &Document) -> Vec<String> {
+    fn walk(document: &Document, object: &Object, into: &mut Vec<String>) {
+        let dict = match object.as_reference() {
+            Ok(id) => document.get_dictionary(id).ok(),
+            Err(_) => object.as_dict().ok(),
+        };
+        let Some(dict) = dict else {
+            return;
+        };
+        if dict.get(b"Type").and_then(Object::as_name).ok() == Some(&b"OBJR"[..]) {
+            into.push("OBJR".to_owned());
+            return;
+        }
+        if let Ok(kind) = dict.get(b"S").and_then(Object::as_name) {
+            into.push(String::from_utf8_lossy(kind).into_owned());
+        }
+        match dict.get(b"K") {
+            Ok(Object::Array(kids)) => kids.iter().for_each(|kid| walk(document, kid, into)),
+            Ok(kid) => walk(document, kid, into),
+            Err(_) => {}
+        }
+        assert!(into.len() < 10_000, "the structure tree loops");
+    }
+    let mut types = Vec::new();
+    if let Some(root) = catalog(document).and_then(|catalog| catalog.get(b"StructTreeRoot").ok()) {
+        walk(document, root, &mut types);
+    }
+    types
+}
+
+fn catalog(document: &Document) -> Option<&pdf_extract::Dictionary> {
+    let root = document.trailer.get(b"Root").ok()?.as_reference().ok()?;
+    document.get_dictionary(root).ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pdf_is_tagged_with_headings_paragraphs_lists_and_links() {
+    let app = TestApp::new().await;
+    let me = named(&app, "tagged@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    let (_, pdf) = rendered(&app, &me, &id, &latin_cv()).await;
+    let document = load(&pdf);
+    let marked = catalog(&document)
+        .and_then(|catalog| catalog.get(b"MarkInfo").ok())
+        .and_then(|info| info.as_dict().ok())
+        .and_then(|info| info.get(b"Marked").ok())
+        .and_then(|marked| marked.as_bool().ok());
+    assert_eq!(marked, Some(true));
+    for page in document.get_pages().values() {
+        let page = document
+            .get_dictionary(*page)
+            .unwrap_or_else(|error| panic!("page: {error}"));
+        assert!(page.get(b"StructParents").is_ok());
+    }
+    let types = structure_types(&document);
+    // The title block (the name as H1, then the role and version), then the content.
+    assert_eq!(types[..4], ["Document", "H1", "P", "P"], "{types:?}");
+    for expected in ["H1", "H2", "H3", "P", "L", "LI", "Lbl", "LBody", "Link", "OBJR"] {
+        assert!(
+            types.iter().any(|kind| kind == expected),
+            "no {expected} in {types:?}"
+        );
+    }
+    let item = ["L", "LI", "Lbl", "LBody"];
+    assert!(types.windows(4).any(|four| four == item), "{types:?}");
+    let link = types.iter().position(|kind| kind == "Link");
+    assert_eq!(
+        link.and_then(|at| types.get(at + 1)).map(String::as_str),
+        Some("OBJR")
+    );
+    // Tagging leaves the extracted text as it was.
+    assert_lines_in_order(
+        &pdf,
+        &["• Code: github.com/ada", "• Site: https://ada.example.com"],
+    );
+}

@@ -200,6 +200,26 @@ fn outline_titles(document: &Document) -> Vec<String> {
     titles
 }
 
+/// The embedded fonts' names without their subset tags (`ABCDEF+DejaVuSans-Bold` gives
+/// `DejaVuSans-Bold`), sorted.
+fn font_names(document: &Document) -> Vec<String> {
+    let mut names: Vec<String> = document
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| dict.get(b"Type").and_then(Object::as_name).ok() == Some(&b"Font"[..]))
+        .filter(|dict| dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(&b"Type0"[..]))
+        .filter_map(|dict| dict.get(b"BaseFont").and_then(Object::as_name).ok())
+        .map(|name| {
+            let name = String::from_utf8_lossy(name);
+            name.split_once('+')
+                .map_or(name.to_string(), |(_, base)| base.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// Link annotations' URIs, page by page.
 fn link_uris(document: &Document) -> Vec<String> {
     let mut uris = Vec::new();
@@ -547,4 +567,153 @@ async fn a_hundred_thousand_characters_of_any_script_render_quickly() {
         assert!(took < Duration::from_secs(10), "{script} took {took:?}");
         assert!(load(&pdf).get_pages().len() > 10, "{script}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bold_and_italic_are_drawn_with_real_bold_and_italic_faces() {
+    let app = TestApp::new().await;
+    let me = named(&app, "styles@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    let content = "Plain, **bold**, *italic* and ***both*** words.\n\n**ตัวหนา** และ *เอียง*";
+    let (_, pdf) = rendered(&app, &me, &id, content).await;
+    assert_lines_in_order(&pdf, &["Plain, bold, italic and both words.", "ตัวหนา และ เอียง"]);
+    let names = font_names(&load(&pdf));
+    // The title block's name is bold as well; Thai has a bold face but no italic in
+    // fonts-noto-core, so its italic stays the regular face, slanted.
+    for expected in [
+        "DejaVuSans",
+        "DejaVuSans-Bold",
+        "DejaVuSans-Oblique",
+        "DejaVuSans-BoldOblique",
+        "NotoSansThai-Regular",
+        "NotoSansThai-Bold",
+    ] {
+        assert!(
+            names.iter().any(|name| name == expected),
+            "{expected} not in {names:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thai_without_spaces_wraps_between_words() {
+    let app = TestApp::new().await;
+    let me = named(&app, "thai-words@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    // Thai writes no spaces between words; a paragraph of it is one unbroken run to UAX #14.
+    let sentences = [
+        "ข้าพเจ้ามีประสบการณ์ในการพัฒนาซอฟต์แวร์มากกว่าสิบปี",
+        "ทำงานร่วมกับทีมงานจากหลายประเทศเพื่อออกแบบระบบที่มีความน่าเชื่อถือสูง",
+        "และมีความสนใจในการเรียนรู้เทคโนโลยีใหม่อยู่เสมอ",
+    ];
+    let text = sentences.concat().repeat(3);
+    let (_, pdf) = rendered(&app, &me, &id, &text).await;
+    let got = extracted_lines(&pdf);
+    let start = got
+        .iter()
+        .position(|line| text.starts_with(line.as_str()))
+        .unwrap_or_else(|| panic!("the paragraph is not extracted: {got:#?}"));
+    let mut joined = String::new();
+    let mut breaks = Vec::new();
+    for line in &got[start..] {
+        if joined.len() >= text.len() {
+            break;
+        }
+        if !joined.is_empty() {
+            breaks.push(joined.len());
+        }
+        joined.push_str(line);
+    }
+    assert_eq!(joined, text, "in {got:#?}");
+    assert!(breaks.len() >= 3, "{} lines: {got:#?}", breaks.len() + 1);
+    let words: Vec<usize> = icu_segmenter::WordSegmenter::new_dictionary(Default::default())
+        .segment_str(&text)
+        .collect();
+    for at in breaks {
+        assert!(
+            words.binary_search(&at).is_ok(),
+            "a line ends inside a word: …{}|{}…",
+            &text[text.floor_char_boundary(at.saturating_sub(30))..at],
+            &text[at..text.ceil_char_boundary(at + 30)]
+        );
+    }
+}
+
+/// The structure tree's element types, depth first from the root, with `OBJR` for an
+/// annotation an element holds (marked-content references are left out).
+fn structure_types(document: &Document) -> Vec<String> {
+    fn walk(document: &Document, object: &Object, into: &mut Vec<String>) {
+        let dict = match object.as_reference() {
+            Ok(id) => document.get_dictionary(id).ok(),
+            Err(_) => object.as_dict().ok(),
+        };
+        let Some(dict) = dict else {
+            return;
+        };
+        if dict.get(b"Type").and_then(Object::as_name).ok() == Some(&b"OBJR"[..]) {
+            into.push("OBJR".to_owned());
+            return;
+        }
+        if let Ok(kind) = dict.get(b"S").and_then(Object::as_name) {
+            into.push(String::from_utf8_lossy(kind).into_owned());
+        }
+        match dict.get(b"K") {
+            Ok(Object::Array(kids)) => kids.iter().for_each(|kid| walk(document, kid, into)),
+            Ok(kid) => walk(document, kid, into),
+            Err(_) => {}
+        }
+        assert!(into.len() < 10_000, "the structure tree loops");
+    }
+    let mut types = Vec::new();
+    if let Some(root) = catalog(document).and_then(|catalog| catalog.get(b"StructTreeRoot").ok()) {
+        walk(document, root, &mut types);
+    }
+    types
+}
+
+fn catalog(document: &Document) -> Option<&pdf_extract::Dictionary> {
+    let root = document.trailer.get(b"Root").ok()?.as_reference().ok()?;
+    document.get_dictionary(root).ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pdf_is_tagged_with_headings_paragraphs_lists_and_links() {
+    let app = TestApp::new().await;
+    let me = named(&app, "tagged@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    let (_, pdf) = rendered(&app, &me, &id, &latin_cv()).await;
+    let document = load(&pdf);
+    let marked = catalog(&document)
+        .and_then(|catalog| catalog.get(b"MarkInfo").ok())
+        .and_then(|info| info.as_dict().ok())
+        .and_then(|info| info.get(b"Marked").ok())
+        .and_then(|marked| marked.as_bool().ok());
+    assert_eq!(marked, Some(true));
+    for page in document.get_pages().values() {
+        let page = document
+            .get_dictionary(*page)
+            .unwrap_or_else(|error| panic!("page: {error}"));
+        assert!(page.get(b"StructParents").is_ok());
+    }
+    let types = structure_types(&document);
+    // The title block (the name as H1, then the role and version), then the content.
+    assert_eq!(types[..4], ["Document", "H1", "P", "P"], "{types:?}");
+    for expected in ["H1", "H2", "H3", "P", "L", "LI", "Lbl", "LBody", "Link", "OBJR"] {
+        assert!(
+            types.iter().any(|kind| kind == expected),
+            "no {expected} in {types:?}"
+        );
+    }
+    let item = ["L", "LI", "Lbl", "LBody"];
+    assert!(types.windows(4).any(|four| four == item), "{types:?}");
+    let link = types.iter().position(|kind| kind == "Link");
+    assert_eq!(
+        link.and_then(|at| types.get(at + 1)).map(String::as_str),
+        Some("OBJR")
+    );
+    // Tagging leaves the extracted text as it was.
+    assert_lines_in_order(
+        &pdf,
+        &["• Code: github.com/ada", "• Site: https://ada.example.com"],
+    );
 }

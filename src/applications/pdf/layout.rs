@@ -1,15 +1,20 @@
 //! Text to positioned glyphs, in time linear in the text: each paragraph is split into runs by
 //! bidi level and font, each run shaped once (rustybuzz), lines broken greedily at UAX #14
-//! opportunities (unicode-linebreak: between CJK characters, at spaces elsewhere) using prefix
-//! sums of the shaped advances, and each line's runs put in visual order (UAX #9, rule L2).
+//! opportunities (unicode-linebreak: between CJK characters, at spaces elsewhere; between the
+//! words of Thai, Lao, Khmer and Myanmar from icu_segmenter's dictionaries) using prefix sums
+//! of the shaped advances, and each line's runs put in visual order (UAX #9, rule L2).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
 use rustybuzz::{Direction, UnicodeBuffer};
 use unicode_bidi::{BidiInfo, Level};
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-use super::fonts::{FontLibrary, LATIN, is_drawn};
+use super::fonts::{FontLibrary, LATIN, Style, is_drawn};
 
 /// A glyph placed on a line. Lengths are in points.
 #[derive(Debug, Clone)]
@@ -41,8 +46,9 @@ struct Run {
     glyphs: Vec<Glyph>,
 }
 
-/// Lays `text` out in lines at most `max` points wide; `\n` ends a line.
-pub fn lay_out(fonts: &FontLibrary, text: &str, size: f32, max: f32) -> Vec<Line> {
+/// Lays `text` out in lines at most `max` points wide; `\n` ends a line. `styles` gives each
+/// byte's style (regular past its end): styled faces have their own widths.
+pub fn lay_out(fonts: &FontLibrary, text: &str, styles: &[Style], size: f32, max: f32) -> Vec<Line> {
     if text.is_empty() {
         return vec![Line {
             glyphs: Vec::new(),
@@ -55,7 +61,7 @@ pub fn lay_out(fonts: &FontLibrary, text: &str, size: f32, max: f32) -> Vec<Line
     let mut lines = Vec::new();
     for paragraph in &bidi.paragraphs {
         let range = paragraph.range.start..trim_newline(text, paragraph.range.clone());
-        let runs = shape(fonts, text, range.clone(), &bidi.levels, size);
+        let runs = shape(fonts, text, styles, range.clone(), &bidi.levels, size);
         let advances = advances(&runs, range.clone());
         for line in break_lines(text, range.clone(), &advances, max) {
             lines.push(place(text, &runs, line, paragraph.level.is_rtl()));
@@ -72,18 +78,28 @@ fn trim_newline(text: &str, range: Range<usize>) -> usize {
     end
 }
 
-/// Splits `range` into runs of one bidi level and one font and shapes each.
-fn shape(fonts: &FontLibrary, text: &str, range: Range<usize>, levels: &[Level], size: f32) -> Vec<Run> {
+/// Splits `range` into runs of one bidi level and one face and shapes each.
+fn shape(
+    fonts: &FontLibrary,
+    text: &str,
+    styles: &[Style],
+    range: Range<usize>,
+    levels: &[Level],
+    size: f32,
+) -> Vec<Run> {
     let mut pieces: Vec<(Range<usize>, Level, Option<usize>)> = Vec::new();
+    // The regular face in use: the fallback chain is followed in regular faces.
     let mut current = None;
     for (offset, c) in text[range.clone()].char_indices() {
         let at = range.start + offset;
-        let font = if is_drawn(c) {
+        let regular = if is_drawn(c) {
             fonts.font_for(c, current)
         } else {
             current.or(Some(LATIN))
         };
-        current = font.or(current);
+        current = regular.or(current);
+        let style = styles.get(at).copied().unwrap_or_default();
+        let font = regular.map(|regular| fonts.styled(regular, style, c));
         let level = levels[at];
         match pieces.last_mut() {
             Some((piece, piece_level, piece_font)) if *piece_level == level && *piece_font == font => {
@@ -191,7 +207,7 @@ fn break_lines(text: &str, range: Range<usize>, advances: &[f32], max: f32) -> V
     let mut lines = Vec::new();
     let mut start = 0;
     let mut fits: Option<usize> = None;
-    for (at, opportunity) in linebreaks(paragraph) {
+    for (at, opportunity) in opportunities(paragraph) {
         if width(start, at) > max {
             if let Some(end) = fits.take() {
                 lines.push(end_line(base, start, end, paragraph));
@@ -231,6 +247,51 @@ fn break_lines(text: &str, range: Range<usize>, advances: &[f32], max: f32) -> V
         lines.push(base..base);
     }
     lines
+}
+
+/// UAX #14 leaves these scripts' words to a dictionary (line break class SA), and
+/// unicode-linebreak breaks them at spaces only, which they do not write between words.
+static DICTIONARY: LazyLock<LineSegmenterBorrowed<'static>> =
+    LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
+
+/// Thai, Lao, Myanmar and Khmer (with their extensions).
+fn needs_dictionary(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}' | '\u{19E0}'..='\u{19FF}' | '\u{A9E0}'..='\u{A9FF}' | '\u{AA60}'..='\u{AA7F}')
+}
+
+/// The paragraph's break opportunities in order: UAX #14's, plus the word boundaries the
+/// dictionary finds inside each run of the scripts above (only those runs are segmented, each
+/// once, so this stays linear).
+fn opportunities(paragraph: &str) -> Vec<(usize, BreakOpportunity)> {
+    let mut words = Vec::new();
+    let mut run: Option<usize> = None;
+    let ends = paragraph
+        .char_indices()
+        .chain(std::iter::once((paragraph.len(), ' ')));
+    for (at, c) in ends {
+        match (needs_dictionary(c), run) {
+            (true, None) => run = Some(at),
+            (false, Some(start)) => {
+                let inside = DICTIONARY
+                    .segment_str(&paragraph[start..at])
+                    .filter(|boundary| *boundary > 0 && *boundary < at - start);
+                words.extend(inside.map(|boundary| (start + boundary, BreakOpportunity::Allowed)));
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    let mut merged = Vec::with_capacity(words.len());
+    let mut words = words.into_iter().peekable();
+    for (at, opportunity) in linebreaks(paragraph) {
+        while let Some(word) = words.next_if(|(word, _)| *word < at) {
+            merged.push(word);
+        }
+        words.next_if(|(word, _)| *word == at);
+        merged.push((at, opportunity));
+    }
+    merged.extend(words);
+    merged
 }
 
 fn end_line(base: usize, start: usize, end: usize, paragraph: &str) -> Range<usize> {
@@ -318,7 +379,7 @@ mod tests {
     #[test]
     fn wraps_words_within_the_width_and_keeps_every_character() {
         let text = "alpha beta gamma delta epsilon zeta eta theta";
-        let lines = lay_out(fonts(), text, 11.0, 80.0);
+        let lines = lay_out(fonts(), text, &[], 11.0, 80.0);
         assert!(lines.len() > 2);
         for line in &lines {
             assert!(
@@ -335,7 +396,7 @@ mod tests {
     #[test]
     fn an_unbroken_run_is_cut_between_characters() {
         let text = "x".repeat(500);
-        let lines = lay_out(fonts(), &text, 11.0, 100.0);
+        let lines = lay_out(fonts(), &text, &[], 11.0, 100.0);
         assert!(lines.len() > 5);
         assert_eq!(lines.iter().map(|line| line.text.len()).sum::<usize>(), 500);
         assert!(
@@ -346,11 +407,27 @@ mod tests {
     }
 
     #[test]
+    fn thai_words_are_break_opportunities_and_latin_keeps_uax_14() {
+        // "Thai language" and "is a language": three words without spaces, then Latin.
+        let text = "ภาษาไทยเป็นภาษา ok go";
+        let at: Vec<usize> = opportunities(text).iter().map(|(at, _)| *at).collect();
+        let words: Vec<&str> = at
+            .iter()
+            .scan(0, |start, end| {
+                let word = &text[*start..*end];
+                *start = *end;
+                Some(word.trim_end())
+            })
+            .collect();
+        assert_eq!(words, ["ภาษา", "ไทย", "เป็น", "ภาษา", "ok", "go"]);
+    }
+
+    #[test]
     fn right_to_left_runs_come_out_in_visual_order() {
         // Hebrew letters, then a Latin word inside an RTL paragraph: the Latin word is drawn
         // leftmost, the first Hebrew letter rightmost.
         let text = "שלום abc";
-        let lines = lay_out(fonts(), text, 11.0, 500.0);
+        let lines = lay_out(fonts(), text, &[], 11.0, 500.0);
         assert_eq!(lines.len(), 1);
         assert!(lines[0].rtl);
         let first = lines[0].glyphs.first().map(|glyph| glyph.text.start);

@@ -10,10 +10,10 @@ mod writer;
 
 use chrono::Utc;
 
-use fonts::FontLibrary;
 pub use fonts::use_font_dirs;
+use fonts::{FontLibrary, Style};
 use markdown::{Block, BlockKind};
-use writer::{Metadata, PAGE_HEIGHT, PAGE_WIDTH, Page, StyledGlyph, TextLine};
+use writer::{Element, Metadata, PAGE_HEIGHT, PAGE_WIDTH, Page, Role, StyledGlyph, TextLine};
 
 use super::enums::ArtifactKind;
 use crate::graphql::errors::AppResult;
@@ -55,9 +55,19 @@ pub fn render(input: &PdfContent<'_>) -> AppResult<Vec<u8>> {
 
     let mut flow = Flow::new(fonts);
     let top = PAGE_HEIGHT - MARGIN;
-    flow.single(candidate.unwrap_or(kind), 18.0, true, top - 6.0 * MM);
-    flow.single(&format!("{kind} — {role}"), 12.0, false, top - 14.0 * MM);
-    flow.single(&format!("Version {}", input.version), 9.0, false, top - 20.0 * MM);
+    flow.single(candidate.unwrap_or(kind), 18.0, Role::Heading(1), top - 6.0 * MM);
+    flow.single(
+        &format!("{kind} — {role}"),
+        12.0,
+        Role::Paragraph,
+        top - 14.0 * MM,
+    );
+    flow.single(
+        &format!("Version {}", input.version),
+        9.0,
+        Role::Paragraph,
+        top - 20.0 * MM,
+    );
     flow.y = top - 30.0 * MM;
     for (index, block) in markdown::parse(input.content).iter().enumerate() {
         flow.block(block, index == 0);
@@ -65,16 +75,17 @@ pub fn render(input: &PdfContent<'_>) -> AppResult<Vec<u8>> {
     let count = flow.pages.len();
     for (index, page) in flow.pages.iter_mut().enumerate() {
         let footer = format!("Page {} of {count}", index + 1);
-        let lines = layout::lay_out(fonts, &footer, 9.0, f32::INFINITY);
+        let lines = layout::lay_out(fonts, &footer, &[], 9.0, f32::INFINITY);
         page.lines.extend(
             lines
                 .into_iter()
-                .map(|line| draw(&footer, line, 9.0, MARGIN, MARGIN / 2.0, &[])),
+                .map(|line| draw(&footer, line, 9.0, MARGIN, MARGIN / 2.0, &[], None)),
         );
     }
     writer::write(
         fonts,
         &flow.pages,
+        &flow.elements,
         &Metadata {
             title,
             author: candidate.map(str::to_owned),
@@ -90,6 +101,10 @@ struct Flow<'f> {
     pages: Vec<Page>,
     /// The next baseline.
     y: f32,
+    /// The structure tree, in reading order.
+    elements: Vec<Element>,
+    /// The open lists, outermost first: each list's element and its last item's.
+    lists: Vec<(usize, Option<usize>)>,
 }
 
 impl<'f> Flow<'f> {
@@ -98,6 +113,46 @@ impl<'f> Flow<'f> {
             fonts,
             pages: vec![Page::default()],
             y: PAGE_HEIGHT - MARGIN,
+            elements: Vec::new(),
+            lists: Vec::new(),
+        }
+    }
+
+    fn element(&mut self, role: Role, parent: Option<usize>) -> usize {
+        self.elements.push(Element { role, parent });
+        self.elements.len() - 1
+    }
+
+    /// The element a block's lines belong to. A list item is an `LI` holding its marker
+    /// (`Lbl`) and its text (`LBody`); a nested list, or a further paragraph of an item, goes
+    /// inside the item it follows.
+    fn block_element(&mut self, block: &Block) -> (usize, Option<usize>) {
+        match &block.kind {
+            BlockKind::Heading(level) => {
+                self.lists.clear();
+                (self.element(Role::Heading(*level), None), None)
+            }
+            BlockKind::Paragraph => {
+                self.lists.truncate(block.depth);
+                let parent = self.lists.last().and_then(|(_, item)| *item);
+                (self.element(Role::Paragraph, parent), None)
+            }
+            BlockKind::Item(depth, _) => {
+                self.lists.truncate(*depth);
+                while self.lists.len() < *depth {
+                    let parent = self.lists.last().and_then(|(_, item)| *item);
+                    let list = self.element(Role::List, parent);
+                    self.lists.push((list, None));
+                }
+                let list = self.lists.last().map(|(list, _)| *list);
+                let item = self.element(Role::Item, list);
+                let label = self.element(Role::Label, Some(item));
+                let body = self.element(Role::Body, Some(item));
+                if let Some(open) = self.lists.last_mut() {
+                    open.1 = Some(item);
+                }
+                (body, Some(label))
+            }
         }
     }
 
@@ -110,15 +165,17 @@ impl<'f> Flow<'f> {
     }
 
     /// A line of the title block, at a fixed baseline.
-    fn single(&mut self, text: &str, size: f32, bold: bool, y: f32) {
+    fn single(&mut self, text: &str, size: f32, role: Role, y: f32) {
+        let bold = matches!(role, Role::Heading(_));
+        let tag = self.element(role, None);
         let styles = vec![Style { bold, italic: false }; text.len()];
-        for line in layout::lay_out(self.fonts, text, size, PAGE_WIDTH - 2.0 * MARGIN) {
+        for line in layout::lay_out(self.fonts, text, &styles, size, PAGE_WIDTH - 2.0 * MARGIN) {
             let x = if line.rtl {
                 PAGE_WIDTH - MARGIN - line.width
             } else {
                 MARGIN
             };
-            let drawn = draw(text, line, size, x, y, &styles);
+            let drawn = draw(text, line, size, x, y, &styles, Some(tag));
             self.page().lines.push(drawn);
         }
     }
@@ -136,6 +193,12 @@ impl<'f> Flow<'f> {
             self.y -= space;
         }
         let indent = block.depth as f32 * INDENT;
+        let (tag, label) = self.block_element(block);
+        let links: Vec<usize> = block
+            .links
+            .iter()
+            .map(|_| self.element(Role::Link, Some(tag)))
+            .collect();
         let mut styles = vec![Style { bold, italic: false }; block.text.len()];
         for range in &block.bold {
             styles[range.clone()]
@@ -149,7 +212,7 @@ impl<'f> Flow<'f> {
         }
         let width = PAGE_WIDTH - 2.0 * MARGIN - indent;
         let bottom = MARGIN + 10.0 * MM;
-        for (index, line) in layout::lay_out(self.fonts, &block.text, size, width)
+        for (index, line) in layout::lay_out(self.fonts, &block.text, &styles, size, width)
             .into_iter()
             .enumerate()
         {
@@ -161,9 +224,9 @@ impl<'f> Flow<'f> {
             if index == 0
                 && let BlockKind::Item(_, marker) = &block.kind
             {
-                for mark in layout::lay_out(self.fonts, marker, size, f32::INFINITY) {
+                for mark in layout::lay_out(self.fonts, marker, &[], size, f32::INFINITY) {
                     let x = MARGIN + indent - mark.width - 4.0;
-                    let drawn = draw(marker, mark, size, x, y, &[]);
+                    let drawn = draw(marker, mark, size, x, y, &[], label);
                     self.page().lines.push(drawn);
                 }
             }
@@ -172,7 +235,7 @@ impl<'f> Flow<'f> {
                 self.page().headings.push((title, y + size));
             }
             let x = MARGIN + indent + if line.rtl { width - line.width } else { 0.0 };
-            for (range, url) in &block.links {
+            for ((range, url), link) in block.links.iter().zip(&links) {
                 let covered = line
                     .glyphs
                     .iter()
@@ -183,24 +246,27 @@ impl<'f> Flow<'f> {
                     });
                 if left < right {
                     let area = [x + left, y - 0.25 * size, x + right, y + 0.9 * size];
-                    self.page().links.push((area, url.clone()));
+                    self.page().links.push((area, url.clone(), *link));
                 }
             }
-            let drawn = draw(&block.text, line, size, x, y, &styles);
+            let drawn = draw(&block.text, line, size, x, y, &styles, Some(tag));
             self.page().lines.push(drawn);
             self.y -= leading;
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct Style {
-    bold: bool,
-    italic: bool,
-}
-
-/// A laid-out line of `text` as drawn at `x`, `y`: glyph text ranges become the line's own.
-fn draw(text: &str, line: layout::Line, size: f32, x: f32, y: f32, styles: &[Style]) -> TextLine {
+/// A laid-out line of `text` as drawn at `x`, `y`, part of the structure element `tag`: glyph
+/// text ranges become the line's own.
+fn draw(
+    text: &str,
+    line: layout::Line,
+    size: f32,
+    x: f32,
+    y: f32,
+    styles: &[Style],
+    tag: Option<usize>,
+) -> TextLine {
     let start = line.text.start;
     let own = &text[line.text.clone()];
     let glyphs = line
@@ -210,11 +276,7 @@ fn draw(text: &str, line: layout::Line, size: f32, x: f32, y: f32, styles: &[Sty
             let style = styles.get(glyph.text.start).copied().unwrap_or_default();
             let end = glyph.text.end.min(line.text.end);
             glyph.text = glyph.text.start.saturating_sub(start)..end.saturating_sub(start);
-            StyledGlyph {
-                glyph,
-                bold: style.bold,
-                italic: style.italic,
-            }
+            StyledGlyph { glyph, style }
         })
         .collect();
     TextLine {
@@ -223,6 +285,7 @@ fn draw(text: &str, line: layout::Line, size: f32, x: f32, y: f32, styles: &[Sty
         size,
         glyphs,
         text: own.to_owned(),
+        tag,
     }
 }
 

@@ -2,18 +2,23 @@
 //! (subsetter); each glyph maps back to its text through a ToUnicode CMap, and each line is
 //! wrapped in an `ActualText` span carrying its text in logical order, so that extraction
 //! gives what was written even where shaping reorders or joins glyphs (Indic scripts, Thai).
+//! The document is tagged: a structure tree (headings, paragraphs, lists, links) over the
+//! lines' marked content, which screen readers and applicant tracking systems read; page
+//! numbers are marked as artifacts, outside it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use pdf_writer::types::{
-    ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap,
+    ActionType, AnnotationType, CidFontType, FontFlags, StructRole, SystemInfo, TextRenderingMode,
+    UnicodeCmap,
 };
-use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::writers::StructTreeRoot;
+use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 use unicode_bidi::{BidiClass, bidi_class};
 
-use super::fonts::FontLibrary;
+use super::fonts::{FontLibrary, Style};
 use super::layout::Glyph;
 use crate::graphql::errors::{AppError, AppResult};
 
@@ -23,8 +28,8 @@ pub const PAGE_HEIGHT: f32 = 841.89;
 #[derive(Debug, Clone)]
 pub struct StyledGlyph {
     pub glyph: Glyph,
-    pub bold: bool,
-    pub italic: bool,
+    /// The style meant; what the glyph's face lacks of it is synthesised.
+    pub style: Style,
 }
 
 /// One drawn line: its glyphs from `x` on the baseline `y` (points from the page's lower left).
@@ -36,13 +41,65 @@ pub struct TextLine {
     pub glyphs: Vec<StyledGlyph>,
     /// The line's text in logical order; glyph text ranges index into it.
     pub text: String,
+    /// The structure element (index into the elements) the line belongs to; none for page
+    /// numbers, which are pagination artifacts.
+    pub tag: Option<usize>,
+}
+
+/// A node of the structure tree. Elements come in reading order, each after its parent.
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub role: Role,
+    /// None for the document's top level.
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Heading(u8),
+    Paragraph,
+    List,
+    Item,
+    /// A list item's bullet or number.
+    Label,
+    /// A list item's text.
+    Body,
+    Link,
+}
+
+impl Role {
+    /// The standard structure type, which also tags the element's marked content.
+    fn name(self) -> Name<'static> {
+        Name(match self {
+            Role::Heading(1) => b"H1",
+            Role::Heading(2) => b"H2",
+            Role::Heading(3) => b"H3",
+            Role::Heading(4) => b"H4",
+            Role::Heading(5) => b"H5",
+            Role::Heading(_) => b"H6",
+            Role::Paragraph => b"P",
+            Role::List => b"L",
+            Role::Item => b"LI",
+            Role::Label => b"Lbl",
+            Role::Body => b"LBody",
+            Role::Link => b"Link",
+        })
+    }
+}
+
+/// What a structure element holds besides its child elements.
+enum Content {
+    /// Marked content on a page: the page and the MCID.
+    Marked(Ref, i32),
+    /// A link annotation on a page: the page and the annotation.
+    Annotation(Ref, Ref),
 }
 
 #[derive(Debug, Default)]
 pub struct Page {
     pub lines: Vec<TextLine>,
-    /// Clickable areas: `[x1, y1, x2, y2]` and the URL.
-    pub links: Vec<([f32; 4], String)>,
+    /// Clickable areas: `[x1, y1, x2, y2]`, the URL and the link's structure element.
+    pub links: Vec<([f32; 4], String, usize)>,
     /// Headings, with the height of their top: the document outline (bookmarks).
     pub headings: Vec<(String, f32)>,
 }
@@ -61,7 +118,12 @@ struct EmbeddedFont {
     resource: String,
 }
 
-pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppResult<Vec<u8>> {
+pub fn write(
+    fonts: &FontLibrary,
+    pages: &[Page],
+    elements: &[Element],
+    metadata: &Metadata,
+) -> AppResult<Vec<u8>> {
     let mut used: BTreeMap<usize, BTreeSet<u16>> = BTreeMap::new();
     for glyph in pages
         .iter()
@@ -109,6 +171,14 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
     let catalog = alloc();
     let tree = alloc();
     let info = alloc();
+    let structure = alloc();
+    let document = alloc();
+    let element_refs: Vec<Ref> = elements.iter().map(|_| alloc()).collect();
+    let mut contents: Vec<Vec<Content>> = elements.iter().map(|_| Vec::new()).collect();
+    // The parent tree: per page (keyed by its index) the element of each MCID, then per link
+    // annotation (keyed from the page count on) its element.
+    let mut marked_parents: Vec<Vec<Ref>> = Vec::new();
+    let mut annotation_parents: Vec<Ref> = Vec::new();
     let mut pdf = Pdf::new();
 
     let mut font_refs = Vec::new();
@@ -120,16 +190,35 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
 
     let page_count = i32::try_from(pages.len()).unwrap_or(i32::MAX);
     let mut page_refs = Vec::new();
-    for page in pages {
+    for (page_index, page) in pages.iter().enumerate() {
         let page_ref = alloc();
         let content_ref = alloc();
-        let content = page_content(page, &embedded, fonts);
+        let mut parents = Vec::new();
+        let marks: Vec<Option<(Name<'static>, i32)>> = page
+            .lines
+            .iter()
+            .map(|line| {
+                let tag = line.tag.filter(|tag| *tag < elements.len())?;
+                let mcid = i32::try_from(parents.len()).unwrap_or(i32::MAX);
+                parents.push(element_refs[tag]);
+                contents[tag].push(Content::Marked(page_ref, mcid));
+                Some((elements[tag].role.name(), mcid))
+            })
+            .collect();
+        marked_parents.push(parents);
+        let content = page_content(page, &marks, &embedded, fonts);
         pdf.stream(content_ref, &deflate(&content))
             .filter(Filter::FlateDecode);
         let mut annotation_refs = Vec::new();
-        for (rect, url) in &page.links {
+        for (rect, url, link) in &page.links {
             let annotation = alloc();
             let mut writer = pdf.annotation(annotation);
+            if let Some(element) = element_refs.get(*link) {
+                let key = pages.len() + annotation_parents.len();
+                writer.struct_parent(i32::try_from(key).unwrap_or(i32::MAX));
+                annotation_parents.push(*element);
+                contents[*link].push(Content::Annotation(page_ref, annotation));
+            }
             writer
                 .subtype(AnnotationType::Link)
                 .rect(Rect::new(rect[0], rect[1], rect[2], rect[3]))
@@ -145,7 +234,8 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
         writer
             .parent(tree)
             .media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT))
-            .contents(content_ref);
+            .contents(content_ref)
+            .struct_parents(i32::try_from(page_index).unwrap_or(i32::MAX));
         if !annotation_refs.is_empty() {
             writer.annotations(annotation_refs);
         }
@@ -189,8 +279,22 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
         writer.count(i32::try_from(headings.len()).unwrap_or(i32::MAX));
     }
     pdf.pages(tree).kids(page_refs).count(page_count);
+    write_structure(
+        &mut pdf,
+        structure,
+        document,
+        elements,
+        &element_refs,
+        &contents,
+        &marked_parents,
+        &annotation_parents,
+    );
     let mut catalog_writer = pdf.catalog(catalog);
-    catalog_writer.pages(tree).lang(TextStr(metadata.language));
+    catalog_writer
+        .pages(tree)
+        .lang(TextStr(metadata.language))
+        .pair(Name(b"StructTreeRoot"), structure);
+    catalog_writer.mark_info().marked(true);
     if let Some(outline) = outline {
         catalog_writer.outlines(outline);
     }
@@ -215,6 +319,75 @@ pub fn write(fonts: &FontLibrary, pages: &[Page], metadata: &Metadata) -> AppRes
     }
     document_info.finish();
     Ok(pdf.finish())
+}
+
+/// The structure tree: a `Document` element holding the top-level elements; each element
+/// holds its marked content and annotations, then its child elements, in reading order.
+#[allow(clippy::too_many_arguments)]
+fn write_structure(
+    pdf: &mut Pdf,
+    structure: Ref,
+    document: Ref,
+    elements: &[Element],
+    element_refs: &[Ref],
+    contents: &[Vec<Content>],
+    marked_parents: &[Vec<Ref>],
+    annotation_parents: &[Ref],
+) {
+    let mut children: Vec<Vec<Ref>> = elements.iter().map(|_| Vec::new()).collect();
+    let mut top = Vec::new();
+    for (element, own) in elements.iter().zip(element_refs) {
+        match element.parent.and_then(|parent| children.get_mut(parent)) {
+            Some(siblings) => siblings.push(*own),
+            None => top.push(*own),
+        }
+    }
+    for (index, element) in elements.iter().enumerate() {
+        let mut writer = pdf.struct_element(element_refs[index]);
+        writer.custom_kind(element.role.name()).parent(
+            element
+                .parent
+                .and_then(|parent| element_refs.get(parent).copied())
+                .unwrap_or(document),
+        );
+        let mut kids = writer.children();
+        for content in &contents[index] {
+            match content {
+                Content::Marked(page, mcid) => {
+                    kids.marked_content_ref().marked_content_id(*mcid).page(*page);
+                }
+                Content::Annotation(page, annotation) => {
+                    kids.object_ref().page(*page).object(*annotation);
+                }
+            }
+        }
+        for child in &children[index] {
+            kids.struct_element(*child);
+        }
+    }
+    let mut writer = pdf.struct_element(document);
+    writer.kind(StructRole::Document).parent(structure);
+    let mut kids = writer.children();
+    for element in top {
+        kids.struct_element(element);
+    }
+    drop(kids);
+    writer.finish();
+    let mut root = pdf.indirect(structure).start::<StructTreeRoot>();
+    root.child(document);
+    let next_key = marked_parents.len() + annotation_parents.len();
+    root.parent_tree_next_key(i32::try_from(next_key).unwrap_or(i32::MAX));
+    let mut tree = root.insert(Name(b"ParentTree")).dict();
+    let mut nums = tree.insert(Name(b"Nums")).array();
+    for (key, parents) in marked_parents.iter().enumerate() {
+        nums.item(i32::try_from(key).unwrap_or(i32::MAX));
+        nums.push().array().items(parents.iter().copied());
+    }
+    for (offset, parent) in annotation_parents.iter().enumerate() {
+        let key = marked_parents.len() + offset;
+        nums.item(i32::try_from(key).unwrap_or(i32::MAX));
+        nums.item(*parent);
+    }
 }
 
 fn is_rtl(c: char) -> bool {
@@ -286,18 +459,23 @@ fn write_font(
     let mut descriptor_writer = pdf.font_descriptor(descriptor);
     descriptor_writer
         .name(Name(base_name.as_bytes()))
-        .flags(FontFlags::SYMBOLIC)
+        .flags(if source.style.italic {
+            FontFlags::SYMBOLIC | FontFlags::ITALIC
+        } else {
+            FontFlags::SYMBOLIC
+        })
         .bbox(Rect::new(
             f32::from(bbox.x_min) * per_mille,
             f32::from(bbox.y_min) * per_mille,
             f32::from(bbox.x_max) * per_mille,
             f32::from(bbox.y_max) * per_mille,
         ))
-        .italic_angle(0.0)
+        .italic_angle(face.italic_angle())
         .ascent(f32::from(face.ascender()) * per_mille)
         .descent(f32::from(face.descender()) * per_mille)
         .cap_height(f32::from(face.capital_height().unwrap_or(face.ascender())) * per_mille)
-        .stem_v(80.0);
+        // A guess from the weight, as the font's own stems are not recorded in it.
+        .stem_v(if source.style.bold { 140.0 } else { 80.0 });
     if source.cff {
         descriptor_writer.font_file3(file);
     } else {
@@ -336,12 +514,31 @@ enum ShowItem {
     Adjust(f32),
 }
 
-fn page_content(page: &Page, embedded: &HashMap<usize, EmbeddedFont>, fonts: &FontLibrary) -> Vec<u8> {
-    let mut content = Content::new();
-    for line in &page.lines {
+/// A page's content stream; `marks` gives each line's structure role and MCID (none for an
+/// artifact).
+fn page_content(
+    page: &Page,
+    marks: &[Option<(Name<'static>, i32)>],
+    embedded: &HashMap<usize, EmbeddedFont>,
+    fonts: &FontLibrary,
+) -> Vec<u8> {
+    let mut content = pdf_writer::Content::new();
+    for (index, line) in page.lines.iter().enumerate() {
         // Extractors put right-to-left text in logical order themselves, from where its glyphs
         // stand, and would reverse an ActualText as well; such lines rely on ToUnicode alone.
         let spanned = !line.text.chars().any(is_rtl);
+        match marks.get(index).copied().flatten() {
+            Some((role, mcid)) => {
+                content
+                    .begin_marked_content_with_properties(role)
+                    .properties()
+                    .identify(mcid);
+            }
+            None => {
+                content.begin_marked_content(Name(b"Artifact"));
+            }
+        }
+        // Poppler reads ActualText from a `Span` only, hence a span inside the tagged content.
         if spanned {
             content
                 .begin_marked_content_with_properties(Name(b"Span"))
@@ -355,14 +552,15 @@ fn page_content(page: &Page, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Fo
             };
             content.set_font(Name(font.resource.as_bytes()), line.size);
             if piece.bold {
-                // Synthetic bold: the outline stroked as well as filled.
+                // Synthetic bold, for faces without a bold of their own: the outline stroked
+                // as well as filled.
                 content
                     .set_text_rendering_mode(TextRenderingMode::FillStroke)
                     .set_line_width(line.size * 0.03);
             } else {
                 content.set_text_rendering_mode(TextRenderingMode::Fill);
             }
-            // Synthetic italic: a skew of about 11 degrees.
+            // Synthetic italic, for faces without an italic: a skew of about 11 degrees.
             let skew = if piece.italic { 0.2 } else { 0.0 };
             content.set_text_matrix([1.0, 0.0, skew, 1.0, piece.x, piece.y]);
             let mut show = content.show_positioned();
@@ -382,6 +580,7 @@ fn page_content(page: &Page, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Fo
         if spanned {
             content.end_marked_content();
         }
+        content.end_marked_content();
     }
     content.finish().into_vec()
 }
@@ -401,6 +600,8 @@ fn pieces(line: &TextLine, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Font
         let x = line.x + glyph.x;
         let y = line.y + glyph.y;
         let source = &fonts.fonts[glyph.font];
+        let bold = styled.style.bold && !source.style.bold;
+        let italic = styled.style.italic && !source.style.italic;
         let width = source
             .face
             .glyph_hor_advance(ttf_parser::GlyphId(glyph.id))
@@ -409,15 +610,15 @@ fn pieces(line: &TextLine, embedded: &HashMap<usize, EmbeddedFont>, fonts: &Font
             });
         let same = pieces.last().is_some_and(|piece| {
             piece.font == glyph.font
-                && piece.bold == styled.bold
-                && piece.italic == styled.italic
+                && piece.bold == bold
+                && piece.italic == italic
                 && (piece.y - y).abs() < 0.001
         });
         if !same {
             pieces.push(Piece {
                 font: glyph.font,
-                bold: styled.bold,
-                italic: styled.italic,
+                bold,
+                italic,
                 x,
                 y,
                 codes: Vec::new(),

@@ -225,8 +225,13 @@ impl User {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<OrganizationMember>> {
-        memberships_of(ctx, self.0.id, PageArgs::new(first, after, None, None)?).await
+        memberships_of(ctx, self.0.id, PageArgs::new(first, after, last, before)?).await
     }
 
     /// The interviews the user is on (as lead or additional interviewer), in every
@@ -241,8 +246,13 @@ impl User {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Interview>> {
-        interviews_of(ctx, self.0.id, status, PageArgs::new(first, after, None, None)?).await
+        interviews_of(ctx, self.0.id, status, PageArgs::new(first, after, last, before)?).await
     }
 
     /// The user's notifications, newest first: by default those not archived, read and
@@ -259,8 +269,13 @@ impl User {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Notification>> {
-        let args = PageArgs::new(first, after, None, None)?;
+        let args = PageArgs::new(first, after, last, before)?;
         notifications_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
     }
 

@@ -104,10 +104,15 @@ impl Organization {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<OrganizationMember>> {
         let key = PageKey {
             parent: self.0.id,
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: (),
         };
         let page = reader(ctx)?.loaders.page::<MembersOfOrganization>(key).await?;
@@ -123,10 +128,15 @@ impl Organization {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<OrganizationInvitation>> {
         let key = PageKey {
             parent: self.0.id,
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: (),
         };
         let page = reader(ctx)?
@@ -147,10 +157,15 @@ impl Organization {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Requisition>> {
         let key = PageKey {
             parent: self.0.id,
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: status,
         };
         let page = reader(ctx)?
@@ -709,6 +724,11 @@ impl HiringQuery {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Requisition>> {
         let filter = filter.unwrap_or_default();
         let skill = filter
@@ -718,7 +738,7 @@ impl HiringQuery {
             .transpose()?;
         let key = PageKey {
             parent: Uuid::nil(),
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: (
                 filter.search,
                 filter.location,
@@ -757,10 +777,15 @@ impl HiringQuery {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<CatalogRole>> {
         let key = PageKey {
             parent: Uuid::nil(),
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: include_inactive,
         };
         let page = reader(ctx)?.loaders.page::<CatalogRoles>(key).await?;

@@ -360,10 +360,15 @@ impl RequisitionPipeline {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Candidacy>> {
         let key = PageKey {
             parent: self.requisition_id,
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: stage,
         };
         let page = viewer(ctx)?.loaders.page::<CandidaciesOfRequisition>(key).await?;
@@ -488,10 +493,15 @@ impl PipelineQuery {
             desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
         )]
         after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
     ) -> AppResult<Conn<Candidate>> {
         let key = PageKey {
             parent: decode_as(&organization_id, NodeType::Organization, "organizationId")?,
-            args: PageArgs::new(first, after, None, None)?,
+            args: PageArgs::new(first, after, last, before)?,
             filter: (),
         };
         let page = viewer(ctx)?.loaders.page::<CandidatesOfOrganization>(key).await?;

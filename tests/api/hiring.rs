@@ -1040,3 +1040,34 @@ async fn platform_admins_curate_the_role_catalog() {
         "skills kept when not given"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hiring_lists_page_backwards_too() {
+    let app = TestApp::new().await;
+    let cast = cast(&app, "backwards").await;
+    let page = |args: &'static str| {
+        let (app, organization, token) = (&app, cast.organization.clone(), cast.admin.access_token.clone());
+        async move {
+            let query = format!(
+                "query($id: ID!) {{ node(id: $id) {{ ... on Organization {{ members({args}) {{
+                   totalCount pageInfo {{ hasPreviousPage hasNextPage startCursor }} edges {{ node {{ id }} }} }} }} }} }}"
+            );
+            app.ok(&query, json!({ "id": organization }), Some(&token)).await["node"]["members"].clone()
+        }
+    };
+    let all = page("first: 50").await;
+    let ids: Vec<Value> = all["edges"]
+        .as_array()
+        .map(|edges| edges.iter().map(|e| e["node"]["id"].clone()).collect())
+        .unwrap_or_default();
+    assert!(ids.len() >= 4, "{all}");
+    let last_two = page("last: 2").await;
+    let tail: Vec<Value> = last_two["edges"]
+        .as_array()
+        .map(|edges| edges.iter().map(|e| e["node"]["id"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(tail, ids[ids.len() - 2..].to_vec(), "the last two, in list order");
+    assert_eq!(last_two["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(last_two["pageInfo"]["hasNextPage"], false);
+    assert_eq!(last_two["totalCount"], all["totalCount"]);
+}

@@ -54,6 +54,7 @@ async fn start_server() -> Server {
     let (cluster, admin_url) = match std::env::var("TEST_DATABASE_URL") {
         Ok(url) => (None, url),
         Err(_) => {
+            remove_clusters_of_finished_runs();
             let dir = std::env::temp_dir().join(format!("careergraph-test-{}", std::process::id()));
             let cluster = EmbeddedPostgres::start(&dir, Durability::Throwaway)
                 .await
@@ -80,6 +81,29 @@ async fn start_server() -> Server {
     Server {
         _cluster: cluster,
         admin_url,
+    }
+}
+
+/// The shared cluster lives in a static, which is never dropped, so each run leaves its data
+/// directory behind (about 2 GB after a full run). Each run removes those of runs whose process
+/// is gone, so that repeated runs on one machine do not fill its disk.
+fn remove_clusters_of_finished_runs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix("careergraph-test-"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let running = std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if !running && pid != std::process::id() {
+            std::fs::remove_dir_all(entry.path()).ok();
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::enums::{CandidacyNoteType, HiringRecommendation, InterviewMode, InterviewStatus, InterviewType};
-use super::notices::{self, InterviewNews};
+use super::notices::{self, Audience, InterviewNews};
 use super::store::{
     self, CandidacyNoteById, CandidacyNoteRow, CandidacyNoteValues, FeedbackOfInterview, FeedbackValues,
     InterviewById, InterviewFeedbackById, InterviewFeedbackRow, InterviewRow, InterviewValues,
@@ -964,7 +964,14 @@ impl EvaluationMutation {
                 .await?;
                 let interview = store::insert_interview(conn, who, &candidacy, &values).await?;
                 store::set_interviewers(conn, &interview, lead, &others).await?;
-                notices::interview(conn, who, &interview, InterviewNews::Scheduled).await?;
+                notices::interview(
+                    conn,
+                    who,
+                    &interview,
+                    InterviewNews::Scheduled,
+                    Audience::Everyone,
+                )
+                .await?;
                 Ok(interview)
             })
             .await?;
@@ -975,7 +982,8 @@ impl EvaluationMutation {
 
     /// Changes an interview (the organisation's admins and recruiters). Moving it in time or
     /// changing its interviewers needs it SCHEDULED (`BAD_USER_INPUT` otherwise) and is
-    /// `CONFLICT` when an interviewer is booked elsewhere then.
+    /// `CONFLICT` when an interviewer is booked elsewhere then. A move in time or length is
+    /// notified to its interviewers and candidate; an interviewer added or taken off is told.
     async fn update_interview(
         &self,
         ctx: &Context<'_>,
@@ -1031,6 +1039,8 @@ impl EvaluationMutation {
                 set(&mut values.meeting_link, meeting_link);
                 set(&mut values.meeting_room, meeting_room);
                 set(&mut values.meeting_notes, meeting_notes);
+                let mut added = Vec::new();
+                let mut released = Vec::new();
                 if input.interviewer_id.is_some() || input.additional_interviewer_ids.is_some() {
                     let org = current.organization_id;
                     let current_users = store::interviewers_of(conn, id).await?;
@@ -1051,10 +1061,44 @@ impl EvaluationMutation {
                         )
                     })?;
                     store::set_interviewers(conn, &current, lead, &others).await?;
+                    let now_on: Vec<Uuid> = std::iter::once(lead).chain(others).collect();
+                    added = now_on
+                        .iter()
+                        .filter(|user| !current_users.contains(user))
+                        .copied()
+                        .collect();
+                    released = current_users
+                        .into_iter()
+                        .filter(|user| !now_on.contains(user))
+                        .collect();
                 }
-                store::update_interview(conn, who, id, &values)
+                let interview = store::update_interview(conn, who, id, &values)
                     .await?
-                    .ok_or(AppError::NotFound("Interview"))
+                    .ok_or(AppError::NotFound("Interview"))?;
+                if !released.is_empty() {
+                    let audience = Audience::Interviewers(released);
+                    notices::interview(conn, who, &interview, InterviewNews::Released, audience).await?;
+                }
+                if !added.is_empty() {
+                    let audience = Audience::Interviewers(added.clone());
+                    notices::interview(conn, who, &interview, InterviewNews::Scheduled, audience).await?;
+                }
+                let moved = interview.scheduled_at != current.scheduled_at
+                    || interview.duration_minutes != current.duration_minutes;
+                if moved {
+                    // Those just added heard of it above, at its new time.
+                    let stayed = store::interviewers_of(conn, id)
+                        .await?
+                        .into_iter()
+                        .filter(|user| !added.contains(user))
+                        .collect();
+                    let news = InterviewNews::Rescheduled {
+                        was: current.scheduled_at,
+                    };
+                    let audience = Audience::InterviewersAndCandidate(stayed);
+                    notices::interview(conn, who, &interview, news, audience).await?;
+                }
+                Ok(interview)
             })
             .await?;
         Ok(InterviewPayload {
@@ -1181,7 +1225,14 @@ impl EvaluationMutation {
                     store::move_interview(conn, who, id, InterviewStatus::Cancelled, Some(&reason))
                         .await?
                         .ok_or(AppError::NotFound("Interview"))?;
-                notices::interview(conn, who, &cancelled, InterviewNews::Cancelled(&reason)).await?;
+                notices::interview(
+                    conn,
+                    who,
+                    &cancelled,
+                    InterviewNews::Cancelled(&reason),
+                    Audience::Everyone,
+                )
+                .await?;
                 Ok(cancelled)
             })
             .await?;

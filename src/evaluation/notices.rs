@@ -1,8 +1,11 @@
 //! What the evaluation tells people (through `notifications`), inside the transaction of the
-//! change: an interview booked or called off reaches its interviewers and the candidate (when
-//! they are a careergraph user); final feedback reaches the requisition's hiring manager.
+//! change: an interview booked, moved or called off reaches its interviewers and the candidate
+//! (when they are a careergraph user), an interviewer added to or taken off one hears so; final
+//! feedback reaches the requisition's hiring manager.
 
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
 
 use super::store::{self, InterviewFeedbackRow, InterviewRow};
 use crate::access::Principal;
@@ -16,17 +19,34 @@ use crate::pipeline::store::{CandidacyById, CandidateById};
 /// What happened to an interview.
 pub enum InterviewNews<'a> {
     Scheduled,
+    /// Moved in time or length; `was` is when it was to begin.
+    Rescheduled {
+        was: DateTime<Utc>,
+    },
     /// With the reason, which the interviewers read (the candidate is told it is off).
     Cancelled(&'a str),
+    /// Taken off it: for the interviewers who no longer are.
+    Released,
 }
 
-/// Tells an interview's interviewers and its candidate what happened to it. `who` is the
-/// member who changed it (the organisation's admin or recruiter, who reads all it names).
+/// Who hears the news of an interview.
+pub enum Audience {
+    /// Its interviewers (as they are after the change) and its candidate.
+    Everyone,
+    /// These interviewers alone.
+    Interviewers(Vec<Uuid>),
+    /// These interviewers and the candidate.
+    InterviewersAndCandidate(Vec<Uuid>),
+}
+
+/// Tells `audience` what happened to an interview. `who` is the member who changed it (the
+/// organisation's admin or recruiter, who reads all it names).
 pub async fn interview(
     conn: &mut AsyncPgConnection,
     who: Principal,
     interview: &InterviewRow,
     news: InterviewNews<'_>,
+    audience: Audience,
 ) -> AppResult<()> {
     let candidacy = hiring::one::<CandidacyById>(conn, who, interview.candidacy_id)
         .await?
@@ -56,6 +76,26 @@ pub async fn interview(
             format!("You interview {} in a {what}.", candidate.full_name),
             format!("{} booked your {what}.", organization.name),
         ),
+        InterviewNews::Rescheduled { was } => (
+            format!("Interview moved: {}", requisition.title),
+            NotificationPriority::High,
+            format!(
+                "The interview with {} set for {} is now a {what}.",
+                candidate.full_name,
+                was.format("%Y-%m-%d %H:%M UTC")
+            ),
+            format!(
+                "{} moved your interview set for {}: it is now a {what}.",
+                organization.name,
+                was.format("%Y-%m-%d %H:%M UTC")
+            ),
+        ),
+        InterviewNews::Released => (
+            format!("Interview reassigned: {}", requisition.title),
+            NotificationPriority::Normal,
+            format!("You no longer interview {} in the {what}.", candidate.full_name),
+            String::new(),
+        ),
         InterviewNews::Cancelled(reason) => (
             format!("Interview cancelled: {}", requisition.title),
             NotificationPriority::High,
@@ -63,8 +103,12 @@ pub async fn interview(
             format!("{} cancelled your {what}.", organization.name),
         ),
     };
-    let mut notices: Vec<Notice> = store::interviewers_of(conn, interview.id)
-        .await?
+    let (interviewers, tell_candidate) = match audience {
+        Audience::Everyone => (store::interviewers_of(conn, interview.id).await?, true),
+        Audience::Interviewers(users) => (users, false),
+        Audience::InterviewersAndCandidate(users) => (users, true),
+    };
+    let mut notices: Vec<Notice> = interviewers
         .into_iter()
         .map(|user| {
             Notice::new(user, NotificationType::Interview, &title, &team_message)
@@ -72,7 +116,7 @@ pub async fn interview(
                 .priority(priority)
         })
         .collect();
-    if let Some(user) = candidate.user_id {
+    if let Some(user) = candidate.user_id.filter(|_| tell_candidate) {
         let mut notice =
             Notice::new(user, NotificationType::Interview, &title, candidate_message).priority(priority);
         if let Some(application) = candidacy.application_id {

@@ -62,7 +62,9 @@ impl Notification {
         let node_type = NodeType::named(self.0.related_entity_type.as_deref()?)?;
         Some(node_type.id(self.0.related_entity_id?))
     }
-    /// A link to act on it, as its sender set it; null for none.
+    /// Where a client shows what it is about: a path relative to the client app, the related
+    /// object's type in kebab case and its global id (`/interview/SW50ZXJ2aWV3Oj…`); null when
+    /// it is about nothing in particular.
     async fn action_url(&self) -> Option<&str> {
         self.0.action_url.as_deref()
     }

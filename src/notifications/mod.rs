@@ -49,8 +49,10 @@ impl Notice {
         }
     }
 
+    /// What it is about; also where a client shows it (see [`action_path`]).
     pub fn about(mut self, node_type: NodeType, id: Uuid) -> Self {
         self.related = Some((node_type, id));
+        self.action_url = Some(action_path(node_type, id));
         self
     }
 
@@ -58,6 +60,21 @@ impl Notice {
         self.priority = priority;
         self
     }
+}
+
+/// The path, in a client app, of the page that shows an object: its type name in kebab case,
+/// then its global id (`/interview-feedback/SW50ZXJ2…`). A path rather than an absolute URL
+/// because the same notification is read from whichever app (web, mobile, GraphiQL) the
+/// recipient uses, each with its own origin and one route per type.
+pub fn action_path(node_type: NodeType, id: Uuid) -> String {
+    let mut path = String::from("/");
+    for (i, c) in node_type.name().char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            path.push('-');
+        }
+        path.push(c.to_ascii_lowercase());
+    }
+    format!("{path}/{}", node_type.id(id).as_str())
 }
 
 /// Writes `notices` and announces each to its recipient, in the caller's transaction: both

@@ -495,15 +495,19 @@ async fn interviews_are_for_the_team_the_manager_and_their_interviewers() {
     // pipeline; the interviewer on nothing sees none of it.
     let seen = app
         .ok(
-            "query($id: ID!) { node(id: $id) { ... on Interview { candidate { email } requisition { title }
-               candidacy { id } interviewer { isViewer } organization { slug } } } }",
+            "query($id: ID!) { node(id: $id) { ... on Interview {
+               candidate { email profile { technicalReview { experiences { edges { node { companyName } } } } } }
+               requisition { title } candidacy { id } interviewer { isViewer } organization { slug } } } }",
             json!({ "id": first }),
             Some(&cast.interviewer.access_token),
         )
         .await;
     assert_eq!(
         seen["node"],
-        json!({ "candidate": { "email": "candidate-meet@example.com" }, "requisition": { "title": "Evaluated role" },
+        json!({ "candidate": { "email": "candidate-meet@example.com",
+                               "profile": { "technicalReview": { "experiences": { "edges": [
+                                   { "node": { "companyName": "Initech" } } ] } } } },
+                "requisition": { "title": "Evaluated role" },
                 "candidacy": null, "interviewer": { "isViewer": true }, "organization": { "slug": "acme-meet" } })
     );
     assert_eq!(

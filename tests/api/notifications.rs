@@ -348,6 +348,171 @@ async fn each_cause_notifies_its_recipients_and_no_one_else() {
     assert_eq!(received_since(&app, &cast, &before).await, NO_ONE);
 }
 
+/// Books an interview of `candidacy` with `lead` and `others` at `at`: its id.
+async fn book(app: &TestApp, cast: &Cast, candidacy: &str, at: &str, lead: &str, others: &[&str]) -> String {
+    let others: Vec<String> = others.iter().map(|name| cast.member(name)).collect();
+    let booked = done(
+        app,
+        &cast.recruiter,
+        "scheduleInterview",
+        "ScheduleInterviewInput",
+        json!({
+            "candidacyId": candidacy,
+            "interviewType": "TECHNICAL",
+            "interviewMode": "VIDEO",
+            "scheduledAt": at,
+            "durationMinutes": 45,
+            "timeZone": "Europe/Berlin",
+            "interviewerId": cast.member(lead),
+            "additionalInterviewerIds": others,
+        }),
+        "interview { id }",
+    )
+    .await;
+    id(&booked["interview"]["id"])
+}
+
+async fn update_interview(app: &TestApp, cast: &Cast, input: Value) {
+    done(
+        app,
+        &cast.recruiter,
+        "updateInterview",
+        "UpdateInterviewInput",
+        input,
+        "interview { id }",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn moving_an_interview_or_its_panel_tells_whom_it_concerns() {
+    let app = TestApp::new().await;
+    let (cast, _, candidacy) = applied(&app, "moved").await;
+    let application = application_of(&app, &cast.candidate).await;
+    let interview = book(
+        &app,
+        &cast,
+        &candidacy,
+        "2031-05-06T09:00:00Z",
+        "interviewer",
+        &[],
+    )
+    .await;
+
+    // Notes and a room change nothing anyone must act on: no one hears of them.
+    let before = tally(&app, &cast).await;
+    update_interview(
+        &app,
+        &cast,
+        json!({ "id": interview, "meetingRoom": "Room 4", "preparationNotes": "Read the CV" }),
+    )
+    .await;
+    assert_eq!(received_since(&app, &cast, &before).await, NO_ONE);
+
+    // A move in time: its interviewer and its candidate, at HIGH priority, with both times.
+    update_interview(
+        &app,
+        &cast,
+        json!({ "id": interview, "scheduledAt": "2031-05-07T14:30:00Z" }),
+    )
+    .await;
+    assert_eq!(
+        received_since(&app, &cast, &before).await,
+        [("interviewer", 1), ("candidate", 1)]
+    );
+    for (who, about) in [(&cast.interviewer, &interview), (&cast.candidate, &application)] {
+        let told = newest(&app, who).await;
+        assert_eq!(told["title"], "Interview moved: Notified role");
+        assert_eq!(told["priority"], "HIGH");
+        assert_eq!(told["relatedEntityId"], json!(about));
+        let message = told["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("2031-05-06 09:00 UTC") && message.contains("2031-05-07 14:30 UTC"),
+            "{told}"
+        );
+    }
+
+    // A new panel: the one taken off and the one added hear so, the candidate nothing.
+    let before = tally(&app, &cast).await;
+    update_interview(
+        &app,
+        &cast,
+        json!({ "id": interview, "interviewerId": cast.member("manager") }),
+    )
+    .await;
+    assert_eq!(
+        received_since(&app, &cast, &before).await,
+        [("interviewer", 1), ("manager", 1)]
+    );
+    assert_eq!(
+        newest(&app, &cast.interviewer).await["title"],
+        "Interview reassigned: Notified role"
+    );
+    assert_eq!(
+        newest(&app, &cast.manager).await["title"],
+        "Interview scheduled: Notified role"
+    );
+
+    // Both at once: the one added hears of it once, at its new time; the one who stays and
+    // the candidate hear of the move.
+    let before = tally(&app, &cast).await;
+    update_interview(
+        &app,
+        &cast,
+        json!({ "id": interview, "durationMinutes": 90,
+                "additionalInterviewerIds": [cast.member("recruiter")] }),
+    )
+    .await;
+    assert_eq!(
+        received_since(&app, &cast, &before).await,
+        [("recruiter", 1), ("manager", 1), ("candidate", 1)]
+    );
+    assert_eq!(
+        newest(&app, &cast.recruiter).await["title"],
+        "Interview scheduled: Notified role"
+    );
+    assert_eq!(
+        newest(&app, &cast.manager).await["title"],
+        "Interview moved: Notified role"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_notification_says_where_a_client_shows_what_it_is_about() {
+    let app = TestApp::new().await;
+    let (cast, _, candidacy) = applied(&app, "linked").await;
+    let application = application_of(&app, &cast.candidate).await;
+    let interview = book(
+        &app,
+        &cast,
+        &candidacy,
+        "2031-06-01T09:00:00Z",
+        "interviewer",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        newest(&app, &cast.interviewer).await["actionUrl"],
+        json!(format!("/interview/{interview}"))
+    );
+    assert_eq!(
+        newest(&app, &cast.candidate).await["actionUrl"],
+        json!(format!("/application/{application}"))
+    );
+    // The invitation the cast's recruiter had, in kebab case.
+    let invitations = inbox_with(&app, &cast.recruiter, json!({ "type": "SYSTEM" }))
+        .await
+        .1;
+    let invitation = invitations.last().expect("an invitation");
+    assert_eq!(
+        invitation["actionUrl"],
+        json!(format!(
+            "/organization-invitation/{}",
+            invitation["relatedEntityId"].as_str().unwrap_or_default()
+        ))
+    );
+}
+
 const MARK: (&str, &str, &str) = (
     "markNotificationsRead",
     "NotificationSelectionInput",
@@ -388,10 +553,12 @@ async fn the_recipient_alone_reads_marks_and_archives() {
     );
     assert_eq!(all[0]["priority"], "HIGH");
     assert_eq!(all[1]["priority"], "NORMAL");
-    assert!(
-        all.iter()
-            .all(|n| n["readAt"].is_null() && n["actionUrl"].is_null())
-    );
+    assert!(all.iter().all(|n| {
+        n["readAt"].is_null()
+            && n["actionUrl"]
+                .as_str()
+                .is_some_and(|url| url.starts_with("/application/"))
+    }));
 
     // Paging, newest first.
     let page = app.ok(INBOX, json!({ "first": 3 }), Some(&me.access_token)).await;

@@ -104,6 +104,7 @@ macro_rules! owned_by_user {
 
 owned_by_user!(
     application_status_events,
+    artifact_pdfs,
     applications,
     artifacts,
     job_experience_matches,

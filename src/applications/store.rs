@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::enums::{ApplicationStatus, ArtifactKind};
 use crate::access::{Guarded, Principal};
 use crate::applications::events::{self, ArtifactEvent, Event, StatusEvent};
-use crate::db::schema::{application_status_events, applications, artifacts, candidacies};
+use crate::db::schema::{application_status_events, applications, artifact_pdfs, artifacts, candidacies};
 use crate::db::updated_or_current;
 use crate::guarded_relation;
 
@@ -78,6 +78,36 @@ pub async fn artifact_of(
         .first(conn)
         .await
         .optional()
+}
+
+/// The PDF kept for an artifact the principal reads, if it was rendered before.
+pub async fn stored_pdf(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    artifact_id: Uuid,
+) -> QueryResult<Option<Vec<u8>>> {
+    artifact_pdfs::table
+        .filter(artifact_pdfs::table::readable(who))
+        .filter(artifact_pdfs::artifact_id.eq(artifact_id))
+        .select(artifact_pdfs::pdf)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Keeps an artifact's PDF. A copy that rendered it at the same time keeps its own (the same
+/// bytes: rendering is deterministic).
+pub async fn store_pdf(conn: &mut AsyncPgConnection, artifact: &ArtifactRow, pdf: &[u8]) -> QueryResult<()> {
+    diesel::insert_into(artifact_pdfs::table)
+        .values((
+            artifact_pdfs::artifact_id.eq(artifact.id),
+            artifact_pdfs::user_id.eq(artifact.user_id),
+            artifact_pdfs::pdf.eq(pdf),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// Whether an organisation's pipeline drives the application: it was made by applying to a

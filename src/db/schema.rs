@@ -37,6 +37,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    artifact_pdfs (artifact_id) {
+        artifact_id -> Uuid,
+        user_id -> Uuid,
+        pdf -> Bytea,
+        rendered_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     artifacts (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -654,6 +663,7 @@ diesel::joinable!(requisition_skills -> skills (skill_id));
 diesel::joinable!(requisitions -> organizations (organization_id));
 diesel::joinable!(applications -> users (user_id));
 diesel::joinable!(artifacts -> users (user_id));
+diesel::joinable!(artifact_pdfs -> artifacts (artifact_id));
 diesel::joinable!(bullet_versions -> users (user_id));
 diesel::joinable!(bullets -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
@@ -679,6 +689,7 @@ diesel::joinable!(strengths -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     notifications,
+    artifact_pdfs,
     candidacies,
     candidacy_events,
     candidacy_notes,

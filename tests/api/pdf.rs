@@ -717,3 +717,47 @@ async fn the_pdf_is_tagged_with_headings_paragraphs_lists_and_links() {
         &["• Code: github.com/ada", "• Site: https://ada.example.com"],
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_is_rendered_once_and_stays_what_was_sent() {
+    let app = TestApp::new().await;
+    let me = named(&app, "kept@example.com", Some("Ada Before")).await;
+    let id = application(&app, &me).await;
+    let artifact = created(&app, &me, &id, "Kept text").await;
+    let url = artifact["pdfUrl"].as_str().unwrap_or_default().to_owned();
+
+    // Concurrent first downloads all get the one PDF.
+    let downloads = (0..6).map(|_| {
+        let (app, me, url) = (&app, &me, url.clone());
+        async move { fetched(app, me, &url).await }
+    });
+    let first = futures_util::future::join_all(downloads).await;
+    assert!(first.windows(2).all(|pair| pair[0] == pair[1]));
+    assert!(extracted_lines(&first[0]).contains(&"Ada Before".to_owned()));
+
+    // A later change of name leaves the sent version as it was; a new version shows it.
+    mutate(
+        &app,
+        &me,
+        "updateProfile",
+        json!({ "fullName": "Ada After" }),
+        "profile { id }",
+    )
+    .await;
+    assert_eq!(fetched(&app, &me, &url).await, first[0]);
+    let (_, newer) = rendered(&app, &me, &id, "Kept text").await;
+    assert!(extracted_lines(&newer).contains(&"Ada After".to_owned()));
+
+    // Clients may keep a version for good.
+    let request = axum::http::Request::get(&url)
+        .header("authorization", format!("Bearer {}", me.access_token))
+        .body(axum::body::Body::empty())
+        .unwrap_or_default();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .expect("a response");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "private, max-age=31536000, immutable"
+    );
+}

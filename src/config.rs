@@ -132,7 +132,9 @@ pub struct Settings {
 
     /// Highest cost of an operation, in nodes: each connection counts its page size (`first`
     /// or `last`, 50 without either, at most 100) times one plus the nodes under each item.
-    #[arg(long, env = "CAREERGRAPH_MAX_COST", default_value_t = 50_000, global = true)]
+    /// The default lets through a whole career with each project's tech stack and no `first`
+    /// anywhere (135,050) and refuses three connections nested at 100 (1,010,100).
+    #[arg(long, env = "CAREERGRAPH_MAX_COST", default_value_t = 200_000, global = true)]
     pub max_cost: u64,
 
     /// Most aliased fields in one operation (fragments expanded).

@@ -471,6 +471,14 @@ async fn the_whole_career_without_first_passes_and_a_huge_query_is_refused_with_
     let response = with_cost(&app, &who, whole).await;
     assert!(response.get("errors").is_none(), "{response}");
     assert_eq!(response["extensions"]["cost"], 50 * (1 + 4 * 50), "{response}");
+    // With each project's tech stack: 50 × (1 + 50 × (1 + 50) + 3 × 50), still under the limit.
+    let with_stack = whole.replace(
+        "projects { edges { node { name } } }",
+        "projects { edges { node { name techStack { edges { node { name } } } } } }",
+    );
+    let response = with_cost(&app, &who, &with_stack).await;
+    assert!(response.get("errors").is_none(), "{response}");
+    assert_eq!(response["extensions"]["cost"], 135_050, "{response}");
     let experiences = &response["data"]["viewer"]["profile"]["technicalReview"]["experiences"]["edges"];
     assert_eq!(experiences.as_array().map(Vec::len), Some(2));
     // Without the header, no cost.
@@ -486,7 +494,7 @@ async fn the_whole_career_without_first_passes_and_a_huge_query_is_refused_with_
     let error = &response["errors"][0];
     assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{response}");
     assert_eq!(error["extensions"]["cost"], 100 * (1 + 100 * (1 + 100)));
-    assert_eq!(error["extensions"]["limit"], 50_000);
+    assert_eq!(error["extensions"]["limit"], 200_000);
     assert!(
         error["message"]
             .as_str()

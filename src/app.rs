@@ -27,6 +27,7 @@ use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql_http::{self, Media, Refused, refuse};
+use crate::metrics::Metrics;
 use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
 use crate::tokens::TokenKeys;
 pub use crate::ws::TOKEN_EXPIRED_CLOSE_CODE;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub statements: StatementCounter,
     pub http: HttpLimits,
     pub ws: Arc<Sockets>,
+    /// None only if the metrics could not be set up (logged at startup).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 #[derive(Clone, Debug)]
@@ -100,6 +103,10 @@ impl AppState {
                 body_timeout: Duration::from_secs(settings.body_timeout),
             },
             ws: Arc::new(Sockets::new(settings.ws_settings())),
+            metrics: Metrics::new()
+                .inspect_err(|error| tracing::error!(%error, "cannot set up the metrics"))
+                .ok()
+                .map(Arc::new),
         }
     }
 
@@ -322,6 +329,16 @@ async fn execute(state: &AppState, headers: &HeaderMap, media: Media, batch: Bat
             request
         }
     };
+    let started = std::time::Instant::now();
+    let mut batch = batch;
+    let operations: Vec<String> = match (&state.metrics, &mut batch) {
+        (None, _) => Vec::new(),
+        (Some(metrics), BatchRequest::Single(request)) => vec![metrics.operation_label(request)],
+        (Some(metrics), BatchRequest::Batch(requests)) => requests
+            .iter_mut()
+            .map(|request| metrics.operation_label(request))
+            .collect(),
+    };
     let (spawner, batches) = request_batches();
     let response = match batch {
         BatchRequest::Single(request) => {
@@ -337,6 +354,22 @@ async fn execute(state: &AppState, headers: &HeaderMap, media: Media, batch: Bat
             batches.drive(executed).await
         }
     };
+    if let Some(metrics) = &state.metrics {
+        let responses = match &response {
+            BatchResponse::Single(response) => std::slice::from_ref(response),
+            BatchResponse::Batch(responses) => responses.as_slice(),
+        };
+        let codes = responses
+            .iter()
+            .flat_map(|response| &response.errors)
+            .map(
+                |error| match error.extensions.as_ref().and_then(|e| e.get("code")) {
+                    Some(async_graphql::Value::String(code)) => code.as_str(),
+                    _ => "NONE",
+                },
+            );
+        metrics.observe(&operations, started.elapsed(), codes);
+    }
     graphql_http::respond(media, response)
 }
 
@@ -354,6 +387,11 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
 /// Counters in the Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let pool = state.pool.status();
+    let graphql = state
+        .metrics
+        .as_ref()
+        .map(|metrics| metrics.render(pool))
+        .unwrap_or_default();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         format!(
@@ -363,10 +401,11 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
              # HELP careergraph_db_pool_connections Open database connections.\n\
              # TYPE careergraph_db_pool_connections gauge\n\
              careergraph_db_pool_connections {}\n\
-             {}",
+             {}{}",
             state.statements.get(),
             pool.size,
-            state.ws.metrics()
+            state.ws.metrics(),
+            graphql,
         ),
     )
 }

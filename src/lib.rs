@@ -16,6 +16,7 @@ pub mod graphql_http;
 pub mod hiring;
 pub mod http_server;
 pub mod jobs;
+pub mod metrics;
 pub mod notifications;
 pub mod pipeline;
 pub mod profile;

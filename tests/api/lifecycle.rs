@@ -1146,12 +1146,19 @@ async fn metrics_count_the_sql_statements_of_graphql_requests() {
             );
             continue;
         }
-        let (name, value) = line
-            .split_once(' ')
+        let (series, value) = line
+            .rsplit_once(' ')
             .unwrap_or_else(|| panic!("not a sample: {line:?}"));
         assert!(value.trim().parse::<f64>().is_ok(), "{line}");
+        let name = series.split('{').next().unwrap_or_default();
+        // A histogram's samples are its `_bucket`s, `_sum` and `_count`.
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .filter_map(|suffix| name.strip_suffix(suffix))
+            .find(|base| text.contains(&format!("# TYPE {base} histogram")))
+            .unwrap_or(name);
         assert!(
-            text.contains(&format!("# HELP {name} ")) && text.contains(&format!("# TYPE {name} ")),
+            text.contains(&format!("# HELP {family} ")) && text.contains(&format!("# TYPE {family} ")),
             "{name} lacks HELP/TYPE"
         );
     }
@@ -1190,6 +1197,107 @@ async fn metrics_count_the_sql_statements_of_graphql_requests() {
     assert!(sample(&metrics(&app).await.2, STATEMENTS) > after_query);
     // The pool has opened at least one connection by now.
     assert!(sample(&metrics(&app).await.2, "careergraph_db_pool_connections") >= 1.0);
+}
+
+/// The value of the sample `series` (name and labels, as printed) in Prometheus text; 0 when
+/// absent.
+fn series(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_count_operations_by_name_with_latency_and_error_codes() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("operations@example.com").await;
+    for _ in 0..2 {
+        app.ok(
+            "query Dashboard { viewer { email } }",
+            json!({}),
+            Some(&me.access_token),
+        )
+        .await;
+    }
+    // By `operationName` too, and without a name.
+    let request = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({ "query": "query A { __typename } query B { __typename }", "operationName": "B" })
+                .to_string(),
+        ))
+        .unwrap_or_default();
+    app.send(request).await;
+    app.ok("{ __typename }", json!({}), None).await;
+    // Errors count by code.
+    app.gql("{ viewer { email } }", json!({}), None).await;
+    app.gql("{ nope }", json!({}), None).await;
+
+    let text = metrics(&app).await.2;
+    let operations = "careergraph_graphql_operations_total";
+    assert_eq!(
+        series(&text, &format!("{operations}{{operation=\"Dashboard\"}}")),
+        2.0,
+        "{text}"
+    );
+    assert_eq!(
+        series(&text, &format!("{operations}{{operation=\"B\"}}")),
+        1.0,
+        "{text}"
+    );
+    assert!(
+        series(&text, &format!("{operations}{{operation=\"anonymous\"}}")) >= 3.0,
+        "{text}"
+    );
+    let latency = "careergraph_graphql_request_duration_seconds";
+    assert_eq!(
+        series(&text, &format!("{latency}_count{{operation=\"Dashboard\"}}")),
+        2.0
+    );
+    assert_eq!(
+        series(
+            &text,
+            &format!("{latency}_bucket{{operation=\"Dashboard\",le=\"+Inf\"}}")
+        ),
+        2.0,
+        "{text}"
+    );
+    assert!(series(&text, &format!("{latency}_sum{{operation=\"Dashboard\"}}")) > 0.0);
+    let errors = "careergraph_graphql_errors_total";
+    assert_eq!(
+        series(&text, &format!("{errors}{{code=\"UNAUTHENTICATED\"}}")),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        series(&text, &format!("{errors}{{code=\"GRAPHQL_VALIDATION_FAILED\"}}")),
+        1.0,
+        "{text}"
+    );
+    assert!(
+        series(&text, "careergraph_db_pool{state=\"open\"}") >= 1.0,
+        "{text}"
+    );
+    assert!(
+        text.contains("careergraph_db_pool{state=\"waiting\"} 0"),
+        "{text}"
+    );
+
+    // Names a client makes up stop being labels after 200: the rest count as `other`.
+    for n in 0..205 {
+        app.ok(&format!("query Made{n} {{ __typename }}"), json!({}), None)
+            .await;
+    }
+    let text = metrics(&app).await.2;
+    let named = text
+        .lines()
+        .filter(|line| line.starts_with(&format!("{operations}{{")))
+        .count();
+    assert_eq!(named, 200 + 2, "{text}");
+    assert_eq!(
+        series(&text, &format!("{operations}{{operation=\"other\"}}")),
+        5.0 + 2.0
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -237,6 +237,11 @@ pub struct Settings {
         global = true
     )]
     pub log_format: LogFormat,
+
+    /// An OpenTelemetry collector's OTLP/HTTP base URL (e.g. `http://localhost:4318`): traces
+    /// go to `<url>/v1/traces`, one span per request and per SQL statement. Off when unset.
+    #[arg(long, env = "CAREERGRAPH_OTLP_ENDPOINT", global = true)]
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Settings {

@@ -24,6 +24,7 @@ pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod skills;
+pub mod telemetry;
 pub mod tokens;
 pub mod validate;
 pub mod ws;

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         print!("{}", careergraph::schema::sdl());
         return ExitCode::SUCCESS;
     }
-    careergraph::server::init_logging(&cli.settings);
+    let telemetry = careergraph::telemetry::init(&cli.settings);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -33,6 +33,9 @@ fn main() -> ExitCode {
             _ => careergraph::server::serve(&cli.settings).await,
         }
     });
+    // The exporter's thread sends what is buffered; the runtime is gone by then.
+    drop(runtime);
+    telemetry.shutdown();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -1,25 +1,13 @@
-//! Running the server: logging, the database (given or embedded), migrations, serving and a
+//! Running the server: the database (given or embedded), migrations, serving and a
 //! graceful shutdown.
 
 use anyhow::{Context, Result};
-use tracing_subscriber::EnvFilter;
 
 use crate::applications::events::EventHub;
-use crate::config::{LogFormat, Settings};
+use crate::config::Settings;
 use crate::db::embedded::{Durability, EmbeddedPostgres};
 use crate::db::{self, StatementCounter};
 use crate::{AppState, app};
-
-pub fn init_logging(settings: &Settings) {
-    let filter = EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match settings.log_format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
-    }
-}
 
 /// Runs `work` against the configured database, or against the embedded cluster, which is
 /// started first and stopped after `work` ends however it ends.

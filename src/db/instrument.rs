@@ -17,12 +17,53 @@ impl StatementCounter {
     }
 }
 
-pub(super) struct CountStatements(pub(super) StatementCounter);
+/// Counts each statement and traces it: a `sql` span from its start to its end, under the
+/// request's span, for the OTLP exporter (`telemetry.rs`; at debug level, so nothing is built
+/// when no exporter wants it).
+pub(super) struct CountStatements {
+    counter: StatementCounter,
+    running: Option<tracing::Span>,
+}
+
+impl CountStatements {
+    pub(super) fn new(counter: StatementCounter) -> Self {
+        Self {
+            counter,
+            running: None,
+        }
+    }
+}
+
+/// The longest statement text a span carries.
+const MAX_STATEMENT: usize = 2_000;
 
 impl Instrumentation for CountStatements {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.0.fetch_add(1, Ordering::Relaxed);
+        match event {
+            InstrumentationEvent::StartQuery { query, .. } => {
+                self.counter.0.fetch_add(1, Ordering::Relaxed);
+                let span = tracing::debug_span!(
+                    "sql",
+                    db.system = "postgresql",
+                    db.statement = tracing::field::Empty
+                );
+                if !span.is_disabled() {
+                    // The text only: diesel prints the bound parameters after `-- binds:`,
+                    // and those are people's data.
+                    let text = query.to_string();
+                    let statement = text.split(" -- binds:").next().unwrap_or_default();
+                    let end = (0..=MAX_STATEMENT.min(statement.len()))
+                        .rev()
+                        .find(|&i| statement.is_char_boundary(i))
+                        .unwrap_or(0);
+                    span.record("db.statement", &statement[..end]);
+                }
+                self.running = Some(span);
+            }
+            InstrumentationEvent::FinishQuery { .. } => {
+                self.running = None;
+            }
+            _ => {}
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn pool(database_url: &str, max_size: usize, counter: StatementCounter) -> R
         let counter = counter.clone();
         async move {
             let mut conn = AsyncPgConnection::establish(url).await?;
-            conn.set_instrumentation(CountStatements(counter));
+            conn.set_instrumentation(CountStatements::new(counter));
             Ok(conn)
         }
         .boxed()

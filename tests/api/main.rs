@@ -29,4 +29,5 @@ mod serve;
 mod skills;
 mod subscriptions;
 mod support;
+mod telemetry;
 mod ws_protocol;

@@ -26,7 +26,7 @@ pub async fn http(address: &str, method: &str, path: &str, body: Option<&Value>)
     Some((status, body.to_owned()))
 }
 
-fn free_address() -> String {
+pub fn free_address() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     listener.local_addr().expect("address").to_string()
 }
@@ -43,7 +43,7 @@ fn start(data_dir: &Path, address: &str) -> Child {
         .expect("the server binary starts")
 }
 
-async fn wait_ready(address: &str, server: &mut Child) {
+pub async fn wait_ready(address: &str, server: &mut Child) {
     for _ in 0..600 {
         if let Some((200, _)) = http(address, "GET", "/health/ready", None).await {
             return;

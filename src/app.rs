@@ -26,6 +26,7 @@ use crate::db::{self, DbPool, StatementCounter};
 use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
+use crate::graphql::persisted::Persisted;
 use crate::graphql_http::{self, Media, Refused, refuse};
 use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
 use crate::tokens::TokenKeys;
@@ -86,6 +87,7 @@ impl AppState {
                 introspection: settings.introspection,
                 field_suggestions: settings.field_suggestions,
             },
+            Persisted::new(pool.clone(), settings.trusted_documents.clone()),
         );
         Self {
             schema,
@@ -247,6 +249,11 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
         Ok(request) => request,
         Err(refused) => return refuse(media, refused),
     };
+    // A hash names the document, which must be known before it can be told a query.
+    if let Err(error) = state.schema.resolve_persisted(&mut request).await {
+        let response = async_graphql::Response::from_errors(vec![error]);
+        return graphql_http::respond(media, BatchResponse::Single(response));
+    }
     let operation_name = request.operation_name.clone();
     // A document that does not parse is the engine's to report, as for a POST.
     if let Ok(document) = request.parsed_query()

@@ -20,6 +20,7 @@ mod lifecycle;
 mod migrations;
 mod notifications;
 mod pdf;
+mod persisted;
 mod pipeline;
 mod profile;
 mod record;

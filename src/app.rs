@@ -86,7 +86,13 @@ impl AppState {
                 introspection: settings.introspection,
                 field_suggestions: settings.field_suggestions,
             },
-            Persisted::new(pool.clone(), settings.trusted_documents.clone()),
+            Persisted::new(
+                pool.clone(),
+                settings
+                    .trusted_documents
+                    .as_ref()
+                    .map(|documents| documents.0.clone()),
+            ),
         );
         Self {
             schema,

@@ -1,7 +1,6 @@
 //! Persisted documents: which document a request runs when it names one by its hash, and
 //! whether the server runs it at all. Every request passes here before the document limits,
-//! whether it came over HTTP (POST or GET) or a WebSocket, through
-//! [`crate::schema::AppSchema`].
+//! whether it came over HTTP (POST or GET) or a WebSocket, through the schema's `AppSchema`.
 //!
 //! Two modes:
 //!
@@ -20,14 +19,13 @@
 
 use std::any::TypeId;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::{Request, ServerError, Value};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use sha2::{Digest, Sha256};
 
-use crate::config::TrustedDocuments;
 use crate::db::DbPool;
 use crate::db::schema::persisted_queries;
 use crate::graphql::errors::{self, AppError};
@@ -53,14 +51,15 @@ pub struct Persisted {
 }
 
 struct Trusted {
-    by_id: TrustedDocuments,
+    by_id: Arc<HashMap<String, String>>,
     texts: HashSet<String>,
 }
 
 impl Persisted {
-    pub fn new(pool: DbPool, trusted: Option<TrustedDocuments>) -> Self {
+    /// `trusted`: the trusted documents (id → text), which alone run when given.
+    pub fn new(pool: DbPool, trusted: Option<Arc<HashMap<String, String>>>) -> Self {
         let trusted = trusted.map(|by_id| Trusted {
-            texts: by_id.0.values().cloned().collect(),
+            texts: by_id.values().cloned().collect(),
             by_id,
         });
         Self {
@@ -79,7 +78,7 @@ impl Persisted {
         let hash = requested_hash(request)?;
         match (&self.trusted, hash) {
             (Some(trusted), Some(id)) => {
-                let Some(document) = trusted.by_id.0.get(&id) else {
+                let Some(document) = trusted.by_id.get(&id) else {
                     return Err(errors::coded(
                         format!("the document {id:?} is not among this server's trusted documents"),
                         NOT_IN_LIST,

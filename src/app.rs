@@ -3,15 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Executor};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -26,6 +25,7 @@ use crate::db::{self, DbPool, StatementCounter};
 use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
+use crate::graphql::persisted::Persisted;
 use crate::graphql_http::{self, Media, Refused, refuse};
 use crate::metrics::Metrics;
 use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
@@ -89,6 +89,13 @@ impl AppState {
                 introspection: settings.introspection,
                 field_suggestions: settings.field_suggestions,
             },
+            Persisted::new(
+                pool.clone(),
+                settings
+                    .trusted_documents
+                    .as_ref()
+                    .map(|documents| documents.0.clone()),
+            ),
         );
         Self {
             schema,
@@ -151,6 +158,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(crate::ws::upgrade))
+        .route("/graphiql/assets/{tag}/{name}", get(graphiql_asset))
         .route("/artifacts/{id}/pdf", get(crate::applications::http::artifact_pdf))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
@@ -197,18 +205,19 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
-fn graphiql(state: &AppState) -> Response {
+/// GraphiQL with its assets from this server (`graphiql.rs`), unless `--graphiql false`.
+fn graphiql(state: &AppState, headers: &HeaderMap) -> Response {
     if !state.http.graphiql {
         return (StatusCode::NOT_FOUND, "GraphiQL is turned off on this server").into_response();
     }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("careergraph")
-            .finish(),
-    )
-    .into_response()
+    crate::graphiql::page(headers)
+}
+
+async fn graphiql_asset(State(state): State<AppState>, path: Path<(String, String)>) -> Response {
+    if !state.http.graphiql {
+        return (StatusCode::NOT_FOUND, "GraphiQL is turned off on this server").into_response();
+    }
+    crate::graphiql::asset(path)
 }
 
 /// The longest client-sent `x-request-id` kept; longer ones, or ones with anything but
@@ -247,13 +256,18 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// anything), or GraphiQL for a browser that asks for a page without one.
 async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     if !graphql_http::has_query(uri.query()) && graphql_http::wants_html(&headers) {
-        return graphiql(&state);
+        return graphiql(&state, &headers);
     }
     let media = Media::negotiate(&headers);
     let mut request = match graphql_http::from_url(uri.query()) {
         Ok(request) => request,
         Err(refused) => return refuse(media, refused),
     };
+    // A hash names the document, which must be known before it can be told a query.
+    if let Err(error) = state.schema.resolve_persisted(&mut request).await {
+        let response = async_graphql::Response::from_errors(vec![error]);
+        return graphql_http::respond(media, BatchResponse::Single(response));
+    }
     let operation_name = request.operation_name.clone();
     // A document that does not parse is the engine's to report, as for a POST.
     if let Ok(document) = request.parsed_query()

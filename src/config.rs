@@ -217,6 +217,14 @@ pub struct Settings {
     #[arg(long, env = "CAREERGRAPH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub graphiql: bool,
 
+    /// Run only the documents in this JSON file (trusted documents): an object mapping each
+    /// document's id (hash) to its text, as graphql-codegen's persisted documents and Relay's
+    /// `persistConfig` file write it, or an Apollo persisted-query manifest. Any other
+    /// document is refused (`PERSISTED_QUERY_NOT_IN_LIST`, `QUERY_NOT_IN_SAFELIST`) and
+    /// automatic persisted queries register nothing.
+    #[arg(long, env = "CAREERGRAPH_TRUSTED_DOCUMENTS", value_name = "FILE", value_parser = TrustedDocuments::load, global = true)]
+    pub trusted_documents: Option<TrustedDocuments>,
+
     /// Directories of fonts for PDFs, searched in order after the embedded DejaVu Sans for the
     /// glyphs it lacks (repeat the flag, or separate with `:` in the variable). Missing
     /// directories are skipped; a character no font has is drawn as U+FFFD and listed in the
@@ -313,4 +321,61 @@ fn secret_file(path: &Path) -> Result<Vec<u8>> {
         .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(encoded.as_bytes())?;
     Ok(encoded.into_bytes())
+}
+
+/// The allow-list of trusted documents: id (hash) → document text, as read at startup.
+#[derive(Clone)]
+pub struct TrustedDocuments(pub std::sync::Arc<std::collections::HashMap<String, String>>);
+
+impl std::fmt::Debug for TrustedDocuments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TrustedDocuments({} documents)", self.0.len())
+    }
+}
+
+impl TrustedDocuments {
+    /// Reads the file; refuses one that lists nothing, so a wrong path or shape fails at
+    /// startup instead of refusing every request.
+    pub fn load(path: &str) -> std::result::Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+        Self::parse(&text).map_err(|error| format!("{path} is not a trusted-documents file: {error:#}"))
+    }
+
+    /// `{"<id>": "<document>", …}`, or Apollo's manifest
+    /// `{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body"}, …]}`.
+    pub fn parse(text: &str) -> Result<Self> {
+        use serde_json::Value;
+        let json: Value = serde_json::from_str(text)?;
+        let Value::Object(map) = json else {
+            anyhow::bail!("expected a JSON object");
+        };
+        let mut documents = std::collections::HashMap::new();
+        if map.get("format").and_then(Value::as_str) == Some("apollo-persisted-query-manifest") {
+            let operations = map
+                .get("operations")
+                .and_then(Value::as_array)
+                .context("the manifest has no `operations` array")?;
+            for operation in operations {
+                let id = operation.get("id").and_then(Value::as_str);
+                let body = operation.get("body").and_then(Value::as_str);
+                let (Some(id), Some(body)) = (id, body) else {
+                    anyhow::bail!("each operation needs a string `id` and `body`");
+                };
+                documents.insert(id.to_owned(), body.to_owned());
+            }
+        } else {
+            for (id, document) in map {
+                let Value::String(document) = document else {
+                    anyhow::bail!("the value of {id:?} is not a string");
+                };
+                documents.insert(id, document);
+            }
+        }
+        anyhow::ensure!(!documents.is_empty(), "it lists no documents");
+        anyhow::ensure!(
+            documents.keys().all(|id| !id.is_empty() && id.len() <= 256),
+            "an id is empty or longer than 256 characters"
+        );
+        Ok(Self(std::sync::Arc::new(documents)))
+    }
 }

@@ -98,10 +98,17 @@ impl Refused {
 
 /// A request from its parameters: `query` a string, `operationName` a string or null,
 /// `variables` and `extensions` maps or null. Other parameters are ignored, as the spec allows.
+/// `query` may be left out when `extensions.persistedQuery` names the document by its hash
+/// (see `graphql/persisted.rs`).
 fn request(mut params: Map<String, Json>) -> Result<Request, Refused> {
+    let persisted = params
+        .get("extensions")
+        .and_then(|extensions| extensions.get("persistedQuery"))
+        .is_some();
     let mut request = match params.remove("query") {
         Some(Json::String(query)) => Request::new(query),
         Some(_) => return Err(Refused::bad("`query` must be a string")),
+        None if persisted => Request::new(""),
         None => return Err(Refused::bad("the request has no `query` parameter")),
     };
     match params.remove("operationName") {
@@ -184,9 +191,11 @@ pub fn from_url(query: Option<&str>) -> Result<Request, Refused> {
     request(params)
 }
 
-/// Whether the URL's query string has a `query` parameter.
+/// Whether the URL's query string has a `query` parameter, or `extensions` (which may name
+/// a persisted document instead).
 pub fn has_query(query: Option<&str>) -> bool {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).any(|(name, _)| name == "query")
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .any(|(name, _)| name == "query" || name == "extensions")
 }
 
 /// An error of the request as a whole, raised before any field ran: errors without a path and

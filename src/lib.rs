@@ -11,6 +11,7 @@ pub mod career;
 pub mod config;
 pub mod db;
 pub mod evaluation;
+pub mod graphiql;
 pub mod graphql;
 pub mod graphql_http;
 pub mod hiring;

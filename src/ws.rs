@@ -757,7 +757,12 @@ impl Connection {
             };
             return self.send(sink, &ServerMessage::Error { id: &id, payload }).await;
         }
-        let name = root_field(&mut request);
+        // A persisted document's hash names the operation: settled first so that the metrics
+        // count its root field. A refusal is reported where the operation starts, below.
+        let name = match self.state.schema.resolve_persisted(&mut request).await {
+            Ok(()) => root_field(&mut request),
+            Err(_) => "invalid".to_owned(),
+        };
         let results = std::panic::AssertUnwindSafe(Executor::execute_stream(
             &self.state.schema,
             request,

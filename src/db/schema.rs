@@ -274,6 +274,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    persisted_queries (sha256) {
+        sha256 -> Text,
+        document -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     project_skills (project_id, skill_id) {
         project_id -> Uuid,
         skill_id -> Uuid,
@@ -722,6 +730,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_posting_skills,
     job_postings,
     mbti_profiles,
+    persisted_queries,
     project_skills,
     projects,
     refresh_tokens,

@@ -25,6 +25,7 @@ use crate::evaluation::graphql::EvaluationMutation;
 use crate::graphql::context::Services;
 use crate::graphql::errors;
 use crate::graphql::limits::{self, Admitted, DocumentLimits, Refusal, Shapes};
+use crate::graphql::persisted::Persisted;
 use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsSubscription};
@@ -74,12 +75,20 @@ pub struct AppSchema {
     schema: Schema<Query, Mutation, Subscription>,
     limits: Limits,
     shapes: Arc<Shapes>,
+    persisted: Arc<Persisted>,
 }
 
 /// Request data asking for the operation's cost in the response's `extensions.cost`.
 pub struct ReportCost;
 
 impl AppSchema {
+    /// Settles the document a request runs: the one its persisted-query hash names, and only
+    /// one this server runs (see [`Persisted`]). Every path below calls it first; the HTTP
+    /// layer calls it earlier when it must see the document (GET refuses mutations).
+    pub async fn resolve_persisted(&self, request: &mut Request) -> Result<(), ServerError> {
+        self.persisted.resolve(request).await
+    }
+
     /// Parses `request` and checks it against the document limits; what it would run.
     fn admit(&self, request: &mut Request) -> Result<Admitted, ServerError> {
         let operation_name = request.operation_name.clone();
@@ -125,6 +134,9 @@ fn refused(error: ServerError) -> Response {
 
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
+        if let Err(error) = self.resolve_persisted(&mut request).await {
+            return refused(error);
+        }
         match self.admit(&mut request) {
             Ok(admitted) if admitted.credentials > 1 => {
                 refused(Refusal::CredentialFields(admitted.credentials).into_error())
@@ -140,7 +152,13 @@ impl Executor for AppSchema {
             BatchRequest::Single(request) => return BatchResponse::Single(self.execute(request).await),
             BatchRequest::Batch(requests) => requests,
         };
-        let admitted: Vec<_> = requests.iter_mut().map(|request| self.admit(request)).collect();
+        let mut admitted = Vec::with_capacity(requests.len());
+        for request in &mut requests {
+            admitted.push(match self.resolve_persisted(request).await {
+                Ok(()) => self.admit(request),
+                Err(error) => Err(error),
+            });
+        }
         let credentials: u64 = admitted
             .iter()
             .flatten()
@@ -171,13 +189,22 @@ impl Executor for AppSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         // Queries and mutations sent over a WebSocket come this way too.
-        if let Err(error) = self.admit_one(&mut request) {
-            return futures_util::stream::once(std::future::ready(refused(error))).boxed();
-        }
-        let errors = self.limits.errors;
-        Executor::execute_stream(&self.schema, request, session_data)
-            .map(move |response| errors::cap(errors::code_engine_errors(response), errors))
-            .boxed()
+        let this = self.clone();
+        futures_util::stream::once(async move {
+            this.resolve_persisted(&mut request).await?;
+            this.admit_one(&mut request)?;
+            Ok::<_, ServerError>((this, request))
+        })
+        .flat_map(move |admitted| match admitted {
+            Ok((this, request)) => {
+                let errors = this.limits.errors;
+                Executor::execute_stream(&this.schema, request, session_data.clone())
+                    .map(move |response| errors::cap(errors::code_engine_errors(response), errors))
+                    .boxed()
+            }
+            Err(error) => futures_util::stream::once(std::future::ready(refused(error))).boxed(),
+        })
+        .boxed()
     }
 }
 
@@ -204,7 +231,13 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 
 /// The schema the server runs, with its services and limits. Services that belong to one area
 /// (the event hub, the sign-in throttle) are data of their own, which only that area reads.
-pub fn build(services: Services, events: EventHub, limits: Limits, disclosure: Disclosure) -> AppSchema {
+pub fn build(
+    services: Services,
+    events: EventHub,
+    limits: Limits,
+    disclosure: Disclosure,
+    persisted: Persisted,
+) -> AppSchema {
     let mut schema = builder()
         .data(services)
         .data(events)
@@ -223,6 +256,7 @@ pub fn build(services: Services, events: EventHub, limits: Limits, disclosure: D
         schema: schema.finish(),
         limits,
         shapes: Arc::new(shapes),
+        persisted: Arc::new(persisted),
     }
 }
 

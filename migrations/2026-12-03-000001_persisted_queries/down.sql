@@ -1,0 +1,1 @@
+drop table persisted_queries;

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod pipeline;
 pub mod profile;
+pub mod resumes;
 pub mod schema;
 pub mod seed;
 pub mod server;

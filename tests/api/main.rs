@@ -23,6 +23,7 @@ mod pdf;
 mod pipeline;
 mod profile;
 mod record;
+mod resumes;
 mod schema;
 mod seed;
 mod serve;

@@ -1146,3 +1146,124 @@ async fn a_resume_with_all_its_sections_costs_the_same_statements_whatever_its_s
     );
     assert!(few <= 20, "{few} statements");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn personal_details_and_sections_are_the_resumes_own() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("resume-details@example.com").await;
+    mutate(
+        &app,
+        &me,
+        "updateProfile",
+        json!({ "fullName": "Ann Lee", "location": "Lisbon", "summary": "Engineer of platforms." }),
+        "profile { id }",
+    )
+    .await;
+    let made = run(
+        &app,
+        &me,
+        "createResume",
+        "CreateResumeInput",
+        json!({ "name": "Work", "template": "compact", "personalInfo": { "fullName": "Ann B. Lee", "email": "Ann@Work.example" } }),
+        "resume { id template personalInfo { fullName email location } personalInfoOverrides { fullName email location } } resumeEdge { node { id } } snapshot { id }",
+    )
+    .await;
+    let id = text(&made["resume"]["id"]);
+    assert_eq!(made["resume"]["template"], "compact");
+    assert_eq!(
+        made["resume"]["personalInfo"],
+        json!({ "fullName": "Ann B. Lee", "email": "ann@work.example", "location": "Lisbon" })
+    );
+    assert_eq!(
+        made["resume"]["personalInfoOverrides"],
+        json!({ "fullName": "Ann B. Lee", "email": "ann@work.example", "location": null })
+    );
+    assert_eq!(made["resumeEdge"]["node"]["id"], id.as_str());
+    assert_eq!(made["snapshot"], Value::Null);
+    let cleared = run(
+        &app,
+        &me,
+        "updateResume",
+        "UpdateResumeInput",
+        json!({ "id": id, "personalInfo": { "fullName": null } }),
+        "resume { personalInfo { fullName email } }",
+    )
+    .await;
+    assert_eq!(
+        cleared["resume"]["personalInfo"],
+        json!({ "fullName": "Ann Lee", "email": "ann@work.example" })
+    );
+    let (code, field) = refused(
+        &app,
+        &me,
+        "updateResume",
+        "UpdateResumeInput",
+        json!({ "id": id, "personalInfo": { "linkedinUrl": "https://example.com/ann" } }),
+    )
+    .await;
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("personalInfo.linkedinUrl"))
+    );
+
+    // A SUMMARY shows the profile's summary until it has text of its own.
+    let summary = section(&app, &me, &id, "SUMMARY").await;
+    let read_section = async |section: &str| {
+        app.ok(
+            "query($id: ID!) { node(id: $id) { ... on ResumeSection { type title content text index } } }",
+            json!({ "id": section }),
+            Some(&me.access_token),
+        )
+        .await["node"]
+            .clone()
+    };
+    assert_eq!(
+        read_section(&summary).await,
+        json!({ "type": "SUMMARY", "title": "Summary", "content": null, "text": "Engineer of platforms.", "index": 0 })
+    );
+    run(
+        &app,
+        &me,
+        "updateResumeSection",
+        "UpdateResumeSectionInput",
+        json!({ "id": summary, "title": "Profile", "content": "Builds payment platforms." }),
+        "section { id }",
+    )
+    .await;
+    assert_eq!(
+        read_section(&summary).await,
+        json!({ "type": "SUMMARY", "title": "Profile", "content": "Builds payment platforms.", "text": "Builds payment platforms.", "index": 0 })
+    );
+    let job = experience(&app, &me, "Initech", "FULL_TIME", "2020-01-01", None).await;
+    let (code, field) = refused(
+        &app,
+        &me,
+        "addResumeItem",
+        "AddResumeItemInput",
+        json!({ "sectionId": summary, "recordId": job }),
+    )
+    .await;
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("recordId"))
+    );
+
+    run(
+        &app,
+        &me,
+        "deleteResumeSection",
+        "IdInput",
+        json!({ "id": summary }),
+        "deletedId",
+    )
+    .await;
+    let gone = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": summary }),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(only_error(&gone).0, "NOT_FOUND");
+    assert_eq!(read(&app, &me, &id).await["sections"], json!([]));
+}

@@ -185,7 +185,8 @@ pub fn plan(inputs: &Inputs) -> Plan {
                         .as_deref()
                         .map(|notes| format!(" ({notes})"))
                         .unwrap_or_default(),
-                    scored.score
+                    // A sum of nothing is -0.0, which would print as "-0.00".
+                    scored.score.abs()
                 ),
                 None => format!(
                     "Uses {} of the posting's {} skills ({}); match score {:.2}, relevance {}.",
@@ -202,7 +203,7 @@ pub fn plan(inputs: &Inputs) -> Plan {
                         ))
                         .collect::<Vec<_>>()
                         .join("; "),
-                    scored.score,
+                    scored.score.abs(),
                     score::relevance(scored.score).as_str().to_uppercase(),
                 ),
             };

@@ -904,6 +904,41 @@ async fn tailoring_chooses_orders_and_explains_by_the_match() {
         )
         .await;
     assert_eq!(diff["resumeDiff"]["changes"], json!([]));
+
+    // A manual match leads, as in `JobPosting.matches`, even with no skill in common.
+    app.ok(
+        "mutation($input: SetMatchInput!) { setMatch(input: $input) { __typename } }",
+        json!({ "input": { "jobPostingId": posting, "experienceId": bakery, "relevance": "HIGH", "relevanceNotes": "early mornings" } }),
+        Some(&me.access_token),
+    )
+    .await;
+    let manual = run(
+        &app,
+        &me,
+        "tailorResume",
+        "TailorResumeInput",
+        json!({ "baseResumeId": base, "jobPostingId": posting }),
+        "resume { id }",
+    )
+    .await;
+    let third = app
+        .ok(
+            TAILORED,
+            json!({ "id": manual["resume"]["id"] }),
+            Some(&me.access_token),
+        )
+        .await;
+    let led = &third["node"]["sections"][1]["items"][0];
+    assert_eq!(led["text"], "Engineer, Bakery (Jan 2008 – Dec 2009)");
+    assert_eq!(
+        led["reason"],
+        "Matched by hand with HIGH relevance (early mornings); score 0.00."
+    );
+    assert_eq!(led["children"][0]["text"], "Baked bread");
+    assert_eq!(
+        third["node"]["sections"][1]["items"].as_array().map(Vec::len),
+        Some(3)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod pipeline;
 pub mod profile;
+pub mod resumes;
 pub mod schema;
 pub mod seed;
 pub mod server;

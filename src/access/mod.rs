@@ -112,6 +112,10 @@ owned_by_user!(
     job_postings,
     notifications,
     refresh_tokens,
+    resume_items,
+    resume_sections,
+    resume_snapshots,
+    resumes,
 );
 
 /// The tables of a person's career record: the owner reads and changes them; a reader the

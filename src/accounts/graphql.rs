@@ -25,6 +25,7 @@ use crate::jobs::graphql::{JobPosting, JobPostingFilter, JobPostingOrder, job_po
 use crate::notifications::graphql::{Notification, NotificationFilter, notifications_of, unread_count_of};
 use crate::pipeline::graphql::{RecordShare, record_shares_of};
 use crate::profile::graphql::CandidateProfile;
+use crate::resumes::graphql::{Resume, ResumeFilter, resumes_of};
 use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkillOrder, candidate_skills};
 
 /// The root fields that check a credential (a password or a refresh token): a request may run
@@ -323,6 +324,27 @@ impl User {
             order_by.unwrap_or_default(),
         )
         .await
+    }
+
+    /// The user's resumes, most recently changed first.
+    async fn resumes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which resumes to keep; omitted keeps all.")] filter: Option<ResumeFilter>,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
+    ) -> AppResult<Conn<Resume>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        resumes_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
     }
 
     /// The skills the candidate claims, strongest first by default.

@@ -311,6 +311,77 @@ diesel::table! {
 }
 
 diesel::table! {
+    resume_items (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        section_id -> Uuid,
+        parent_item_id -> Nullable<Uuid>,
+        kind -> Text,
+        experience_id -> Nullable<Uuid>,
+        bullet_id -> Nullable<Uuid>,
+        project_id -> Nullable<Uuid>,
+        star_story_id -> Nullable<Uuid>,
+        education_id -> Nullable<Uuid>,
+        candidate_skill_id -> Nullable<Uuid>,
+        strength_id -> Nullable<Uuid>,
+        hidden -> Bool,
+        position -> Int4,
+        override_text -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    resume_sections (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        resume_id -> Uuid,
+        section_type -> Text,
+        title -> Text,
+        content -> Nullable<Text>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    resume_snapshots (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        resume_id -> Nullable<Uuid>,
+        application_id -> Nullable<Uuid>,
+        name -> Text,
+        document -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    resumes (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        is_base -> Bool,
+        job_posting_id -> Nullable<Uuid>,
+        application_id -> Nullable<Uuid>,
+        template -> Nullable<Text>,
+        full_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        location -> Nullable<Text>,
+        headline -> Nullable<Text>,
+        linkedin_url -> Nullable<Text>,
+        github_url -> Nullable<Text>,
+        portfolio_url -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -694,6 +765,10 @@ diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
+diesel::joinable!(resumes -> users (user_id));
+diesel::joinable!(resume_sections -> users (user_id));
+diesel::joinable!(resume_items -> users (user_id));
+diesel::joinable!(resume_snapshots -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     notifications,
@@ -734,6 +809,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_skills,
     projects,
     refresh_tokens,
+    resume_items,
+    resume_sections,
+    resume_snapshots,
+    resumes,
     skills,
     star_stories,
     strengths,

@@ -45,6 +45,10 @@ pub enum NodeType {
     RecordShare,
     RequiredSkill,
     Notification,
+    Resume,
+    ResumeSection,
+    ResumeItem,
+    ResumeSnapshot,
 }
 
 impl NodeType {
@@ -83,6 +87,10 @@ impl NodeType {
         Self::RecordShare,
         Self::RequiredSkill,
         Self::Notification,
+        Self::Resume,
+        Self::ResumeSection,
+        Self::ResumeItem,
+        Self::ResumeSnapshot,
     ];
 
     /// The GraphQL type name.
@@ -122,6 +130,10 @@ impl NodeType {
             Self::RecordShare => "RecordShare",
             Self::RequiredSkill => "RequiredSkill",
             Self::Notification => "Notification",
+            Self::Resume => "Resume",
+            Self::ResumeSection => "ResumeSection",
+            Self::ResumeItem => "ResumeItem",
+            Self::ResumeSnapshot => "ResumeSnapshot",
         }
     }
 

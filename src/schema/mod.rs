@@ -31,6 +31,7 @@ use crate::jobs::graphql::JobsMutation;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsSubscription};
 use crate::pipeline::graphql::{PipelineMutation, PipelineQuery};
 use crate::profile::graphql::ProfileMutation;
+use crate::resumes::graphql::{ResumesMutation, ResumesQuery};
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
 use node::NodeQuery;
 
@@ -38,7 +39,14 @@ use node::NodeQuery;
 /// and `nodes` fetch any object by its global id; the skill and role catalogs and the job board
 /// (`openRequisitions`) are readable without a token.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, AccountsQuery, SkillsQuery, HiringQuery, PipelineQuery);
+pub struct Query(
+    NodeQuery,
+    AccountsQuery,
+    SkillsQuery,
+    HiringQuery,
+    PipelineQuery,
+    ResumesQuery,
+);
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
 /// changed; invalid input is `BAD_USER_INPUT` (with `extensions.field`) and changes nothing, and
@@ -55,6 +63,7 @@ pub struct Mutation(
     PipelineMutation,
     EvaluationMutation,
     NotificationsMutation,
+    ResumesMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the

@@ -33,6 +33,10 @@ use crate::pipeline::graphql::{
     candidate_by_id, record_share_by_id,
 };
 use crate::profile::graphql::{CandidateProfile, MbtiProfile, mbti_by_id, profile_by_id};
+use crate::resumes::graphql::{
+    Resume, ResumeItem, ResumeSection, ResumeSnapshot, item_by_id, resume_by_id, section_by_id,
+    snapshot_by_id,
+};
 use crate::skills::graphql::{
     CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
 };
@@ -76,6 +80,10 @@ pub enum Node {
     RecordShare(RecordShare),
     RequiredSkill(RequiredSkill),
     Notification(Notification),
+    Resume(Resume),
+    ResumeSection(ResumeSection),
+    ResumeItem(ResumeItem),
+    ResumeSnapshot(ResumeSnapshot),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -151,6 +159,10 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         // A match has a pair id, handled above.
         NodeType::ExperienceMatch => None,
         NodeType::Notification => notification_by_id(ctx, uuid).await?.map(Node::Notification),
+        NodeType::Resume => resume_by_id(ctx, uuid).await?.map(Node::Resume),
+        NodeType::ResumeSection => section_by_id(ctx, uuid).await?.map(Node::ResumeSection),
+        NodeType::ResumeItem => item_by_id(ctx, uuid).await?.map(Node::ResumeItem),
+        NodeType::ResumeSnapshot => snapshot_by_id(ctx, uuid).await?.map(Node::ResumeSnapshot),
     })
 }
 

@@ -25,6 +25,7 @@ mod persisted;
 mod pipeline;
 mod profile;
 mod record;
+mod resumes;
 mod schema;
 mod seed;
 mod serve;

@@ -45,6 +45,7 @@ pub enum NodeType {
     RecordShare,
     RequiredSkill,
     Notification,
+    Session,
 }
 
 impl NodeType {
@@ -83,6 +84,7 @@ impl NodeType {
         Self::RecordShare,
         Self::RequiredSkill,
         Self::Notification,
+        Self::Session,
     ];
 
     /// The GraphQL type name.
@@ -122,6 +124,7 @@ impl NodeType {
             Self::RecordShare => "RecordShare",
             Self::RequiredSkill => "RequiredSkill",
             Self::Notification => "Notification",
+            Self::Session => "Session",
         }
     }
 

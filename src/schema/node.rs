@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
-use crate::accounts::graphql::{User, user_by_id};
+use crate::accounts::graphql::{Session, User, session_by_id, user_by_id};
 use crate::applications::graphql::{
     Application, ApplicationStatusEvent, Artifact, CoverLetterArtifact, CvArtifact, application_by_id,
     artifact_by_id, status_event_by_id,
@@ -76,6 +76,7 @@ pub enum Node {
     RecordShare(RecordShare),
     RequiredSkill(RequiredSkill),
     Notification(Notification),
+    Session(Session),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -151,6 +152,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         // A match has a pair id, handled above.
         NodeType::ExperienceMatch => None,
         NodeType::Notification => notification_by_id(ctx, uuid).await?.map(Node::Notification),
+        NodeType::Session => session_by_id(ctx, uuid).await?.map(Node::Session),
     })
 }
 

@@ -26,6 +26,7 @@ mod record;
 mod schema;
 mod seed;
 mod serve;
+mod sessions;
 mod skills;
 mod subscriptions;
 mod support;

@@ -229,7 +229,16 @@ async fn deactivation_blocks_sign_in_refresh_and_open_sockets_until_reactivated(
     let refreshed = a.gql(REFRESH, json!({ "t": ada.refresh_token }), None).await;
     assert_eq!(only_error(&refreshed).0, "UNAUTHENTICATED");
     let (fresh, _) = session_of(&a, "ada@example.com", None).await;
-    assert_eq!(update_code(&b, &fresh).await, "ok");
+    assert_eq!(update_code(&a, &fresh).await, "ok");
+    // The other copy learns of the reactivation from its listener, within moments.
+    let started = Instant::now();
+    while update_code(&b, &fresh).await != "ok" {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the other copy still refuses a reactivated account"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let unknown = a
         .gql(
             DEACTIVATE,

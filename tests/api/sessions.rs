@@ -571,3 +571,33 @@ async fn an_authenticated_request_costs_no_statement_for_revocation() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_whose_listener_connects_later_reads_the_revocations_from_the_tables() {
+    let a = TestApp::new().await;
+    let admin = platform_admin(&a, "root-later@example.com").await;
+    let ada = a.sign_up("ada@example.com").await;
+    let (laptop, _) = session_of(&a, "ada@example.com", None).await;
+    let bob = a.sign_up("bob@example.com").await;
+    let carol = a.sign_up("carol@example.com").await;
+    a.ok(
+        "mutation { revokeOtherSessions { revokedSessionCount } }",
+        json!({}),
+        Some(&laptop),
+    )
+    .await;
+    a.ok(
+        DEACTIVATE,
+        json!({ "id": bob.user_id }),
+        Some(&admin.access_token),
+    )
+    .await;
+    sql(&a, "delete from users where email = 'carol@example.com'").await;
+
+    // Its listener reads the same state on every (re)connect as on this first one.
+    let c = TestApp::on(&a.database_url, &[]);
+    for token in [&ada.access_token, &bob.access_token, &carol.access_token] {
+        refused_within_a_second(&c, token).await;
+    }
+    assert_eq!(update_code(&c, &laptop).await, "ok");
+}

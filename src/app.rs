@@ -63,11 +63,10 @@ impl AppState {
         settings: &Settings,
         jwt_secret: &[u8],
     ) -> Self {
-        let keys = Arc::new(TokenKeys::new(
-            jwt_secret,
-            settings.access_ttl(),
-            settings.refresh_ttl(),
-        ));
+        let keys = Arc::new(
+            TokenKeys::new(jwt_secret, settings.access_ttl(), settings.refresh_ttl())
+                .with_revocations(events.revocations()),
+        );
         let schema = schema::build(
             Services {
                 pool: pool.clone(),
@@ -130,8 +129,10 @@ impl AppState {
         bearer_auth(&self.keys, authorization)
     }
 
-    fn authenticate(&self, authorization: Option<&str>, spawner: BatchSpawner) -> RequestAuth {
-        RequestAuth::new(self.auth(authorization), &self.pool, spawner)
+    fn authenticate(&self, headers: &HeaderMap, spawner: BatchSpawner) -> RequestAuth {
+        let value = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        RequestAuth::new(self.auth(value(header::AUTHORIZATION)), &self.pool, spawner)
+            .with_user_agent(value(header::USER_AGENT))
     }
 }
 
@@ -333,10 +334,9 @@ pub const COST_HEADER: &str = "x-query-cost";
 
 /// Runs a request or batch as the `Authorization` header's principal.
 async fn execute(state: &AppState, headers: &HeaderMap, media: Media, batch: BatchRequest) -> Response {
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let report_cost = headers.contains_key(COST_HEADER);
     let prepare = |request: async_graphql::Request, spawner| {
-        let request = request.data(state.authenticate(authorization, spawner));
+        let request = request.data(state.authenticate(headers, spawner));
         if report_cost {
             request.data(ReportCost)
         } else {

@@ -40,6 +40,7 @@ use crate::graphql::context::{Auth, RequestAuth};
 use crate::graphql::loaders::BatchSpawner;
 use crate::http_server::ConnectionSlot;
 use crate::schema::AppSchema;
+use crate::tokens::Access;
 
 /// 4403, as graphql-transport-ws closes a connection whose authorisation is refused. Clients
 /// refresh the session, connect again and resubscribe (status subscriptions with `after`, so
@@ -452,6 +453,10 @@ struct Connection {
     /// The session's data once acknowledged.
     session: Option<Arc<Data>>,
     expires: Option<Instant>,
+    /// The access token the socket was opened with, checked again whenever this copy learns
+    /// of a revocation (a session ended, an account deactivated or deleted).
+    access: Option<Access>,
+    revocations: Option<watch::Receiver<u64>>,
     user_place: Option<Place>,
     /// Each operation's results, then `None` when it ends.
     operations: StreamMap<String, Results>,
@@ -462,6 +467,8 @@ struct Connection {
 enum Step {
     Shutdown,
     End(End),
+    /// Something was revoked somewhere: is it this socket's token?
+    Revocation,
     Ping,
     Incoming(Option<Result<Message, axum::Error>>),
     Result(String, Produced),
@@ -476,6 +483,8 @@ impl Connection {
             initialised: false,
             session: None,
             expires: None,
+            access: None,
+            revocations: None,
             user_place: None,
             operations: StreamMap::new(),
             names: HashMap::new(),
@@ -505,6 +514,7 @@ impl Connection {
                 () = sleep_until(self.expires) => {
                     Step::End(close(TOKEN_EXPIRED_CLOSE_CODE, "Forbidden: the access token has expired"))
                 }
+                () = revocation(self.revocations.as_mut()) => Step::Revocation,
                 () = sleep_until(pong_due) => Step::End(close(
                     GOING_AWAY,
                     format!("no answer to a ping within {} s", settings.pong_timeout.as_secs()),
@@ -518,6 +528,19 @@ impl Connection {
             let outcome = match step {
                 Step::Shutdown => break self.flush(&mut sink).await,
                 Step::End(end) => break end,
+                Step::Revocation => {
+                    let keys = &self.state.services.keys;
+                    if self
+                        .access
+                        .is_some_and(|access| keys.revocations.refuses(&access))
+                    {
+                        break close(
+                            TOKEN_EXPIRED_CLOSE_CODE,
+                            "Forbidden: the access token was revoked",
+                        );
+                    }
+                    Ok(())
+                }
                 Step::Ping => {
                     pong_due.get_or_insert(Instant::now() + settings.pong_timeout);
                     self.ping(&mut sink).await
@@ -684,8 +707,12 @@ impl Connection {
             .get("Authorization")
             .or_else(|| payload.get("authorization"))
             .and_then(Value::as_str);
+        // Watched from before the token is checked, so no revocation falls in between.
+        let revocations = self.state.services.keys.revocations.changes();
         let auth = self.state.services.auth(authorization);
         if let Auth::User(access) = &auth {
+            self.access = Some(*access);
+            self.revocations = Some(revocations);
             let Some(place) = Place::take(&self.sockets, PlaceKey::User(access.user_id)) else {
                 let reason = format!(
                     "at most {} WebSockets per user",
@@ -854,6 +881,17 @@ async fn write(sink: &mut Sink, message: Message, within: Duration) -> bool {
 async fn linger(incoming: &mut SplitStream<WebSocket>) {
     let drained = async { while let Some(Ok(_)) = incoming.next().await {} };
     tokio::time::timeout(Duration::from_secs(1), drained).await.ok();
+}
+
+/// Resolves when the revocations change (never without a token to check).
+async fn revocation(changes: Option<&mut watch::Receiver<u64>>) {
+    let changed = match changes {
+        Some(changes) => changes.changed().await.is_ok(),
+        None => false,
+    };
+    if !changed {
+        std::future::pending::<()>().await;
+    }
 }
 
 async fn sleep_until(at: Option<Instant>) {

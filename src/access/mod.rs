@@ -16,7 +16,8 @@
 //!   not ([`Principal::ANONYMOUS`]);
 //! - a person's career record is also readable by the organisations they applied to (their
 //!   admins and recruiters, and the hiring manager of the requisition) until they revoke the
-//!   consent (`record_readers`, a view over `record_shares`);
+//!   consent or their account is deactivated, and again once it is reactivated
+//!   (`record_readers`, a view over `record_shares` that keeps only active owners);
 //! - a note on a candidacy is read by the organisation's admins and recruiters (a private one
 //!   by its author alone) and changed by its author while one of them;
 //! - an interview is read by whoever reads its candidacy and by its interviewers, who also
@@ -116,11 +117,13 @@ owned_by_user!(
     resume_sections,
     resume_snapshots,
     resumes,
+    sessions,
 );
 
 /// The tables of a person's career record: the owner reads and changes them; a reader the
 /// owner shares the record with (`record_readers`: the organisations they applied to) reads
-/// them too, until the owner revokes the consent.
+/// them too, until the owner revokes the consent, and not while the owner's account is
+/// deactivated (the view joins only active owners).
 macro_rules! record_of_user {
     ($($table:ident),+ $(,)?) => {$(
         impl Guarded for schema::$table::table {

@@ -1,4 +1,5 @@
-//! GraphQL for accounts: `User`, the viewer, and the session mutations.
+//! GraphQL for accounts: `User`, the viewer, sessions, the session mutations, password change
+//! and account state.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -6,7 +7,7 @@ use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::store::{self, UserRole, UserRow};
+use super::store::{self, SessionById, SessionRow, SessionsOfUser, UserRole, UserRow};
 use super::throttle::SignInThrottle;
 use crate::access::Principal;
 use crate::applications::graphql::{Application, ApplicationFilter, ApplicationOrder, applications_of};
@@ -14,10 +15,11 @@ use crate::career::graphql as career;
 use crate::career::model::{Education, Project, Strength};
 use crate::evaluation::enums::InterviewStatus;
 use crate::evaluation::graphql::{Interview, interviews_of};
+use crate::graphql::IdInput;
 use crate::graphql::connection::{Conn, PageArgs};
-use crate::graphql::context::{act_as, services, viewer};
+use crate::graphql::context::{act_as, services, user_agent, viewer};
 use crate::graphql::errors::{AppError, AppResult};
-use crate::graphql::ids::NodeType;
+use crate::graphql::ids::{NodeType, decode_as};
 use crate::graphql::loaders::Relation;
 use crate::graphql::scalars::EmailAddress;
 use crate::hiring::graphql::{OrganizationMember, memberships_of};
@@ -30,7 +32,7 @@ use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkil
 
 /// The root fields that check a credential (a password or a refresh token): a request may run
 /// one of them at most, so aliases cannot turn one request into a password-guessing run.
-pub const CREDENTIAL_FIELDS: &[&str] = &["signIn", "signUp", "refreshSession"];
+pub const CREDENTIAL_FIELDS: &[&str] = &["signIn", "signUp", "refreshSession", "changePassword"];
 
 /// The users among the keys that the principal may see (today: themself).
 pub struct UserById;
@@ -88,6 +90,30 @@ impl User {
     /// Whether the email address has been confirmed.
     async fn is_verified(&self) -> bool {
         self.0.is_verified
+    }
+
+    /// Whether the account may sign in. A platform admin deactivates an account with
+    /// `deactivateUser` (its sessions end, its access tokens and WebSockets are refused at
+    /// once, and organisations stop seeing its shared record) and reactivates it with
+    /// `reactivateUser`; nothing is deleted. Only the user and platform admins see it.
+    async fn is_active(&self) -> bool {
+        self.0.is_active
+    }
+
+    /// The user's sessions (one per sign-in, kept through refreshes), most recently used
+    /// first: those that can still be refreshed, and those revoked before they would have
+    /// expired. Only the user sees them.
+    async fn sessions(&self, ctx: &Context<'_>) -> AppResult<Vec<Session>> {
+        let me = viewer(ctx)?;
+        let current = me.session_id;
+        let rows = me.loaders.many::<SessionsOfUser>(self.0.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Session {
+                current: Some(row.id) == current,
+                row,
+            })
+            .collect())
     }
 
     /// How many times the user has signed in (sign-up counts as the first).
@@ -405,9 +431,18 @@ pub struct RefreshTokenInput {
 pub struct AuthPayload {
     /// Short-lived JWT: send it as `Authorization: Bearer <accessToken>`.
     pub access_token: String,
+    /// When the access token expires (`--access-token-ttl` after it was issued, 15 minutes by
+    /// default): refresh before then. It is refused earlier if its session is revoked or the
+    /// account deactivated.
+    pub access_token_expires_at: DateTime<Utc>,
     /// Opaque, single-use token that `refreshSession` trades for a new session. Keep it secret:
     /// using one twice revokes every session descended from the same sign-in.
     pub refresh_token: String,
+    /// When the refresh token expires (`--refresh-token-ttl` after it was issued, 30 days by
+    /// default); each refresh gives a new one with a new expiry.
+    pub refresh_token_expires_at: DateTime<Utc>,
+    /// The session these tokens belong to (`viewer.sessions` lists it).
+    pub session: Session,
     /// The signed-in user.
     pub user: User,
 }
@@ -415,18 +450,213 @@ pub struct AuthPayload {
 /// The result of `signOut`.
 #[derive(SimpleObject)]
 pub struct SignOutPayload {
-    /// Always true: after this call the session's refresh tokens no longer work.
+    /// Always true: after this call the session's refresh tokens and access tokens no longer
+    /// work.
     pub signed_out: bool,
 }
 
 /// The payload of a new session; the rest of the request acts as its user.
 fn signed_in(ctx: &Context<'_>, session: super::Session) -> AuthPayload {
-    act_as(ctx, session.user.id);
+    act_as(ctx, session.user.id, session.session.id);
     AuthPayload {
         access_token: session.access_token,
+        access_token_expires_at: session.access_expires_at,
         refresh_token: session.refresh_token,
+        refresh_token_expires_at: session.refresh_expires_at,
+        session: Session {
+            row: session.session,
+            current: true,
+        },
         user: User(session.user),
     }
+}
+
+/// One sign-in of the user, on one device or client: it lasts through refreshes until it is
+/// signed out, revoked, or its refresh token expires.
+pub struct Session {
+    row: SessionRow,
+    current: bool,
+}
+
+/// One sign-in of the user, on one device or client: it lasts through refreshes until it is
+/// signed out, revoked (`revokeSession`, `revokeOtherSessions`, `changePassword`, account
+/// deactivation, a reused refresh token) or its refresh token expires.
+#[Object]
+impl Session {
+    /// Opaque global id; `revokeSession` takes it.
+    pub async fn id(&self) -> ID {
+        NodeType::Session.id(self.row.id)
+    }
+
+    /// A short name for the client that signed in, derived from its `User-Agent` (e.g.
+    /// "Firefox on Linux", "curl"); "Unknown client" when it sent none.
+    async fn client_label(&self) -> String {
+        client_label(self.row.user_agent.as_deref())
+    }
+
+    /// The `User-Agent` the client sent when it signed in (control characters removed, at most
+    /// 512 characters); null when it sent none.
+    async fn user_agent(&self) -> Option<&str> {
+        self.row.user_agent.as_deref()
+    }
+
+    /// When the session started (the sign-in).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    /// When the session was last refreshed (or started, if never).
+    async fn last_used_at(&self) -> DateTime<Utc> {
+        self.row.last_used_at
+    }
+
+    /// When the session's current refresh token expires; it ends then unless refreshed.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.row.expires_at
+    }
+
+    /// When the session was revoked (signed out or revoked); null while it lasts.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.row.revoked_at
+    }
+
+    /// Whether the session can still be refreshed: not revoked and not expired.
+    async fn active(&self) -> bool {
+        self.row.revoked_at.is_none() && self.row.expires_at > Utc::now()
+    }
+
+    /// Whether the access token of this request belongs to this session.
+    async fn current(&self) -> bool {
+        self.current
+    }
+}
+
+/// The session, if it is the viewer's.
+pub async fn session_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Session>> {
+    let me = viewer(ctx)?;
+    let row = me.loaders.one::<SessionById>(id).await?;
+    Ok(row.map(|row| Session {
+        current: Some(row.id) == me.session_id,
+        row,
+    }))
+}
+
+/// "Browser on system" from a `User-Agent`, the browser alone, or the first product named.
+fn client_label(user_agent: Option<&str>) -> String {
+    let Some(agent) = user_agent.filter(|agent| !agent.trim().is_empty()) else {
+        return "Unknown client".to_owned();
+    };
+    let has = |needle: &str| agent.contains(needle);
+    let browser = if has("Edg/") {
+        Some("Edge")
+    } else if has("OPR/") {
+        Some("Opera")
+    } else if has("Firefox/") {
+        Some("Firefox")
+    } else if has("Chrome/") || has("CriOS/") {
+        Some("Chrome")
+    } else if has("Safari/") && has("Version/") {
+        Some("Safari")
+    } else {
+        None
+    };
+    let system = if has("Windows") {
+        Some("Windows")
+    } else if has("Android") {
+        Some("Android")
+    } else if has("iPhone") || has("iPad") {
+        Some("iOS")
+    } else if has("Macintosh") || has("Mac OS X") {
+        Some("macOS")
+    } else if has("CrOS") {
+        Some("ChromeOS")
+    } else if has("Linux") {
+        Some("Linux")
+    } else {
+        None
+    };
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser.to_owned(),
+        _ => {
+            // A non-browser client names itself first: "curl/8.5.0", "okhttp/4.12".
+            let product = agent.split(['/', ' ']).next().unwrap_or(agent);
+            let label: String = product.chars().take(40).collect();
+            match system {
+                Some(system) => format!("{label} on {system}"),
+                None => label,
+            }
+        }
+    }
+}
+
+/// The current password and the new one.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The password the account has now; a wrong one is `BAD_USER_INPUT` naming this field
+    /// (and counts as a failed sign-in for the account's throttle).
+    pub current_password: String,
+    /// 8 to 256 characters.
+    pub new_password: String,
+}
+
+/// The result of `changePassword`.
+#[derive(SimpleObject)]
+pub struct ChangePasswordPayload {
+    /// The account.
+    pub user: User,
+    /// How many other sessions were revoked (their access tokens are refused from now on).
+    pub revoked_session_count: i32,
+}
+
+/// The result of `revokeSession`.
+#[derive(SimpleObject)]
+pub struct RevokeSessionPayload {
+    /// The session, now revoked.
+    pub session: Session,
+}
+
+/// The result of `revokeOtherSessions`.
+#[derive(SimpleObject)]
+pub struct RevokeOtherSessionsPayload {
+    /// How many sessions were revoked.
+    pub revoked_session_count: i32,
+}
+
+/// The result of `deactivateUser` and `reactivateUser`. A platform admin sees the account's
+/// state here; the account itself (its profile, its record) stays the user's own.
+#[derive(SimpleObject)]
+pub struct AccountStatePayload {
+    /// The account's global id.
+    pub user_id: ID,
+    /// The account's sign-in email.
+    pub email: EmailAddress,
+    /// Whether the account may sign in now.
+    pub is_active: bool,
+    /// How many of its sessions this change revoked (0 for a reactivation).
+    pub revoked_session_count: i32,
+}
+
+async fn change_account_state(
+    ctx: &Context<'_>,
+    input: IdInput,
+    active: bool,
+) -> AppResult<AccountStatePayload> {
+    let admin = viewer(ctx)?.principal();
+    let user_id = decode_as(&input.id, NodeType::User, "id")?;
+    let services = services(ctx);
+    let (user, revoked) =
+        super::set_account_active(&services.pool, &services.keys, admin, user_id, active).await?;
+    Ok(AccountStatePayload {
+        user_id: NodeType::User.id(user.id),
+        email: EmailAddress(user.email),
+        is_active: user.is_active,
+        revoked_session_count: count(revoked),
+    })
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 #[derive(Default)]
@@ -456,11 +686,20 @@ impl AccountsMutation {
         input: CredentialsInput,
     ) -> AppResult<AuthPayload> {
         let services = services(ctx);
-        let session = super::sign_up(&services.pool, &services.keys, &input.email, input.password).await?;
+        let session = super::sign_up(
+            &services.pool,
+            &services.keys,
+            &input.email,
+            input.password,
+            user_agent(ctx),
+        )
+        .await?;
         Ok(signed_in(ctx, session))
     }
 
-    /// Signs in. A wrong email and a wrong password get the same `UNAUTHENTICATED` answer.
+    /// Signs in. A wrong email and a wrong password get the same `UNAUTHENTICATED` answer; the
+    /// right password of a deactivated account gets `ACCOUNT_DISABLED` (so only someone who
+    /// knows the password learns that the account exists and is deactivated).
     async fn sign_in(
         &self,
         ctx: &Context<'_>,
@@ -476,6 +715,7 @@ impl AccountsMutation {
             ctx.data_unchecked::<SignInThrottle>(),
             &input.email,
             input.password,
+            user_agent(ctx),
         )
         .await?;
         Ok(signed_in(ctx, session))
@@ -496,8 +736,8 @@ impl AccountsMutation {
         Ok(signed_in(ctx, session))
     }
 
-    /// Ends the session the refresh token belongs to. Access tokens already issued stay valid
-    /// until they expire (minutes).
+    /// Ends the session the refresh token belongs to: its refresh tokens and its access tokens
+    /// are refused from now on, on every server copy and on open WebSockets (closed with 4403).
     async fn sign_out(
         &self,
         ctx: &Context<'_>,
@@ -506,7 +746,99 @@ impl AccountsMutation {
         )]
         input: RefreshTokenInput,
     ) -> AppResult<SignOutPayload> {
-        super::sign_out(&services(ctx).pool, &input.refresh_token).await?;
+        let services = services(ctx);
+        super::sign_out(&services.pool, &services.keys, &input.refresh_token).await?;
         Ok(SignOutPayload { signed_out: true })
+    }
+
+    /// Revokes one of the viewer's sessions (signs that device out): its refresh token fails
+    /// from now on, and its access tokens are refused at once on every server copy (open
+    /// WebSockets close with 4403). Revoking the current session signs this client out too.
+    /// `NOT_FOUND` if the session is not the viewer's; revoking a revoked one changes nothing.
+    async fn revoke_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session's `id` (from `viewer.sessions`).")] input: IdInput,
+    ) -> AppResult<RevokeSessionPayload> {
+        let me = viewer(ctx)?;
+        let id = decode_as(&input.id, NodeType::Session, "id")?;
+        let services = services(ctx);
+        let row = super::revoke_session(&services.pool, &services.keys, me.principal(), id).await?;
+        Ok(RevokeSessionPayload {
+            session: Session {
+                current: Some(row.id) == me.session_id,
+                row,
+            },
+        })
+    }
+
+    /// Signs out everywhere else: revokes every session of the viewer but the one this
+    /// request's access token belongs to. Their refresh tokens fail and their access tokens
+    /// are refused at once on every server copy (open WebSockets close with 4403).
+    async fn revoke_other_sessions(&self, ctx: &Context<'_>) -> AppResult<RevokeOtherSessionsPayload> {
+        let me = viewer(ctx)?;
+        let services = services(ctx);
+        let revoked =
+            super::revoke_other_sessions(&services.pool, &services.keys, me.principal(), me.session_id)
+                .await?;
+        Ok(RevokeOtherSessionsPayload {
+            revoked_session_count: count(revoked),
+        })
+    }
+
+    /// Changes the viewer's password and signs out every other session (as
+    /// `revokeOtherSessions`); this session stays signed in. `BAD_USER_INPUT` naming
+    /// `currentPassword` if it is wrong (failures are throttled like sign-ins: `RATE_LIMITED`)
+    /// or `newPassword` if it breaks the password rules. Counts as a credential check: one per
+    /// request.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ChangePasswordInput`. Every field is checked before anything is written."
+        )]
+        input: ChangePasswordInput,
+    ) -> AppResult<ChangePasswordPayload> {
+        let me = viewer(ctx)?;
+        let services = services(ctx);
+        let (user, revoked) = super::change_password(
+            &services.pool,
+            &services.keys,
+            ctx.data_unchecked::<SignInThrottle>(),
+            me.principal(),
+            me.session_id,
+            input.current_password,
+            input.new_password,
+        )
+        .await?;
+        Ok(ChangePasswordPayload {
+            user: User(user),
+            revoked_session_count: count(revoked),
+        })
+    }
+
+    /// Deactivates an account (platform admins only; `FORBIDDEN` for anyone else, and
+    /// `BAD_USER_INPUT` for one's own account): it can no longer sign in (`ACCOUNT_DISABLED`
+    /// for the right password), its sessions are revoked, its access tokens and WebSockets are
+    /// refused at once on every server copy, and organisations stop seeing the career record
+    /// it shared until it is reactivated. Nothing is deleted. `NOT_FOUND` if there is no such
+    /// account; deactivating a deactivated account changes nothing more.
+    async fn deactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's `id` (a `User` id).")] input: IdInput,
+    ) -> AppResult<AccountStatePayload> {
+        change_account_state(ctx, input, false).await
+    }
+
+    /// Reactivates a deactivated account (platform admins only; `FORBIDDEN` for anyone else):
+    /// it may sign in again and organisations it shared its record with see it again. Its old
+    /// sessions stay revoked. `NOT_FOUND` if there is no such account.
+    async fn reactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's `id` (a `User` id).")] input: IdInput,
+    ) -> AppResult<AccountStatePayload> {
+        change_account_state(ctx, input, true).await
     }
 }

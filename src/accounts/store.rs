@@ -1,4 +1,4 @@
-//! SQL for users and refresh tokens.
+//! SQL for users, sessions and refresh tokens.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -6,7 +6,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::access::{Guarded, Principal};
-use crate::db::schema::{refresh_tokens, users};
+use crate::db::schema::{refresh_tokens, sessions, users};
+use crate::graphql::loaders::Relation;
 use crate::text_enum;
 
 text_enum! {
@@ -49,6 +50,19 @@ pub struct RefreshTokenRow {
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub replaced_by: Option<Uuid>,
+}
+
+/// One sign-in: the refresh-token family that rotation grows from it.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub user_agent: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// The users among `ids` whom `who` may see.
@@ -94,8 +108,11 @@ pub async fn insert_user(
         .optional()
 }
 
-pub async fn record_sign_in(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<UserRow> {
-    diesel::update(users::table.find(user_id))
+/// Counts a sign-in of an active account; `None` if the account was deactivated (or deleted)
+/// meanwhile. The row stays locked until the transaction ends, so a deactivation running at
+/// the same time waits and then revokes the session this sign-in starts.
+pub async fn record_sign_in(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Option<UserRow>> {
+    diesel::update(users::table.find(user_id).filter(users::is_active))
         .set((
             users::login_count.eq(users::login_count + 1),
             users::last_login_at.eq(diesel::dsl::now),
@@ -103,6 +120,150 @@ pub async fn record_sign_in(conn: &mut AsyncPgConnection, user_id: Uuid) -> Quer
         .returning(UserRow::as_returning())
         .get_result(conn)
         .await
+        .optional()
+}
+
+/// Any account by id, whatever the policy: for platform admins' account changes (checked
+/// by the caller) and for the refresh path, where the refresh token speaks for its user.
+pub async fn user_row(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(user_id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Sets whether the account may sign in; the account after the change, `None` if there is
+/// none. The caller has checked that the principal is a platform admin.
+pub async fn set_active(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    active: bool,
+) -> QueryResult<Option<UserRow>> {
+    diesel::update(users::table.find(user_id))
+        .set(users::is_active.eq(active))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Replaces the password hash of `who`'s own account.
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    hash: &str,
+) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::table::writable(who)))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .await
+}
+
+pub async fn insert_session(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    user_agent: Option<&str>,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<SessionRow> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(Uuid::now_v7()),
+            sessions::user_id.eq(user_id),
+            sessions::user_agent.eq(user_agent),
+            sessions::expires_at.eq(expires_at),
+        ))
+        .returning(SessionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The session, locked until the transaction ends: a refresh and a revocation of one session
+/// are decided one after the other.
+pub async fn lock_session(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SessionRow>> {
+    sessions::table
+        .find(id)
+        .select(SessionRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Notes a refresh: the session was used now and lives until its new token expires.
+pub async fn touch_session(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<SessionRow> {
+    diesel::update(sessions::table.find(id))
+        .set((
+            sessions::last_used_at.eq(diesel::dsl::now),
+            sessions::expires_at.eq(expires_at),
+        ))
+        .returning(SessionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Revokes `who`'s session `id` (and its refresh tokens); the session, `None` if it is not
+/// theirs. Revoking a revoked session changes nothing.
+pub async fn revoke_session(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+) -> QueryResult<Option<SessionRow>> {
+    let Some(session) = sessions::table
+        .filter(sessions::table::writable(who))
+        .filter(sessions::id.eq(id))
+        .select(SessionRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if session.revoked_at.is_some() {
+        return Ok(Some(session));
+    }
+    revoke_family(conn, id).await?;
+    diesel::update(sessions::table.find(id))
+        .set(sessions::revoked_at.eq(diesel::dsl::now))
+        .returning(SessionRow::as_returning())
+        .get_result(conn)
+        .await
+        .map(Some)
+}
+
+/// Revokes every live session of `user_id` but `keep` (and their refresh tokens); how many.
+pub async fn revoke_sessions_of(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+) -> QueryResult<usize> {
+    let revoked: Vec<Uuid> = diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::id.ne(keep.unwrap_or(Uuid::nil()))),
+    )
+    .set(sessions::revoked_at.eq(diesel::dsl::now))
+    .returning(sessions::id)
+    .get_results(conn)
+    .await?;
+    if !revoked.is_empty() {
+        diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::family_id.eq_any(&revoked))
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    }
+    Ok(revoked.len())
 }
 
 pub async fn insert_refresh_token(
@@ -151,6 +312,7 @@ pub async fn mark_rotated(conn: &mut AsyncPgConnection, id: Uuid, replaced_by: U
         .map(drop)
 }
 
+/// Revokes the refresh tokens of a session (the session row is the caller's to mark).
 pub async fn revoke_family(conn: &mut AsyncPgConnection, family_id: Uuid) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
@@ -161,3 +323,42 @@ pub async fn revoke_family(conn: &mut AsyncPgConnection, family_id: Uuid) -> Que
     .execute(conn)
     .await
 }
+
+/// Ends a session: its row and its refresh tokens.
+pub async fn end_session(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    revoke_family(conn, id).await?;
+    diesel::update(sessions::table.find(id).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The sessions of each user among the keys that can still be refreshed or were revoked
+/// before they would have expired, most recently used first.
+pub struct SessionsOfUser;
+
+impl Relation for SessionsOfUser {
+    type Row = SessionRow;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        who: Principal,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<SessionRow>> {
+        sessions::table
+            .filter(sessions::table::readable(who))
+            .filter(sessions::user_id.eq_any(keys))
+            .filter(sessions::expires_at.gt(diesel::dsl::now))
+            .order((sessions::last_used_at.desc(), sessions::id.desc()))
+            .select(SessionRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &SessionRow) -> Uuid {
+        row.user_id
+    }
+}
+
+crate::guarded_relation!(SessionById: sessions.id => SessionRow);

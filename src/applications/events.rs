@@ -32,6 +32,7 @@ use crate::applications::enums::{ApplicationStatus, ArtifactKind};
 use crate::db::CacheStatement;
 use crate::db::DbPool;
 use crate::db::schema::application_status_events;
+use crate::tokens::Revocations;
 
 const CHANNEL: &str = "careergraph_events";
 /// How the listener's connection names itself in `pg_stat_activity`.
@@ -106,12 +107,23 @@ pub struct NotificationEvent {
     pub notification_id: Uuid,
 }
 
+/// Something ended a user's sessions or changed their account's state (deactivated,
+/// reactivated, deleted): each copy re-reads what is revoked of that user into its
+/// [`Revocations`]. Written by the accounts area, and by a trigger when a user row is deleted
+/// (`{"type": "revocation", "userId": …}`, migrations/…_account_sessions).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevocationEvent {
+    pub user_id: Uuid,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Event {
     Status(StatusEvent),
     Artifact(ArtifactEvent),
     Notification(NotificationEvent),
+    Revocation(RevocationEvent),
 }
 
 impl Event {
@@ -121,6 +133,7 @@ impl Event {
             Self::Status(event) => event.user_id,
             Self::Artifact(event) => event.user_id,
             Self::Notification(event) => event.user_id,
+            Self::Revocation(event) => event.user_id,
         }
     }
 }
@@ -179,6 +192,7 @@ pub struct EventHub {
     sender: broadcast::Sender<Arc<Event>>,
     last_status: watch::Receiver<Option<Position>>,
     listener: Arc<tokio::task::AbortHandle>,
+    revocations: Arc<Revocations>,
 }
 
 impl EventHub {
@@ -189,17 +203,26 @@ impl EventHub {
         let (sender, _) = broadcast::channel(capacity);
         let (last_status_sender, last_status) = watch::channel(None);
         let url = with_application_name(database_url, LISTENER_NAME);
+        let revocations = Arc::new(Revocations::default());
         let listener = Listener {
             sender: sender.clone(),
             last_status: last_status_sender,
             cursor: None,
+            revocations: revocations.clone(),
         };
         let listener = Arc::new(tokio::spawn(listener.run(url)).abort_handle());
         Self {
             sender,
             last_status,
             listener,
+            revocations,
         }
+    }
+
+    /// What this copy knows is revoked, kept current by the listener (the access tokens'
+    /// check reads it: `TokenKeys::with_revocations`).
+    pub fn revocations(&self) -> Arc<Revocations> {
+        self.revocations.clone()
     }
 
     /// Stops listening (before the database goes away at shutdown, so the listener does not
@@ -264,6 +287,7 @@ struct Listener {
     /// The outbox position of the last event broadcast; kept across reconnects, so the
     /// events written while the connection was down are read when it is back.
     cursor: Option<Position>,
+    revocations: Arc<Revocations>,
 }
 
 impl Listener {
@@ -290,6 +314,10 @@ impl Listener {
             self.cursor = Some(start);
             self.last_status.send_replace(Some(start));
         }
+        // Revocations are state, not a stream: read all of it again after every (re)connect,
+        // after LISTEN, so nothing revoked while the connection was down is missed. Events
+        // read afterwards only re-read their user, so reading one twice is harmless.
+        self.revocations.load_all(&mut conn).await?;
         tracing::info!("listening for events");
         *backoff = Duration::from_millis(100);
         let mut settle_wait = MIN_SETTLE_WAIT;
@@ -349,6 +377,8 @@ impl Listener {
                 seq: row.seq,
             });
             match serde_json::from_str::<Event>(&row.payload) {
+                // Applied here, not broadcast: no subscription delivers it.
+                Ok(Event::Revocation(revoked)) => self.revocations.load_user(conn, revoked.user_id).await?,
                 Ok(event) => self.broadcast(event),
                 Err(error) => tracing::warn!(%error, seq = row.seq, "unreadable event in the outbox"),
             }

@@ -396,6 +396,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     skills (id) {
         id -> Uuid,
         name -> Text,
@@ -763,6 +776,8 @@ diesel::joinable!(project_skills -> skills (skill_id));
 diesel::joinable!(project_skills -> users (user_id));
 diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (family_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(star_stories -> users (user_id));
 diesel::joinable!(strengths -> users (user_id));
 diesel::joinable!(resumes -> users (user_id));
@@ -813,6 +828,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     resume_sections,
     resume_snapshots,
     resumes,
+    sessions,
     skills,
     star_stories,
     strengths,

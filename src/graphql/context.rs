@@ -27,7 +27,9 @@ impl Services {
 }
 
 /// Decides who an `Authorization` header (if any) belongs to. The token is checked before
-/// execution, so that resolvers only ever see a verified user id.
+/// execution, so that resolvers only ever see a verified user id; a revoked one (its session
+/// ended, its account deactivated or deleted) is refused here, from memory, without a
+/// statement (`tokens::Revocations`).
 pub fn bearer_auth(keys: &TokenKeys, authorization: Option<&str>) -> Auth {
     match authorization.map(str::trim) {
         None | Some("") => Auth::Anonymous,
@@ -54,6 +56,9 @@ pub enum Auth {
 /// The authenticated user of a request, with the loaders scoped to them.
 pub struct Viewer {
     pub id: Uuid,
+    /// The session the access token was issued to (the one just started, after a sign-in in
+    /// the same request).
+    pub session_id: Option<Uuid>,
     pub loaders: Loaders,
 }
 
@@ -67,6 +72,8 @@ pub struct RequestAuth {
     anonymous: OnceLock<Arc<Viewer>>,
     pool: DbPool,
     spawner: BatchSpawner,
+    /// The client's `User-Agent`, kept with a session it signs in to.
+    user_agent: Option<String>,
 }
 
 impl RequestAuth {
@@ -74,7 +81,10 @@ impl RequestAuth {
         let (refused, viewer) = match auth {
             Auth::Anonymous => (None, None),
             Auth::Refused(error) => (Some(error), None),
-            Auth::User(access) => (None, Some(Viewer::new(pool, access.user_id, &spawner))),
+            Auth::User(access) => (
+                None,
+                Some(Viewer::new(pool, access.user_id, access.session_id, &spawner)),
+            ),
         };
         Self {
             refused,
@@ -82,7 +92,14 @@ impl RequestAuth {
             anonymous: OnceLock::new(),
             pool: pool.clone(),
             spawner,
+            user_agent: None,
         }
+    }
+
+    /// The same, remembering the client's `User-Agent` for a session it may start.
+    pub fn with_user_agent(mut self, user_agent: Option<&str>) -> Self {
+        self.user_agent = user_agent.map(str::to_owned);
+        self
     }
 
     fn current(&self) -> Option<Arc<Viewer>> {
@@ -91,9 +108,10 @@ impl RequestAuth {
 }
 
 impl Viewer {
-    fn new(pool: &DbPool, id: Uuid, spawner: &BatchSpawner) -> Arc<Self> {
+    fn new(pool: &DbPool, id: Uuid, session_id: Option<Uuid>, spawner: &BatchSpawner) -> Arc<Self> {
         Arc::new(Self {
             id,
+            session_id,
             loaders: Loaders::new(pool, Principal::user(id), spawner.clone()),
         })
     }
@@ -104,13 +122,20 @@ impl Viewer {
     }
 }
 
-/// Makes `user_id` the viewer for the rest of the request (after a successful sign-in).
-pub fn act_as(ctx: &Context<'_>, user_id: Uuid) {
+/// Makes `user_id` the viewer for the rest of the request (after a successful sign-in to
+/// `session_id`).
+pub fn act_as(ctx: &Context<'_>, user_id: Uuid, session_id: Uuid) {
     if let Some(auth) = ctx.data_opt::<RequestAuth>()
         && let Ok(mut viewer) = auth.viewer.write()
     {
-        *viewer = Some(Viewer::new(&auth.pool, user_id, &auth.spawner));
+        *viewer = Some(Viewer::new(&auth.pool, user_id, Some(session_id), &auth.spawner));
     }
+}
+
+/// The client's `User-Agent`, if it sent one.
+pub fn user_agent<'a>(ctx: &Context<'a>) -> Option<&'a str> {
+    ctx.data_opt::<RequestAuth>()
+        .and_then(|auth| auth.user_agent.as_deref())
 }
 
 impl RequestAuth {
@@ -152,6 +177,6 @@ pub fn reader(ctx: &Context<'_>) -> AppResult<Arc<Viewer>> {
     }
     Ok(auth
         .anonymous
-        .get_or_init(|| Viewer::new(&auth.pool, Principal::ANONYMOUS.user_id, &auth.spawner))
+        .get_or_init(|| Viewer::new(&auth.pool, Principal::ANONYMOUS.user_id, None, &auth.spawner))
         .clone())
 }

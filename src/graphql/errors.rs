@@ -13,6 +13,8 @@ use async_graphql::{Response, ServerError};
 pub enum AppError {
     /// No valid access token, or a failed sign-in.
     Unauthenticated(&'static str),
+    /// The right password of a deactivated account: told only to someone who knows it.
+    AccountDisabled(&'static str),
     /// The viewer is known but their role does not allow the operation (e.g. only platform
     /// admins promote skills). Checked before any object is looked up, so it reveals nothing
     /// about the object.
@@ -46,6 +48,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::AccountDisabled(_) => "ACCOUNT_DISABLED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
@@ -58,7 +61,9 @@ impl AppError {
 
     fn message(&self) -> String {
         match self {
-            Self::Unauthenticated(message) | Self::Forbidden(message) => (*message).to_owned(),
+            Self::Unauthenticated(message) | Self::AccountDisabled(message) | Self::Forbidden(message) => {
+                (*message).to_owned()
+            }
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { message, .. } => message.clone(),
             Self::Conflict(message) => message.clone(),

@@ -49,6 +49,7 @@ pub enum NodeType {
     ResumeSection,
     ResumeItem,
     ResumeSnapshot,
+    Session,
 }
 
 impl NodeType {
@@ -91,6 +92,7 @@ impl NodeType {
         Self::ResumeSection,
         Self::ResumeItem,
         Self::ResumeSnapshot,
+        Self::Session,
     ];
 
     /// The GraphQL type name.
@@ -134,6 +136,7 @@ impl NodeType {
             Self::ResumeSection => "ResumeSection",
             Self::ResumeItem => "ResumeItem",
             Self::ResumeSnapshot => "ResumeSnapshot",
+            Self::Session => "Session",
         }
     }
 

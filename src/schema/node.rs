@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
-use crate::accounts::graphql::{User, user_by_id};
+use crate::accounts::graphql::{Session, User, session_by_id, user_by_id};
 use crate::applications::graphql::{
     Application, ApplicationStatusEvent, Artifact, CoverLetterArtifact, CvArtifact, application_by_id,
     artifact_by_id, status_event_by_id,
@@ -84,6 +84,7 @@ pub enum Node {
     ResumeSection(ResumeSection),
     ResumeItem(ResumeItem),
     ResumeSnapshot(ResumeSnapshot),
+    Session(Session),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -163,6 +164,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::ResumeSection => section_by_id(ctx, uuid).await?.map(Node::ResumeSection),
         NodeType::ResumeItem => item_by_id(ctx, uuid).await?.map(Node::ResumeItem),
         NodeType::ResumeSnapshot => snapshot_by_id(ctx, uuid).await?.map(Node::ResumeSnapshot),
+        NodeType::Session => session_by_id(ctx, uuid).await?.map(Node::Session),
     })
 }
 

@@ -29,6 +29,7 @@ mod resumes;
 mod schema;
 mod seed;
 mod serve;
+mod sessions;
 mod skills;
 mod subscriptions;
 mod support;

@@ -1,5 +1,6 @@
 //! The HTTP surface: routes, middleware and the GraphQL transports.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,7 +9,8 @@ use async_graphql::{BatchRequest, BatchResponse, Executor};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,6 +28,7 @@ use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql::persisted::Persisted;
+use crate::graphql::rate::{Budget, RateLimits};
 use crate::graphql_http::{self, Media, Refused, refuse};
 use crate::metrics::Metrics;
 use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
@@ -42,6 +45,8 @@ pub struct AppState {
     pub statements: StatementCounter,
     pub http: HttpLimits,
     pub ws: Arc<Sockets>,
+    /// The request budgets (`--rate-limit-*`).
+    pub rate: Arc<RateLimits>,
     /// None only if the metrics could not be set up (logged at startup).
     pub metrics: Option<Arc<Metrics>>,
 }
@@ -109,6 +114,10 @@ impl AppState {
                 body_timeout: Duration::from_secs(settings.body_timeout),
             },
             ws: Arc::new(Sockets::new(settings.ws_settings())),
+            rate: Arc::new(RateLimits::new(
+                settings.rate_limit_credentials,
+                settings.rate_limit_cost,
+            )),
             metrics: Metrics::new()
                 .inspect_err(|error| tracing::error!(%error, "cannot set up the metrics"))
                 .ok()
@@ -255,7 +264,12 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// `GET /graphql`: a query in the URL (never a mutation: a link or an image must not change
 /// anything), or GraphiQL for a browser that asks for a page without one.
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+async fn graphql_get(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     if !graphql_http::has_query(uri.query()) && graphql_http::wants_html(&headers) {
         return graphiql(&state, &headers);
     }
@@ -288,11 +302,12 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &headers, media, BatchRequest::Single(request)).await
+    execute(&state, &headers, address, media, BatchRequest::Single(request)).await
 }
 
 async fn graphql_post(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -324,8 +339,20 @@ async fn graphql_post(
         );
     }
     match graphql_http::from_body(&body, state.http.max_batch) {
-        Ok(batch) => execute(&state, &headers, media, batch).await,
+        Ok(batch) => execute(&state, &headers, address, media, batch).await,
         Err(refused) => refuse(media, refused),
+    }
+}
+
+/// The client's IP address, when the request came over TCP (the tests' router has none).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(Self(address.map(|ConnectInfo(address)| address.ip())))
     }
 }
 
@@ -333,10 +360,32 @@ async fn graphql_post(
 pub const COST_HEADER: &str = "x-query-cost";
 
 /// Runs a request or batch as the `Authorization` header's principal.
-async fn execute(state: &AppState, headers: &HeaderMap, media: Media, batch: BatchRequest) -> Response {
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: Option<IpAddr>,
+    media: Media,
+    batch: BatchRequest,
+) -> Response {
     let report_cost = headers.contains_key(COST_HEADER);
+    let budget = (!state.rate.is_off()).then(|| {
+        let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let user = match state.auth(authorization) {
+            Auth::User(access) => Some(access.user_id),
+            Auth::Anonymous | Auth::Refused(_) => None,
+        };
+        Budget {
+            limits: state.rate.clone(),
+            user,
+            address,
+        }
+    });
     let prepare = |request: async_graphql::Request, spawner| {
         let request = request.data(state.authenticate(headers, spawner));
+        let request = match &budget {
+            Some(budget) => request.data(budget.clone()),
+            None => request,
+        };
         if report_cost {
             request.data(ReportCost)
         } else {

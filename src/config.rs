@@ -246,6 +246,24 @@ pub struct Settings {
     )]
     pub log_format: LogFormat,
 
+    /// Requests that check a credential (`signIn`, `signUp`, `refreshSession`,
+    /// `changePassword`, invitation tokens), per minute per client address, beyond the
+    /// per-account throttle of failed sign-ins. 0: no limit (the default, for benchmarks and
+    /// offices behind one address; 30 suits a public server).
+    #[arg(
+        long,
+        env = "CAREERGRAPH_RATE_LIMIT_CREDENTIALS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub rate_limit_credentials: u32,
+
+    /// Query cost (nodes, as `--max-cost` counts them) per minute per user, or per address
+    /// without a token; a request over it is refused whole (429). 0: no limit (the default;
+    /// 1,000,000 lets a user run five of the most expensive queries a minute).
+    #[arg(long, env = "CAREERGRAPH_RATE_LIMIT_COST", default_value_t = 0, global = true)]
+    pub rate_limit_cost: u32,
+
     /// An OpenTelemetry collector's OTLP/HTTP base URL (e.g. `http://localhost:4318`): traces
     /// go to `<url>/v1/traces`, one span per request and per SQL statement. Off when unset.
     #[arg(long, env = "CAREERGRAPH_OTLP_ENDPOINT", global = true)]

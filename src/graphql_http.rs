@@ -249,6 +249,41 @@ fn http_response(
 
 /// The HTTP response for a GraphQL response or batch.
 pub fn respond(media: Media, response: BatchResponse) -> axum::response::Response {
+    if let Some(wait) = rate_limited(&response) {
+        let mut http = respond_as_is(media, response);
+        *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        http.headers_mut().insert(header::RETRY_AFTER, wait.into());
+        return http;
+    }
+    respond_as_is(media, response)
+}
+
+/// The seconds to wait when a request was refused whole for a rate limit: no data, and every
+/// entry's errors are `RATE_LIMITED`.
+fn rate_limited(response: &BatchResponse) -> Option<u64> {
+    let responses = match response {
+        BatchResponse::Single(response) => std::slice::from_ref(response),
+        BatchResponse::Batch(responses) => responses.as_slice(),
+    };
+    let mut wait = None;
+    for response in responses {
+        if !matches!(response.data, async_graphql::Value::Null) || response.errors.is_empty() {
+            return None;
+        }
+        for error in &response.errors {
+            let extensions = error.extensions.as_ref()?;
+            if extensions.get("code") != Some(&async_graphql::Value::from("RATE_LIMITED")) {
+                return None;
+            }
+            if let Some(async_graphql::Value::Number(seconds)) = extensions.get("retryAfter") {
+                wait = wait.max(seconds.as_u64());
+            }
+        }
+    }
+    wait
+}
+
+fn respond_as_is(media: Media, response: BatchResponse) -> axum::response::Response {
     match response {
         BatchResponse::Single(response) => {
             let status = if media == Media::GraphqlResponse && is_request_error(&response) {

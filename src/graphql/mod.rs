@@ -9,6 +9,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod persisted;
+pub mod rate;
 pub mod scalars;
 
 /// The values of a text[] column (whose elements diesel types as nullable, though ours never

@@ -23,9 +23,10 @@ use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscriptio
 use crate::career::mutations::CareerMutation;
 use crate::evaluation::graphql::EvaluationMutation;
 use crate::graphql::context::Services;
-use crate::graphql::errors;
+use crate::graphql::errors::{self, AppError};
 use crate::graphql::limits::{self, Admitted, DocumentLimits, Refusal, Shapes};
 use crate::graphql::persisted::Persisted;
+use crate::graphql::rate::Budget;
 use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsSubscription};
@@ -141,6 +142,22 @@ fn refused(error: ServerError) -> Response {
     Response::from_errors(vec![error])
 }
 
+/// Takes an admitted request's cost and credential checks from its client's budgets (see
+/// [`Budget`]), when the HTTP layer gave it one: `RATE_LIMITED` when short, before anything
+/// runs.
+fn charge(request: &Request, cost: u64, credentials: u64) -> Result<(), ServerError> {
+    let Some(budget) = request
+        .data
+        .get(&std::any::TypeId::of::<Budget>())
+        .and_then(|budget| budget.downcast_ref::<Budget>())
+    else {
+        return Ok(());
+    };
+    budget
+        .charge(cost, credentials)
+        .map_err(|retry_after| errors::before_execution(AppError::RateLimited { retry_after }))
+}
+
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
         if let Err(error) = self.resolve_persisted(&mut request).await {
@@ -150,7 +167,10 @@ impl Executor for AppSchema {
             Ok(admitted) if admitted.credentials > 1 => {
                 refused(Refusal::CredentialFields(admitted.credentials).into_error())
             }
-            Ok(admitted) => self.execute_admitted(request, admitted).await,
+            Ok(admitted) => match charge(&request, admitted.cost, admitted.credentials) {
+                Ok(()) => self.execute_admitted(request, admitted).await,
+                Err(error) => refused(error),
+            },
             Err(error) => refused(error),
         }
     }
@@ -178,6 +198,13 @@ impl Executor for AppSchema {
                 .iter()
                 .map(|_| refused(Refusal::CredentialFields(credentials).into_error()));
             return BatchResponse::Batch(refusals.collect());
+        }
+        // The batch is charged once, for all its entries: refused whole or run whole.
+        let cost: u64 = admitted.iter().flatten().map(|admitted| admitted.cost).sum();
+        if let Some(first) = requests.first()
+            && let Err(error) = charge(first, cost, credentials)
+        {
+            return BatchResponse::Batch(requests.iter().map(|_| refused(error.clone())).collect());
         }
         let executed: futures_util::stream::FuturesOrdered<_> = requests
             .into_iter()

@@ -3,7 +3,7 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, codes};
+use crate::support::{Account, PASSWORD, TestApp, codes};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn health_graphiql_and_request_ids() {
@@ -327,4 +327,127 @@ async fn graphql_response_json_answers_request_errors_with_400_and_no_data() {
         .unwrap_or_default();
     let (status, _, _) = exchange(&app, untyped).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+/// POSTs `query` (with `variables`) as `who`: the HTTP status, the `Retry-After` header and
+/// the body.
+async fn posted(
+    app: &TestApp,
+    who: Option<&Account>,
+    query: &str,
+    variables: Value,
+) -> (u16, Option<String>, Value) {
+    let mut request = Request::post("/graphql").header("content-type", "application/json");
+    if let Some(who) = who {
+        request = request.header("authorization", format!("Bearer {}", who.access_token));
+    }
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let response = tower::ServiceExt::oneshot(
+        app.router.clone(),
+        request.body(Body::from(body)).unwrap_or_default(),
+    )
+    .await
+    .expect("a response");
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    (
+        status,
+        retry_after,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limits_refuse_with_429_and_recover() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("rated@example.com").await;
+    let other = app.sign_up("unrated@example.com").await;
+
+    // Query cost: 120 nodes a minute per user (two a second); `{ viewer { email } }` costs 1
+    // and a page of 50 skills 50.
+    let limited = TestApp::on(&app.database_url, &["--rate-limit-cost", "120"]);
+    let page = "{ viewer { skills(first: 50) { totalCount } } }";
+    for _ in 0..2 {
+        let (status, _, body) = posted(&limited, Some(&me), page, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, retry_after, body) = posted(&limited, Some(&me), page, json!({})).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body}");
+    let wait = body["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!((1..=60).contains(&wait), "{body}");
+    assert_eq!(retry_after, Some(wait.to_string()));
+    assert_eq!(body["data"], Value::Null);
+    // Another user has a budget of their own.
+    let (status, _, _) = posted(&limited, Some(&other), page, json!({})).await;
+    assert_eq!(status, 200);
+    // The budget refills continuously: a cheap query passes again within a few seconds.
+    let mut recovered = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        if posted(&limited, Some(&me), "{ viewer { email } }", json!({}))
+            .await
+            .0
+            == 200
+        {
+            recovered = true;
+            break;
+        }
+    }
+    assert!(recovered, "the cost budget never refilled");
+
+    // Credential checks: 3 a minute per address; the fourth sign-in is refused before any
+    // password is checked, whatever the account.
+    let strict = TestApp::on(&app.database_url, &["--rate-limit-credentials", "3"]);
+    let sign_in = "mutation($input: CredentialsInput!) { signIn(input: $input) { accessToken } }";
+    for email in ["rated@example.com", "unrated@example.com", "rated@example.com"] {
+        let (status, _, body) = posted(
+            &strict,
+            None,
+            sign_in,
+            json!({ "input": { "email": email, "password": PASSWORD } }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["data"]["signIn"]["accessToken"].is_string(), "{body}");
+    }
+    let (status, retry_after, body) = posted(
+        &strict,
+        None,
+        sign_in,
+        json!({ "input": { "email": "unrated@example.com", "password": PASSWORD } }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["extensions"]["code"].clone()),
+        (429, json!("RATE_LIMITED")),
+        "{body}"
+    );
+    assert!(retry_after.is_some());
+    // Queries without credentials are not charged to that budget.
+    let (status, _, _) = posted(&strict, Some(&me), "{ viewer { email } }", json!({})).await;
+    assert_eq!(status, 200);
+    // Off by default.
+    for _ in 0..5 {
+        let (status, _, _) = posted(
+            &app,
+            None,
+            sign_in,
+            json!({ "input": { "email": "rated@example.com", "password": PASSWORD } }),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
 }

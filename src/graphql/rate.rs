@@ -56,7 +56,7 @@ impl RateLimits {
     }
 }
 
-/// A request's client and the budgets it draws on; request data for [`crate::schema`].
+/// A request's client and the budgets it draws on; request data the schema reads.
 #[derive(Clone)]
 pub struct Budget {
     pub limits: Arc<RateLimits>,

@@ -259,7 +259,8 @@ pub fn respond(media: Media, response: BatchResponse) -> axum::response::Respons
 }
 
 /// The seconds to wait when a request was refused whole for a rate limit: no data, and every
-/// entry's errors are `RATE_LIMITED`.
+/// entry's errors are `RATE_LIMITED` raised before execution (no `path`; a field's own
+/// throttle, the failed sign-ins', answers in a normal response).
 fn rate_limited(response: &BatchResponse) -> Option<u64> {
     let responses = match response {
         BatchResponse::Single(response) => std::slice::from_ref(response),
@@ -271,6 +272,9 @@ fn rate_limited(response: &BatchResponse) -> Option<u64> {
             return None;
         }
         for error in &response.errors {
+            if !error.path.is_empty() {
+                return None;
+            }
             let extensions = error.extensions.as_ref()?;
             if extensions.get("code") != Some(&async_graphql::Value::from("RATE_LIMITED")) {
                 return None;

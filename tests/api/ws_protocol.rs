@@ -502,15 +502,27 @@ fn metric(text: &str, name: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// `/metrics` once `ready` holds of it, or as it is after 5 s (for the caller's assertions to
+/// report): the server counts a message after the client has sent it, so one read may come
+/// first.
+async fn metrics_when(address: &str, ready: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, text) = http(address, "GET", "/metrics", None).await.expect("metrics");
+        assert_eq!(status, 200, "{text}");
+        if ready(&text) || tokio::time::Instant::now() >= deadline {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+const HEARTBEATS: &str = "careergraph_ws_active_subscriptions{name=\"heartbeat\"}";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_count_sockets_subscriptions_events_and_closes() {
     let (app, _sockets) = copy_on(&fresh_database().await, &[]);
     let address = serve_copy(&app, CancellationToken::new()).await;
-    let metrics = async || {
-        let (status, body) = http(&address, "GET", "/metrics", None).await.expect("metrics");
-        assert_eq!(status, 200);
-        body
-    };
     let mut one = acked(&address, None).await;
     let mut two = acked(&address, None).await;
     send(&mut one, subscribe_message("1")).await;
@@ -519,13 +531,9 @@ async fn metrics_count_sockets_subscriptions_events_and_closes() {
     for socket in [&mut one, &mut two] {
         assert_eq!(receive(socket).await.expect("next")["type"], "next");
     }
-    let text = metrics().await;
+    let text = metrics_when(&address, |text| metric(text, HEARTBEATS) == 3).await;
     assert_eq!(metric(&text, "careergraph_ws_open_sockets"), 2, "{text}");
-    assert_eq!(
-        metric(&text, "careergraph_ws_active_subscriptions{name=\"heartbeat\"}"),
-        3,
-        "{text}"
-    );
+    assert_eq!(metric(&text, HEARTBEATS), 3, "{text}");
     assert!(
         metric(&text, "careergraph_ws_events_delivered_total") >= 2,
         "{text}"
@@ -534,14 +542,12 @@ async fn metrics_count_sockets_subscriptions_events_and_closes() {
     send(&mut two, json!({ "type": "connection_init" })).await;
     assert_eq!(closed(&mut two).await.0, 4429);
     drop(two);
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let text = metrics().await;
+    let text = metrics_when(&address, |text| {
+        metric(text, "careergraph_ws_open_sockets") == 1 && metric(text, HEARTBEATS) == 1
+    })
+    .await;
     assert_eq!(metric(&text, "careergraph_ws_open_sockets"), 1, "{text}");
-    assert_eq!(
-        metric(&text, "careergraph_ws_active_subscriptions{name=\"heartbeat\"}"),
-        1,
-        "{text}"
-    );
+    assert_eq!(metric(&text, HEARTBEATS), 1, "{text}");
     assert_eq!(
         metric(&text, "careergraph_ws_closes_total{code=\"4429\"}"),
         1,

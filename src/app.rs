@@ -49,6 +49,8 @@ pub struct AppState {
     pub rate: Arc<RateLimits>,
     /// None only if the metrics could not be set up (logged at startup).
     pub metrics: Option<Arc<Metrics>>,
+    /// The event hub the schema reads, for its counters in `/metrics`.
+    pub events: EventHub,
 }
 
 #[derive(Clone, Debug)]
@@ -77,7 +79,7 @@ impl AppState {
                 pool: pool.clone(),
                 keys: keys.clone(),
             },
-            events,
+            events.clone(),
             Limits {
                 document: DocumentLimits {
                     depth: settings.max_depth,
@@ -122,6 +124,7 @@ impl AppState {
                 .inspect_err(|error| tracing::error!(%error, "cannot set up the metrics"))
                 .ok()
                 .map(Arc::new),
+            events,
         }
     }
 
@@ -464,9 +467,13 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
              # HELP careergraph_db_pool_connections Open database connections.\n\
              # TYPE careergraph_db_pool_connections gauge\n\
              careergraph_db_pool_connections {}\n\
+             # HELP careergraph_subscription_events_missed_total Broadcast events that subscribers fell too far behind to receive (each such subscription ended with an error).\n\
+             # TYPE careergraph_subscription_events_missed_total counter\n\
+             careergraph_subscription_events_missed_total {}\n\
              {}{}",
             state.statements.get(),
             pool.size,
+            state.events.missed_events(),
             state.ws.metrics(),
             graphql,
         ),

@@ -442,6 +442,22 @@ enum Produced {
     Panicked,
 }
 
+/// An operation's results as the socket loop reads them: each result, then its end; a panic
+/// becomes [`Produced::Panicked`] (on which the socket closes with 4500) and stops the results.
+fn produced(
+    results: impl futures_util::Stream<Item = async_graphql::Response> + Send + 'static,
+) -> BoxStream<'static, Produced> {
+    std::panic::AssertUnwindSafe(results)
+        .catch_unwind()
+        .map(|result| {
+            result.map_or(Produced::Panicked, |response| {
+                Produced::Result(Box::new(response))
+            })
+        })
+        .chain(futures_util::stream::once(std::future::ready(Produced::End)))
+        .boxed()
+}
+
 type Results = BoxStream<'static, Produced>;
 
 struct Connection {
@@ -790,19 +806,11 @@ impl Connection {
             Ok(()) => root_field(&mut request),
             Err(_) => "invalid".to_owned(),
         };
-        let results = std::panic::AssertUnwindSafe(Executor::execute_stream(
+        let results = produced(Executor::execute_stream(
             &self.state.schema,
             request,
             Some(session),
-        ))
-        .catch_unwind()
-        .map(|result| {
-            result.map_or(Produced::Panicked, |response| {
-                Produced::Result(Box::new(response))
-            })
-        })
-        .chain(futures_util::stream::once(std::future::ready(Produced::End)))
-        .boxed();
+        ));
         self.sockets.metrics.started(&name);
         self.names.insert(id.clone(), name);
         self.operations.insert(id, results);
@@ -924,5 +932,39 @@ fn root_field(request: &mut async_graphql::Request) -> String {
     match name {
         Some(name) if name.len() <= 64 => name,
         _ => "other".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(items: &[Produced]) -> Vec<&'static str> {
+        items
+            .iter()
+            .map(|item| match item {
+                Produced::Result(_) => "result",
+                Produced::End => "end",
+                Produced::Panicked => "panicked",
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn an_operation_that_panics_yields_panicked_and_no_more_results() {
+        let results = futures_util::stream::iter([0, 1]).map(|n| {
+            assert!(n == 0, "the second result panics");
+            async_graphql::Response::new(async_graphql::Value::Null)
+        });
+        let items: Vec<_> = produced(results).collect().await;
+        assert_eq!(kinds(&items), ["result", "panicked", "end"]);
+    }
+
+    #[tokio::test]
+    async fn an_operation_that_ends_yields_its_results_then_end() {
+        let results = futures_util::stream::iter([0, 1])
+            .map(|_| async_graphql::Response::new(async_graphql::Value::Null));
+        let items: Vec<_> = produced(results).collect().await;
+        assert_eq!(kinds(&items), ["result", "result", "end"]);
     }
 }

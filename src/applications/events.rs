@@ -15,6 +15,7 @@
 //! settled order, so cursors never skip an event that commits late.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -193,6 +194,8 @@ pub struct EventHub {
     last_status: watch::Receiver<Option<Position>>,
     listener: Arc<tokio::task::AbortHandle>,
     revocations: Arc<Revocations>,
+    /// Broadcast events that subscribers fell too far behind to receive (`/metrics`).
+    missed: Arc<AtomicU64>,
 }
 
 impl EventHub {
@@ -216,7 +219,15 @@ impl EventHub {
             last_status,
             listener,
             revocations,
+            missed: Arc::default(),
         }
+    }
+
+    /// How many broadcast events lagging subscribers have missed since the start: each such
+    /// subscription ended with an error, so a rising count says the event buffer is too small
+    /// for the subscribers' pace.
+    pub fn missed_events(&self) -> u64 {
+        AtomicU64::load(&self.missed, Ordering::Relaxed)
     }
 
     /// What this copy knows is revoked, kept current by the listener (the access tokens'
@@ -424,19 +435,24 @@ pub fn live_events(
     who: Principal,
 ) -> impl futures_util::Stream<Item = Result<Arc<Event>, FeedEnd>> + use<> {
     let receiver = hub.subscribe();
-    futures_util::stream::unfold(Some(receiver), move |receiver| async move {
-        let mut receiver = receiver?;
-        loop {
-            match receiver.recv().await {
-                Ok(event) if access::may_read_record_of(who, event.user_id()) => {
-                    return Some((Ok(event), Some(receiver)));
+    let missed_events = hub.missed.clone();
+    futures_util::stream::unfold(Some(receiver), move |receiver| {
+        let missed_events = missed_events.clone();
+        async move {
+            let mut receiver = receiver?;
+            loop {
+                match receiver.recv().await {
+                    Ok(event) if access::may_read_record_of(who, event.user_id()) => {
+                        return Some((Ok(event), Some(receiver)));
+                    }
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "a subscriber fell behind; ending its subscription");
+                        missed_events.fetch_add(missed, Ordering::Relaxed);
+                        return Some((Err(FeedEnd::Lagged), None));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 }
-                Ok(_) => continue,
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "a subscriber fell behind; ending its subscription");
-                    return Some((Err(FeedEnd::Lagged), None));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     })

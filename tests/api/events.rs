@@ -355,6 +355,8 @@ async fn an_artifact_subscriber_that_falls_behind_is_told_so() {
         feed.next().await.is_none(),
         "the feed ends after saying it lagged"
     );
+    // Four events into a buffer of two: at least two never reached the subscriber.
+    assert!(hub.missed_events() >= 2, "{}", hub.missed_events());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -554,6 +554,10 @@ async fn metrics_count_sockets_subscriptions_events_and_closes() {
         "{text}"
     );
     assert_eq!(metric(&text, "careergraph_ws_events_dropped_total"), 0, "{text}");
+    assert!(
+        text.contains("\ncareergraph_subscription_events_missed_total 0\n"),
+        "{text}"
+    );
 }
 
 /// Statuses of the events that arrive within `wait` (and the last cursor), stopping at a close.

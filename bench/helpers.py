@@ -240,6 +240,13 @@ def report(args):
     if floors:
         print("\n`profile` throughput as a share of the pgbench floor: " + "; ".join(
             f"{c} conns {served[c] / floors[c]:.0%}" for c in floors if c in served and floors[c]) + ".")
+    alone = [r for r in rows if r[1] == "profile" and r[2] == "16" and floor_rows and r[0] == floor_rows[0][0]]
+    attacked = [r for r in rows if r[1] == "profile under attack"]
+    if alone and attacked:
+        a, b = alone[0], attacked[0]
+        print(f"\nHostile mix: `profile` at 16 conns under attack {float(b[5]):.0f} req/s, p99 {b[8]} ms; "
+              f"alone {float(a[5]):.0f} req/s, p99 {a[8]} ms: throughput ×{float(a[5]) / float(b[5]):.2f} lower, "
+              f"p99 ×{float(b[8]) / float(a[8]):.2f} higher (target: within 1.5×).")
 
 
 def main():

@@ -335,6 +335,8 @@ pub struct Usage {
     pub skill_id: Uuid,
     pub prominence: Prominence,
     pub end_date: Option<NaiveDate>,
+    /// The experience's visibility: tailoring leaves private experiences out.
+    pub visibility: crate::career::enums::Visibility,
 }
 
 /// Every skill use in each user's experiences.
@@ -355,6 +357,7 @@ impl Relation for UsageByUser {
                 experience_skills::skill_id,
                 experience_skills::prominence,
                 experiences::end_date,
+                experiences::visibility,
             ))
             .load(conn)
             .await

@@ -136,6 +136,8 @@ pub struct MatchRow {
     pub relevance: Relevance,
     pub relevance_notes: Option<String>,
     pub creation_source: MatchSource,
+    /// When it was set by hand.
+    pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }

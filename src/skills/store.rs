@@ -283,6 +283,8 @@ pub struct ExperienceSkillRow {
     pub extraction_method: ExtractionMethod,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -380,6 +382,8 @@ pub struct CandidateSkillRow {
     pub is_featured: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]

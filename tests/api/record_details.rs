@@ -506,3 +506,47 @@ async fn projects_belong_to_an_experience_an_education_or_neither() {
     .await;
     assert_eq!(details["experience"]["details"], "Team of five");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn skill_links_and_manual_matches_carry_their_times() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("times@example.com").await;
+    let experience = id(&mutate(
+        &app,
+        &me,
+        "createExperience",
+        json!({ "companyName": "Initech", "jobTitle": "Engineer", "employmentType": "FULL_TIME", "startDate": "2020-01-01" }),
+        "experience { id }",
+    )
+    .await["experience"]["id"]);
+    let link = mutate(
+        &app,
+        &me,
+        "setExperienceSkill",
+        json!({ "experienceId": experience, "skillName": "Rust", "prominence": "PRIMARY" }),
+        "experienceSkill { createdAt updatedAt }",
+    )
+    .await;
+    assert!(link["experienceSkill"]["createdAt"].is_string(), "{link}");
+    assert!(link["experienceSkill"]["updatedAt"].is_string(), "{link}");
+    let claim = mutate(
+        &app,
+        &me,
+        "setCandidateSkill",
+        json!({ "skillName": "Rust", "proficiency": "EXPERT" }),
+        "candidateSkill { createdAt updatedAt }",
+    )
+    .await;
+    assert!(claim["candidateSkill"]["createdAt"].is_string(), "{claim}");
+    let posting = posting(&app, &me).await;
+    let matches = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on JobPosting { matches { edges { node { creationSource createdAt updatedAt } } } } } }",
+            json!({ "id": posting }),
+            Some(&me.access_token),
+        )
+        .await;
+    let computed = &matches["node"]["matches"]["edges"][0]["node"];
+    assert_eq!(computed["creationSource"], "COMPUTED", "{matches}");
+    assert_eq!(computed["createdAt"], Value::Null);
+}

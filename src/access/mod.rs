@@ -17,7 +17,8 @@
 //! - a person's career record is also readable by the organisations they applied to (their
 //!   admins and recruiters, and the hiring manager of the requisition) until they revoke the
 //!   consent or their account is deactivated, and again once it is reactivated
-//!   (`record_readers`, a view over `record_shares` that keeps only active owners);
+//!   (`record_readers`, a view over `record_shares` that keeps only active owners), except
+//!   what the person marked private ([`shareable_sql`]);
 //! - a note on a candidacy is read by the organisation's admins and recruiters (a private one
 //!   by its author alone) and changed by its author while one of them;
 //! - an interview is read by whoever reads its candidacy and by its interviewers, who also
@@ -123,7 +124,8 @@ owned_by_user!(
 /// The tables of a person's career record: the owner reads and changes them; a reader the
 /// owner shares the record with (`record_readers`: the organisations they applied to) reads
 /// them too, until the owner revokes the consent, and not while the owner's account is
-/// deactivated (the view joins only active owners).
+/// deactivated (the view joins only active owners), and never a row the owner keeps private
+/// ([`shareable_sql`]).
 macro_rules! record_of_user {
     ($($table:ident),+ $(,)?) => {$(
         impl Guarded for schema::$table::table {
@@ -134,11 +136,12 @@ macro_rules! record_of_user {
             fn readable(who: Principal) -> Self::Readable {
                 schema::$table::user_id.eq(who.user_id).or(
                     diesel::dsl::sql::<Bool>(concat!(
+                        "(",
                         stringify!($table),
                         ".user_id in (select owner_id from record_readers where reader_id = "
                     ))
                     .bind::<SqlUuid, _>(who.user_id)
-                    .sql(")"),
+                    .sql(&format!(") and {})", shareable_sql(Self::NAME, Self::NAME))),
                 )
             }
 
@@ -148,8 +151,9 @@ macro_rules! record_of_user {
 
             fn readable_sql(alias: &str, param: usize) -> String {
                 format!(
-                    "({alias}.user_id = ${param} or {alias}.user_id in \
-                     (select owner_id from record_readers where reader_id = ${param}))"
+                    "({alias}.user_id = ${param} or ({alias}.user_id in \
+                     (select owner_id from record_readers where reader_id = ${param}) and {shared}))",
+                    shared = shareable_sql(Self::NAME, alias),
                 )
             }
 
@@ -175,6 +179,38 @@ record_of_user!(
     star_stories,
     strengths,
 );
+
+/// Whether a row of a person's career record may leave the person at all (SQL text over the
+/// row's `alias` in `table`): to an organisation they share their record with, into the
+/// snapshot a candidacy keeps. A record marked private (`visibility = 'private'`: an
+/// experience, a project, a STAR story, a bullet) never does, and neither does anything under
+/// a private experience, project or bullet (its skills, engagements, bullets, stories,
+/// projects, tech stack, earlier texts). The owner's own reads are not affected.
+pub fn shareable_sql(table: &str, alias: &str) -> String {
+    let experience_shared = |column: &str| {
+        format!(
+            "not exists (select 1 from experiences vis_e where vis_e.id = {alias}.{column} \
+             and vis_e.visibility = 'private')"
+        )
+    };
+    match table {
+        "experiences" => format!("{alias}.visibility <> 'private'"),
+        "projects" | "star_stories" | "bullets" => format!(
+            "({alias}.visibility <> 'private' and {})",
+            experience_shared("experience_id")
+        ),
+        "experience_skills" | "engagements" => experience_shared("experience_id"),
+        "bullet_versions" => format!(
+            "exists (select 1 from bullets vis_b where vis_b.id = {alias}.bullet_id and {})",
+            shareable_sql("bullets", "vis_b")
+        ),
+        "project_skills" => format!(
+            "exists (select 1 from projects vis_p where vis_p.id = {alias}.project_id and {})",
+            shareable_sql("projects", "vis_p")
+        ),
+        _ => "true".to_owned(),
+    }
+}
 
 /// A user's own row only.
 impl Guarded for users::table {

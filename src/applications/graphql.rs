@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::enums::{ApplicationStatus, ArtifactKind};
 use super::store::{
-    self, ApplicationById, ApplicationOfPosting, ApplicationRow, ArtifactById, ArtifactRow,
+    self, ApplicationById, ApplicationRow, ApplicationsOfPosting, ArtifactById, ArtifactRow,
     ArtifactsOfApplication, HistoryOfApplication, StatusEventById,
 };
 use crate::applications::events::{self, Event, EventHub, FeedEnd, Position, StatusEvent};
@@ -91,13 +91,27 @@ pub async fn applications_of(
 
 #[Object]
 impl PostingApplication {
-    /// The application for this posting, if the candidate started one.
+    /// The posting's newest application, if the candidate started one: the open one while
+    /// there is one (only the newest can be open). Earlier, closed ones are in `applications`.
     async fn application(&self, ctx: &Context<'_>) -> AppResult<Option<Application>> {
         Ok(viewer(ctx)?
             .loaders
-            .one::<ApplicationOfPosting>(self.posting_id)
+            .many::<ApplicationsOfPosting>(self.posting_id)
             .await?
+            .into_iter()
+            .next()
             .map(Application))
+    }
+    /// Every application made for this posting, newest first. At most one is open (not
+    /// ACCEPTED, REJECTED or WITHDRAWN); re-applying starts a new one once the last is closed.
+    async fn applications(&self, ctx: &Context<'_>) -> AppResult<Vec<Application>> {
+        Ok(viewer(ctx)?
+            .loaders
+            .many::<ApplicationsOfPosting>(self.posting_id)
+            .await?
+            .into_iter()
+            .map(Application)
+            .collect())
     }
 }
 
@@ -435,7 +449,8 @@ pub async fn status_event_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option
 /// The fields of a new application.
 #[derive(InputObject)]
 pub struct CreateApplicationInput {
-    /// One of the viewer's job postings without an application yet.
+    /// One of the viewer's job postings without an open application (none yet, or only
+    /// closed ones: ACCEPTED, REJECTED or WITHDRAWN).
     pub job_posting_id: ID,
     /// Up to 5,000 characters.
     pub personal_context: Option<String>,
@@ -539,8 +554,9 @@ pub struct ApplicationsMutation;
 
 #[Object]
 impl ApplicationsMutation {
-    /// Starts an application (DRAFT) for one of the viewer's postings; `CONFLICT` if the
-    /// posting has one already.
+    /// Starts an application (DRAFT) for one of the viewer's postings; `CONFLICT` while the
+    /// posting has an open one. Re-applying: once the previous application is closed
+    /// (ACCEPTED, REJECTED or WITHDRAWN) a new one may start; the old one keeps its history.
     async fn create_application(
         &self,
         ctx: &Context<'_>,
@@ -572,7 +588,13 @@ impl ApplicationsMutation {
                 .await?)
             })
             .await?
-            .ok_or_else(|| AppError::Conflict("this job posting already has an application".to_owned()))?;
+            .ok_or_else(|| {
+                AppError::Conflict(
+                    "this job posting has an open application: close it (rejected, withdrawn or accepted) \
+                     before applying again"
+                        .to_owned(),
+                )
+            })?;
         Ok(ApplicationPayload {
             application: Application(created),
         })

@@ -46,8 +46,10 @@ pub struct ArtifactRow {
 guarded_relation!(ApplicationById: applications.id => ApplicationRow);
 
 guarded_relation!(
-    /// The application of each job posting (at most one).
-    ApplicationOfPosting: applications.job_posting_id => ApplicationRow
+    /// The applications of each job posting, newest first: at most one of them open, and it
+    /// is the newest (a closed application never reopens).
+    ApplicationsOfPosting: applications.job_posting_id => ApplicationRow,
+    order by (applications::created_at.desc(), applications::id.desc())
 );
 
 guarded_relation!(
@@ -160,7 +162,7 @@ async fn record_event(
 }
 
 /// Creates an application (status DRAFT) with its first history entry; `None` when the posting
-/// already has one. Call inside a transaction.
+/// has an open one (re-applying waits until it is closed). Call inside a transaction.
 pub async fn insert_application(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -168,20 +170,26 @@ pub async fn insert_application(
     personal_context: Option<&str>,
     notes: Option<&str>,
 ) -> QueryResult<Option<ApplicationRow>> {
-    let inserted = diesel::insert_into(applications::table)
-        .values((
-            applications::id.eq(Uuid::now_v7()),
-            applications::user_id.eq(who.user_id),
-            applications::job_posting_id.eq(job_posting_id),
-            applications::personal_context.eq(personal_context),
-            applications::notes.eq(notes),
-        ))
-        .on_conflict(applications::job_posting_id)
-        .do_nothing()
-        .returning(ApplicationRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()?;
+    use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
+    // The conflict target is the partial unique index `applications_one_open_per_posting`:
+    // two concurrent creates for one posting leave one open application, and the other
+    // answers `None` rather than an error.
+    let inserted = diesel::sql_query(
+        "insert into applications (id, user_id, job_posting_id, personal_context, notes)
+         values ($1, $2, $3, $4, $5)
+         on conflict (job_posting_id) where status not in ('accepted', 'rejected', 'withdrawn')
+         do nothing
+         returning id, user_id, job_posting_id, status, personal_context, notes, applied_at,
+                   created_at, updated_at",
+    )
+    .bind::<SqlUuid, _>(Uuid::now_v7())
+    .bind::<SqlUuid, _>(who.user_id)
+    .bind::<SqlUuid, _>(job_posting_id)
+    .bind::<Nullable<Text>, _>(personal_context)
+    .bind::<Nullable<Text>, _>(notes)
+    .get_result::<ApplicationRow>(conn)
+    .await
+    .optional()?;
     if let Some(application) = &inserted {
         record_event(conn, application, None, ApplicationStatus::Draft, None).await?;
     }

@@ -83,3 +83,17 @@ text_enum! {
         Low = "low",
     }
 }
+
+text_enum! {
+    /// Who may see a record of the career record besides its owner.
+    pub enum Visibility {
+        /// Shown wherever the record is shared: to the organisations the candidate applied to
+        /// (while consent lasts), in the snapshot a candidacy keeps, and to tailoring.
+        Shared = "shared",
+        /// Kept to the candidate: never shown to an organisation, never put in a shared
+        /// snapshot, and left out of tailored resumes (a resume shows it only when the
+        /// candidate adds it by hand). What sits under a private record (an experience's
+        /// bullets, stories, projects and skills) is private with it.
+        Private = "private",
+    }
+}

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::enums::{EmploymentType, Importance, StarTag};
 use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
-use super::store::{ExperienceById, VersionsOfBullet};
+use super::store::{EducationById, ExperienceById, VersionsOfBullet};
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::AppResult;
@@ -115,6 +115,8 @@ plain_listings! {
     EngagementsOfExperience: Engagement, from engagements "engagements t" by "t.experience_id" order "t.sort_order";
     /// An experience's projects, in the candidate's order.
     ProjectsOfExperience: Project, from projects "projects t" by "t.experience_id" order "t.sort_order";
+    /// An education's projects (theses, course projects), oldest first.
+    ProjectsOfEducation: Project, from projects "projects t" by "t.education_id" order "t.created_at, t.id";
     /// Current studies first, then by most recent end.
     EducationOfUser: Education, from education "education t" by "t.user_id"
         order "t.is_current desc, t.end_date desc nulls first, t.start_date desc nulls last";
@@ -430,12 +432,23 @@ impl Project {
     pub async fn id(&self) -> ID {
         NodeType::Project.id(self.id)
     }
-    /// The experience it belongs to; null for a personal project.
+    /// The experience it belongs to; null for a personal project or one under an education.
     async fn experience(&self, ctx: &Context<'_>) -> AppResult<Option<Experience>> {
         match self.experience_id {
             Some(id) => viewer(ctx)?.loaders.one::<ExperienceById>(id).await,
             None => Ok(None),
         }
+    }
+    /// The education it belongs to (a thesis, a course project); null otherwise.
+    async fn education(&self, ctx: &Context<'_>) -> AppResult<Option<Education>> {
+        match self.education_id {
+            Some(id) => viewer(ctx)?.loaders.one::<EducationById>(id).await,
+            None => Ok(None),
+        }
+    }
+    /// Free tags that categorise it (Interview Assistant `experience.tags`).
+    async fn tags(&self) -> Vec<String> {
+        present(&self.tags)
     }
     /// The tech stack, by name.
     async fn tech_stack(
@@ -511,6 +524,27 @@ impl Education {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Education.id(self.id)
+    }
+    /// Projects done in these studies (a thesis, a course project), oldest first.
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it. The cursor of an item that is gone starts from the beginning."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
+    ) -> AppResult<Conn<Project>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        connection::<ProjectsOfEducation, _>(ctx, self.id, args, (), |r| r.id, |r| r).await
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::{Queryable, QueryableByName, Selectable};
 use uuid::Uuid;
 
-use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
+use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag, Visibility};
 use crate::db::schema::{
     bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths,
 };
@@ -43,6 +43,11 @@ pub struct Experience {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// SHARED (the default) or PRIVATE: a private record never leaves the candidate.
+    pub visibility: Visibility,
+    /// Anything else about the role, free-form (Interview Assistant `employment.details`), up to
+    /// 5,000 characters; null when none.
+    pub details: Option<String>,
 }
 
 /// A client engagement inside an independent-consulting experience.
@@ -76,7 +81,9 @@ pub struct Engagement {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Something the candidate built, inside an experience or on their own.
+/// Something the candidate built or achieved: inside an experience, inside an education (a
+/// thesis, a course project), or on their own. Interview Assistant's item-level experiences
+/// are projects.
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName, SimpleObject)]
 #[diesel(table_name = projects)]
 #[graphql(complex)]
@@ -111,6 +118,18 @@ pub struct Project {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// SHARED (the default) or PRIVATE: a private record never leaves the candidate.
+    pub visibility: Visibility,
+    #[graphql(skip)]
+    pub education_id: Option<Uuid>,
+    /// Anything else about it, free-form (up to 5,000 characters); null when none.
+    pub details: Option<String>,
+    /// What kind of item it is, as the candidate labels it (e.g. "thesis", "course project",
+    /// "side project"; up to 100 characters; Interview Assistant `experience_type`); null when
+    /// not labelled.
+    pub experience_type: Option<String>,
+    #[graphql(skip)]
+    pub tags: Vec<Option<String>>,
 }
 
 /// A Situation–Task–Action–Result story from an experience, for interviews.
@@ -140,6 +159,8 @@ pub struct StarStory {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// SHARED (the default) or PRIVATE: a private record never leaves the candidate.
+    pub visibility: Visibility,
 }
 
 /// One line of evidence about an experience (or one of its engagements).
@@ -179,6 +200,8 @@ pub struct Bullet {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// SHARED (the default) or PRIVATE: a private record never leaves the candidate.
+    pub visibility: Visibility,
 }
 
 /// An earlier text of a bullet.

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
+use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag, Visibility};
 use super::model::{Bullet, Education, Engagement, Experience, Project, StarStory, Strength};
 use super::store::{self, *};
 use crate::access::{Guarded, Principal};
@@ -45,6 +45,17 @@ fn ordered_dates(start: Option<Date>, end: Option<Date>) -> AppResult<()> {
 /// The value after an update: the new one if given, else the current one.
 fn after_update<T: Copy>(change: Option<Option<T>>, current: Option<T>) -> Option<T> {
     change.unwrap_or(current)
+}
+
+/// A project belongs to an experience, to an education, or to neither; never to both.
+fn one_parent(experience: Option<Uuid>, education: Option<Uuid>) -> AppResult<()> {
+    if experience.is_some() && education.is_some() {
+        return Err(AppError::bad_input(
+            "educationId",
+            "a project belongs to an experience or to an education, not both",
+        ));
+    }
+    Ok(())
 }
 
 fn tags(name: &'static str, values: Vec<String>) -> AppResult<Vec<String>> {
@@ -174,6 +185,11 @@ pub struct CreateExperienceInput {
     pub company_description: Option<String>,
     /// Up to 5,000 characters.
     pub summary: Option<String>,
+    /// SHARED (the default) or PRIVATE: a private record is never shown to an organisation,
+    /// never put in a shared snapshot, and left out of tailoring.
+    pub visibility: Option<Visibility>,
+    /// Anything else about the role, up to 5,000 characters.
+    pub details: Option<String>,
 }
 
 /// Leave a field out to keep it; send null to clear an optional one.
@@ -197,6 +213,10 @@ pub struct UpdateExperienceInput {
     pub company_description: MaybeUndefined<String>,
     /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub summary: MaybeUndefined<String>,
+    /// SHARED or PRIVATE (a private record never leaves the candidate). Left out: unchanged.
+    pub visibility: Option<Visibility>,
+    /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
+    pub details: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the experience as it now is.
@@ -282,6 +302,19 @@ pub struct CreateProjectInput {
     pub start_date: Option<Date>,
     /// Not before startDate.
     pub end_date: Option<Date>,
+    /// SHARED (the default) or PRIVATE: a private record is never shown to an organisation,
+    /// never put in a shared snapshot, and left out of tailoring.
+    pub visibility: Option<Visibility>,
+    /// The education it belongs to (a thesis, a course project); not together with
+    /// `experienceId`: a project belongs to one of them or to neither.
+    pub education_id: Option<ID>,
+    /// Up to 5,000 characters.
+    pub details: Option<String>,
+    /// A label of up to 100 characters, e.g. "thesis".
+    pub experience_type: Option<String>,
+    /// Up to 30 tags of up to 100 characters.
+    #[graphql(default)]
+    pub tags: Vec<String>,
 }
 
 /// Changes to a project: a field left out stays as it is, and `null` clears an optional one.
@@ -309,6 +342,18 @@ pub struct UpdateProjectInput {
     pub start_date: MaybeUndefined<Date>,
     /// Not before startDate. Left out: unchanged; `null` clears it.
     pub end_date: MaybeUndefined<Date>,
+    /// SHARED or PRIVATE (a private record never leaves the candidate). Left out: unchanged.
+    pub visibility: Option<Visibility>,
+    /// Moves the project under one of the viewer's education entries; null detaches it. A
+    /// project cannot end up under both an experience and an education (`BAD_USER_INPUT`): send
+    /// `experienceId: null` to move it from an experience. Left out: unchanged.
+    pub education_id: MaybeUndefined<ID>,
+    /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
+    pub details: MaybeUndefined<String>,
+    /// A label of up to 100 characters. Left out: unchanged; `null` clears it.
+    pub experience_type: MaybeUndefined<String>,
+    /// Up to 30 tags of up to 100 characters. Left out: unchanged; `null` clears them.
+    pub tags: MaybeUndefined<Vec<String>>,
 }
 
 /// What the mutation answers: the project as it now is.
@@ -339,6 +384,9 @@ pub struct CreateStarStoryInput {
     /// From the fixed set; duplicates are dropped.
     #[graphql(default)]
     pub tags: Vec<StarTag>,
+    /// SHARED (the default) or PRIVATE: a private record is never shown to an organisation,
+    /// never put in a shared snapshot, and left out of tailoring.
+    pub visibility: Option<Visibility>,
 }
 
 /// Changes to a star story: a field left out stays as it is, and `null` clears an optional one.
@@ -358,6 +406,8 @@ pub struct UpdateStarStoryInput {
     pub result: Option<String>,
     /// From the fixed set; duplicates are dropped. Left out: unchanged.
     pub tags: Option<Vec<StarTag>>,
+    /// SHARED or PRIVATE (a private record never leaves the candidate). Left out: unchanged.
+    pub visibility: Option<Visibility>,
 }
 
 /// What the mutation answers: the star story as it now is.
@@ -390,6 +440,9 @@ pub struct CreateBulletInput {
     pub importance: Option<Importance>,
     /// Up to 5,000 characters.
     pub star_notes: Option<String>,
+    /// SHARED (the default) or PRIVATE: a private record is never shown to an organisation,
+    /// never put in a shared snapshot, and left out of tailoring.
+    pub visibility: Option<Visibility>,
 }
 
 /// A new `text` keeps the previous one in `versions`.
@@ -411,6 +464,8 @@ pub struct UpdateBulletInput {
     pub importance: MaybeUndefined<Importance>,
     /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub star_notes: MaybeUndefined<String>,
+    /// SHARED or PRIVATE (a private record never leaves the candidate). Left out: unchanged.
+    pub visibility: Option<Visibility>,
 }
 
 /// What the mutation answers: the bullet as it now is.
@@ -587,6 +642,8 @@ impl CareerMutation {
             location: optional("location", input.location, 200)?,
             company_description: optional("companyDescription", input.company_description, 2000)?,
             summary: optional("summary", input.summary, 5000)?,
+            visibility: input.visibility,
+            details: optional("details", input.details, 5000)?,
         };
         ordered_dates(Some(new.start_date), new.end_date)?;
         let (who, mut conn) = begin(ctx).await?;
@@ -617,6 +674,8 @@ impl CareerMutation {
             location: field(input.location, text("location", 200))?,
             company_description: field(input.company_description, text("companyDescription", 2000))?,
             summary: field(input.summary, text("summary", 5000))?,
+            visibility: input.visibility,
+            details: field(input.details, text("details", 5000))?,
         };
         let (who, mut conn) = begin(ctx).await?;
         let current = experience(&mut conn, who, &input.id, "id").await?;
@@ -765,9 +824,23 @@ impl CareerMutation {
             live_url: input.live_url.map(url("liveUrl", &[])).transpose()?,
             start_date: input.start_date,
             end_date: input.end_date,
+            visibility: input.visibility,
+            education_id: input
+                .education_id
+                .map(|id| decode_as(&id, NodeType::Education, "educationId"))
+                .transpose()?,
+            details: optional("details", input.details, 5000)?,
+            experience_type: optional("experienceType", input.experience_type, 100)?,
+            tags: tags("tags", input.tags)?,
         };
         ordered_dates(new.start_date, new.end_date)?;
+        one_parent(new.experience_id, new.education_id)?;
         let (who, mut conn) = begin(ctx).await?;
+        if let Some(education) = new.education_id {
+            store::education_of(&mut conn, who, education)
+                .await?
+                .ok_or(AppError::NotFound("Education"))?;
+        }
         let project = store::insert_project(&mut conn, who, &new)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
@@ -795,6 +868,11 @@ impl CareerMutation {
             start_date: field(input.start_date, Ok)?,
             end_date: field(input.end_date, Ok)?,
             sort_order: None,
+            visibility: input.visibility,
+            education_id: None,
+            details: field(input.details, text("details", 5000))?,
+            experience_type: field(input.experience_type, text("experienceType", 100))?,
+            tags: labels_field(input.tags, "tags", 30)?,
         };
         let id = decode_as(&input.id, NodeType::Project, "id")?;
         let (who, mut conn) = begin(ctx).await?;
@@ -810,6 +888,21 @@ impl CareerMutation {
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(id) => Some(Some(decode_as(&id, NodeType::Experience, "experienceId")?)),
         };
+        changes.education_id = match input.education_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(id) => {
+                let education = decode_as(&id, NodeType::Education, "educationId")?;
+                store::education_of(&mut conn, who, education)
+                    .await?
+                    .ok_or(AppError::NotFound("Education"))?;
+                Some(Some(education))
+            }
+        };
+        one_parent(
+            after_update(changes.experience_id, current.experience_id),
+            after_update(changes.education_id, current.education_id),
+        )?;
         let project = conn
             .transaction::<_, AppError, _>(async |conn| {
                 // A project that changes experience goes last in the new one.
@@ -875,6 +968,7 @@ impl CareerMutation {
             action: validate::text_of("action", &input.action, 5000)?,
             result: validate::text_of("result", &input.result, 5000)?,
             tags: star_tags(input.tags),
+            visibility: input.visibility,
         };
         let star_story = store::insert_star_story(&mut conn, who, &new).await?;
         Ok(StarStoryPayload { star_story })
@@ -896,6 +990,7 @@ impl CareerMutation {
             action: input.action.map(text("action", 5000)).transpose()?,
             result: input.result.map(text("result", 5000)).transpose()?,
             tags: input.tags.map(star_tags),
+            visibility: input.visibility,
         };
         let id = decode_as(&input.id, NodeType::StarStory, "id")?;
         let (who, mut conn) = begin(ctx).await?;
@@ -945,6 +1040,7 @@ impl CareerMutation {
             seniority_level,
             importance: input.importance,
             star_notes,
+            visibility: input.visibility,
         };
         let bullet = store::insert_bullet(&mut conn, who, &new)
             .await?
@@ -970,6 +1066,7 @@ impl CareerMutation {
             importance: field(input.importance, Ok)?,
             star_notes: field(input.star_notes, text("starNotes", 5000))?,
             retired: None,
+            visibility: input.visibility,
         };
         let id = decode_as(&input.id, NodeType::Bullet, "id")?;
         let (who, mut conn) = begin(ctx).await?;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag};
+use super::enums::{BulletType, EmploymentType, Importance, ProjectType, StarTag, Visibility};
 use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
 use crate::db::schema::{
     bullet_versions, bullets, education, engagements, experiences, projects, star_stories, strengths, users,
@@ -70,6 +70,9 @@ pub struct NewExperience {
     pub location: Option<String>,
     pub company_description: Option<String>,
     pub summary: Option<String>,
+    /// None: the column's default (SHARED).
+    pub visibility: Option<Visibility>,
+    pub details: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -83,6 +86,8 @@ pub struct ExperienceChanges {
     pub location: Option<Option<String>>,
     pub company_description: Option<Option<String>>,
     pub summary: Option<Option<String>>,
+    pub visibility: Option<Visibility>,
+    pub details: Option<Option<String>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -121,6 +126,11 @@ pub struct NewProject {
     pub live_url: Option<Url>,
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
+    pub visibility: Option<Visibility>,
+    pub education_id: Option<Uuid>,
+    pub details: Option<String>,
+    pub experience_type: Option<String>,
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -138,6 +148,11 @@ pub struct ProjectChanges {
     pub end_date: Option<Option<Date>>,
     /// Set with `experience_id`: a moved project goes last in its new experience.
     pub sort_order: Option<i32>,
+    pub visibility: Option<Visibility>,
+    pub education_id: Option<Option<Uuid>>,
+    pub details: Option<Option<String>>,
+    pub experience_type: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -150,6 +165,7 @@ pub struct NewStarStory {
     pub action: String,
     pub result: String,
     pub tags: Vec<StarTag>,
+    pub visibility: Option<Visibility>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -161,6 +177,7 @@ pub struct StarStoryChanges {
     pub action: Option<String>,
     pub result: Option<String>,
     pub tags: Option<Vec<StarTag>>,
+    pub visibility: Option<Visibility>,
 }
 
 #[derive(Debug, Insertable)]
@@ -174,6 +191,7 @@ pub struct NewBullet {
     pub seniority_level: Option<String>,
     pub importance: Option<Importance>,
     pub star_notes: Option<String>,
+    pub visibility: Option<Visibility>,
 }
 
 /// Everything about a bullet but its text, which changes through [`update_bullet`].
@@ -187,6 +205,7 @@ pub struct BulletChanges {
     pub importance: Option<Option<Importance>>,
     pub star_notes: Option<Option<String>>,
     pub retired: Option<bool>,
+    pub visibility: Option<Visibility>,
 }
 
 #[derive(Debug, Insertable)]

@@ -86,6 +86,7 @@ diesel::table! {
         sort_order -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        visibility -> Text,
     }
 }
 
@@ -199,6 +200,8 @@ diesel::table! {
         sort_order -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        visibility -> Text,
+        details -> Nullable<Text>,
     }
 }
 
@@ -307,6 +310,11 @@ diesel::table! {
         sort_order -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        visibility -> Text,
+        education_id -> Nullable<Uuid>,
+        details -> Nullable<Text>,
+        experience_type -> Nullable<Text>,
+        tags -> Array<Nullable<Text>>,
     }
 }
 
@@ -436,6 +444,7 @@ diesel::table! {
         tags -> Array<Nullable<Text>>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        visibility -> Text,
     }
 }
 

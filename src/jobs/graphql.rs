@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use async_graphql::{
     ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, SimpleObject,
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Bool, Nullable, Text};
@@ -227,6 +227,15 @@ impl ExperienceMatch {
     /// The candidate's notes on a manual match.
     async fn relevance_notes(&self) -> Option<&str> {
         self.manual.as_ref().and_then(|m| m.relevance_notes.as_deref())
+    }
+    /// When the candidate set this match by hand; null for a computed match, which is worked
+    /// out on each read and has no row.
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.manual.as_ref().map(|m| m.created_at)
+    }
+    /// When the manual match last changed; null for a computed match.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.manual.as_ref().map(|m| m.updated_at)
     }
     /// Why: each skill the posting asks for that the experience uses, largest share first.
     async fn matched_skills(&self) -> Vec<MatchedSkill> {

@@ -136,6 +136,8 @@ pub struct MatchRow {
     pub relevance: Relevance,
     pub relevance_notes: Option<String>,
     pub creation_source: MatchSource,
+    /// When it was set by hand.
+    pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
@@ -335,6 +337,8 @@ pub struct Usage {
     pub skill_id: Uuid,
     pub prominence: Prominence,
     pub end_date: Option<NaiveDate>,
+    /// The experience's visibility: tailoring leaves private experiences out.
+    pub visibility: crate::career::enums::Visibility,
 }
 
 /// Every skill use in each user's experiences.
@@ -355,6 +359,7 @@ impl Relation for UsageByUser {
                 experience_skills::skill_id,
                 experience_skills::prominence,
                 experiences::end_date,
+                experiences::visibility,
             ))
             .load(conn)
             .await

@@ -393,14 +393,14 @@ pub async fn revoke_share(
 }
 
 /// What the user's career record holds now, as one JSON document: the snapshot a candidacy
-/// keeps of what was submitted.
+/// keeps of what was submitted. Records the user marked private stay out.
 pub async fn record_snapshot(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<serde_json::Value> {
     #[derive(QueryableByName)]
     struct Snapshot {
         #[diesel(sql_type = Jsonb)]
         record: serde_json::Value,
     }
-    let snapshot: Snapshot = diesel::sql_query(
+    let snapshot: Snapshot = diesel::sql_query(format!(
         "select jsonb_build_object(
            'takenAt', now(),
            'profile', (select to_jsonb(p) - 'user_id' - 'id' from candidate_profiles p where p.user_id = $1),
@@ -408,22 +408,27 @@ pub async fn record_snapshot(conn: &mut AsyncPgConnection, user_id: Uuid) -> Que
                'companyName', e.company_name, 'jobTitle', e.job_title, 'employmentType', e.employment_type,
                'startDate', e.start_date, 'endDate', e.end_date, 'summary', e.summary,
                'bullets', coalesce((select jsonb_agg(b.text order by b.sort_order) from bullets b
-                                    where b.experience_id = e.id and not b.retired), '[]'::jsonb),
+                                    where b.experience_id = e.id and not b.retired and {shared_b}), '[]'::jsonb),
                'projects', coalesce((select jsonb_agg(jsonb_build_object('name', pr.name, 'description', pr.description)
-                                     order by pr.sort_order) from projects pr where pr.experience_id = e.id), '[]'::jsonb),
+                                     order by pr.sort_order) from projects pr where pr.experience_id = e.id and {shared_pr}), '[]'::jsonb),
                'starStories', coalesce((select jsonb_agg(jsonb_build_object('situation', s.situation, 'task', s.task,
                                         'action', s.action, 'result', s.result)) from star_stories s
-                                        where s.experience_id = e.id), '[]'::jsonb),
+                                        where s.experience_id = e.id and {shared_s}), '[]'::jsonb),
                'skills', coalesce((select jsonb_agg(k.name order by k.name) from experience_skills es
                                    join skills k on k.id = es.skill_id where es.experience_id = e.id), '[]'::jsonb))
-             order by e.sort_order) from experiences e where e.user_id = $1), '[]'::jsonb),
+             order by e.sort_order) from experiences e where e.user_id = $1 and {shared_e}), '[]'::jsonb),
            'education', coalesce((select jsonb_agg(to_jsonb(ed) - 'user_id' - 'id') from education ed
                                   where ed.user_id = $1), '[]'::jsonb),
            'skills', coalesce((select jsonb_agg(jsonb_build_object('name', k.name, 'proficiency', cs.proficiency)
                                order by k.name) from candidate_skills cs join skills k on k.id = cs.skill_id
                                where cs.user_id = $1), '[]'::jsonb)
          ) as record",
-    )
+        // What leaves the person is the access policy's to say: nothing they marked private.
+        shared_e = crate::access::shareable_sql("experiences", "e"),
+        shared_b = crate::access::shareable_sql("bullets", "b"),
+        shared_pr = crate::access::shareable_sql("projects", "pr"),
+        shared_s = crate::access::shareable_sql("star_stories", "s"),
+    ))
     .bind::<SqlUuid, _>(user_id)
     .get_result(conn)
     .await?;

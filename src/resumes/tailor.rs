@@ -12,13 +12,15 @@
 //!   keeps its first bullet in that order, so that it is not bare.
 //! - **Skills**: the claimed skills the posting asks for lead (must-haves first, then by
 //!   proficiency, then name), then the others (featured first, then by proficiency, then name).
+//! - **Private records** (`Visibility::PRIVATE`: an experience, with its bullets, or a bullet)
+//!   are never chosen.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::career::enums::Importance;
+use crate::career::enums::{Importance, Visibility};
 use crate::career::model::Bullet;
 use crate::jobs::enums::SkillImportance;
 use crate::jobs::extract::{CatalogSkill, PostingText, extract};
@@ -89,8 +91,44 @@ fn prominence_label(prominence: Prominence) -> &'static str {
     }
 }
 
-/// The choices for a resume tailored to the posting.
+/// The choices for a resume tailored to the posting. Records the candidate marked private
+/// (experiences, with everything under them, and bullets) are never chosen: a resume shows
+/// them only when the candidate adds them by hand.
 pub fn plan(inputs: &Inputs) -> Plan {
+    let private: HashSet<Uuid> = inputs
+        .usage
+        .iter()
+        .filter(|u| u.visibility == Visibility::Private)
+        .map(|u| u.experience_id)
+        .collect();
+    let shared = Inputs {
+        wanted: inputs.wanted.clone(),
+        skills: inputs.skills.clone(),
+        usage: inputs
+            .usage
+            .iter()
+            .filter(|u| !private.contains(&u.experience_id))
+            .cloned()
+            .collect(),
+        manual: inputs
+            .manual
+            .iter()
+            .filter(|m| !private.contains(&m.experience_id))
+            .cloned()
+            .collect(),
+        bullets: inputs
+            .bullets
+            .iter()
+            .filter(|b| b.visibility != Visibility::Private && !private.contains(&b.experience_id))
+            .cloned()
+            .collect(),
+        candidate_skills: inputs.candidate_skills.clone(),
+        today: inputs.today,
+    };
+    plan_shared(&shared)
+}
+
+fn plan_shared(inputs: &Inputs) -> Plan {
     let name_of: HashMap<Uuid, &str> = inputs.skills.iter().map(|s| (s.id, s.name.as_str())).collect();
     let name = |id: &Uuid| name_of.get(id).copied().unwrap_or("a skill").to_owned();
     let importance_of: HashMap<Uuid, SkillImportance> =

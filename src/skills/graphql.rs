@@ -3,6 +3,7 @@
 //! candidate, and the skill matrix.
 
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -129,6 +130,14 @@ impl ExperienceSkill {
     pub async fn id(&self) -> ID {
         NodeType::ExperienceSkill.id(self.row.id)
     }
+    /// When the skill was linked to the experience.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    /// When the link last changed (prominence, proficiency, notes).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.row.updated_at
+    }
     /// The skill.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
         load_skill(ctx, self.row.skill_id).await
@@ -165,6 +174,14 @@ impl CandidateSkill {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::CandidateSkill.id(self.row.id)
+    }
+    /// When the candidate claimed the skill.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    /// When the claim last changed (proficiency, years, featured).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.row.updated_at
     }
     /// The skill.
     async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {

@@ -283,6 +283,8 @@ pub struct ExperienceSkillRow {
     pub extraction_method: ExtractionMethod,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -380,6 +382,8 @@ pub struct CandidateSkillRow {
     pub is_featured: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -480,10 +484,12 @@ pub async fn skill_matrix(
          from evidence ev
          join skills s on s.id = ev.skill_id
          left join star_stories st on st.experience_id = ev.experience_id and ev.span is not null
+           and {readable_st}
          group by ev.user_id, s.id
          order by ev.user_id, months_used desc, s.normalized_name",
         readable_es = experience_skills::table::readable_sql("es", 1),
         readable_ps = project_skills::table::readable_sql("ps", 1),
+        readable_st = crate::db::schema::star_stories::table::readable_sql("st", 1),
     ))
     .bind::<SqlUuid, _>(who.user_id)
     .bind::<diesel::sql_types::Array<SqlUuid>, _>(users.to_vec())

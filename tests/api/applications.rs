@@ -181,7 +181,8 @@ async fn history_is_ordered_and_submitting_sets_applied_at() {
         )
         .await;
     assert_eq!(with["viewer"]["jobPostings"]["totalCount"], 1);
-    // One application per posting.
+    // The application is WITHDRAWN, so the posting takes a new one (re-applying, #23.10);
+    // while that one is open, another is refused.
     let posting = app
         .ok(
             "{ viewer { jobPostings { edges { node { id } } } } }",
@@ -189,11 +190,21 @@ async fn history_is_ordered_and_submitting_sets_applied_at() {
             Some(&me.access_token),
         )
         .await;
+    let posting_id = &posting["viewer"]["jobPostings"]["edges"][0]["node"]["id"];
+    let reapplied = mutate(
+        &app,
+        &me,
+        "createApplication",
+        json!({ "jobPostingId": posting_id }),
+        "application { status }",
+    )
+    .await;
+    assert_eq!(reapplied["application"]["status"], "DRAFT");
     let again = refused(
         &app,
         &me,
         "createApplication",
-        json!({ "jobPostingId": posting["viewer"]["jobPostings"]["edges"][0]["node"]["id"] }),
+        json!({ "jobPostingId": posting_id }),
     )
     .await;
     assert_eq!(again.0, "CONFLICT");

@@ -25,6 +25,7 @@ mod persisted;
 mod pipeline;
 mod profile;
 mod record;
+mod record_details;
 mod resumes;
 mod schema;
 mod seed;

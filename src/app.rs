@@ -145,6 +145,7 @@ impl AppState {
         let value = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
         RequestAuth::new(self.auth(value(header::AUTHORIZATION)), &self.pool, spawner)
             .with_user_agent(value(header::USER_AGENT))
+            .with_request_id(value(HeaderName::from_static("x-request-id")))
     }
 }
 

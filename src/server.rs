@@ -82,6 +82,7 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         let statements = StatementCounter::default();
         let pool = db::pool(&url, settings.pool_size, statements.clone())?;
         let events = EventHub::start(&url, settings.event_buffer as usize);
+        let purge = crate::contacts::spawn_purge(pool.clone());
         let state = AppState::new(pool, statements, events.clone(), settings, &jwt_secret);
         // Read the fonts before serving, so the first PDF neither waits for them nor reads
         // them from the default directories instead of the configured ones.
@@ -107,6 +108,7 @@ pub async fn serve(settings: &Settings) -> Result<()> {
             tracing::warn!("WebSockets still open after the grace period");
         }
         events.stop();
+        purge.abort();
         tracing::info!("HTTP server stopped; in-flight requests finished, WebSockets closed");
         Ok(())
     })

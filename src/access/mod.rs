@@ -106,9 +106,11 @@ macro_rules! owned_by_user {
 
 owned_by_user!(
     application_status_events,
+    approved_outputs,
     artifact_pdfs,
     applications,
     artifacts,
+    critic_logs,
     job_experience_matches,
     job_posting_skills,
     job_postings,
@@ -258,6 +260,69 @@ impl Guarded for skills::table {
     fn writable_sql(_alias: &str, _param: usize) -> String {
         "false".to_owned()
     }
+}
+
+/// A person's contacts (ETPS Contact): the owner's alone, and only while not deleted. A
+/// deleted contact is gone from every list, loader and `node` at once because this rule says
+/// so; the owner still changes it (restore, erase) through [`Guarded::writable`], which keeps
+/// deleted rows, and each write that must not touch a deleted one says so itself.
+impl Guarded for schema::contacts::table {
+    const NAME: &'static str = "contacts";
+    type Readable = diesel::dsl::And<
+        diesel::dsl::Eq<schema::contacts::user_id, Uuid>,
+        diesel::dsl::IsNull<schema::contacts::deleted_at>,
+    >;
+    type Writable = diesel::dsl::Eq<schema::contacts::user_id, Uuid>;
+
+    fn readable(who: Principal) -> Self::Readable {
+        schema::contacts::user_id
+            .eq(who.user_id)
+            .and(schema::contacts::deleted_at.is_null())
+    }
+
+    fn writable(who: Principal) -> Self::Writable {
+        schema::contacts::user_id.eq(who.user_id)
+    }
+
+    fn readable_sql(alias: &str, param: usize) -> String {
+        format!("({alias}.user_id = ${param} and {alias}.deleted_at is null)")
+    }
+
+    fn writable_sql(alias: &str, param: usize) -> String {
+        format!("{alias}.user_id = ${param}")
+    }
+}
+
+/// The audit log: a person reads the entries about their own data, and an organisation's
+/// admins those about the organisation's. Nobody changes an entry (the database refuses it
+/// too).
+impl Guarded for schema::audit_log::table {
+    const NAME: &'static str = "audit_log";
+    type Readable = Rule;
+    type Writable = diesel::expression::SqlLiteral<Bool>;
+
+    fn readable(who: Principal) -> Self::Readable {
+        bound_rule(audit_readable("audit_log"), who)
+    }
+
+    fn writable(_who: Principal) -> Self::Writable {
+        diesel::dsl::sql::<Bool>("false")
+    }
+
+    fn readable_sql(alias: &str, param: usize) -> String {
+        rule_over(audit_readable(alias), &format!("${param}"))
+    }
+
+    fn writable_sql(_alias: &str, _param: usize) -> String {
+        "false".to_owned()
+    }
+}
+
+fn audit_readable(a: &str) -> String {
+    format!(
+        "({a}.owner_id = {ME} or ({a}.organization_id is not null and {admin}))",
+        admin = member(&format!("{a}.organization_id"), ADMIN)
+    )
 }
 
 /// A rule written as SQL over the row's alias and `me`, the principal's id. The same text

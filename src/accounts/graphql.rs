@@ -306,6 +306,100 @@ impl User {
         notifications_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
     }
 
+    /// The user's contacts (#15), by name; deleted ones never show.
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which contacts; omitted, all of them.")] filter: Option<
+            crate::contacts::graphql::ContactFilter,
+        >,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
+    ) -> AppResult<Conn<crate::contacts::graphql::Contact>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::contacts::graphql::contacts_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
+    }
+
+    /// The generated texts the user approved, newest first.
+    async fn approved_outputs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which outputs; omitted, all of them.")] filter: Option<
+            crate::outputs::graphql::ApprovedOutputFilter,
+        >,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
+    ) -> AppResult<Conn<crate::outputs::graphql::ApprovedOutput>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::outputs::graphql::approved_outputs_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
+    }
+
+    /// The critic's verdicts on the user's generation sessions: newest first, or one
+    /// session's by iteration.
+    async fn critic_logs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which verdicts; omitted, all of them.")] filter: Option<
+            crate::outputs::graphql::CriticLogFilter,
+        >,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
+    ) -> AppResult<Conn<crate::outputs::graphql::CriticLog>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::outputs::graphql::critic_logs_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
+    }
+
+    /// The history of changes the user may read, newest first: every change to their own
+    /// data, and to the data of the organisations they administer. Empty on another user.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which entries; omitted, all of them.")] filter: Option<
+            crate::audit::graphql::AuditLogFilter,
+        >,
+        #[graphql(desc = "Return the first N items (0 to 100), after `after` if given. Default 50.")]
+        first: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.endCursor`): return the items after it."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Return the last N items (0 to 100), before `before` if given.")] last: Option<i32>,
+        #[graphql(
+            desc = "A cursor (an edge's `cursor` or `pageInfo.startCursor`): return the items before it."
+        )]
+        before: Option<String>,
+    ) -> AppResult<Conn<crate::audit::graphql::AuditEntry>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::audit::graphql::audit_log_of(ctx, self.0.id, filter.unwrap_or_default(), args).await
+    }
+
     /// How many of the user's notifications are unread and not archived.
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
         unread_count_of(ctx, self.0.id).await

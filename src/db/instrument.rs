@@ -23,6 +23,12 @@ impl StatementCounter {
 pub(super) struct CountStatements {
     counter: StatementCounter,
     running: Option<tracing::Span>,
+    /// The audit actor this connection's session carries (`super::audit`).
+    pub(super) actor: super::audit::Actor,
+    /// The next statement is the pool's own bookkeeping (setting the actor), not the
+    /// request's: left out of the count, so that a request's figure does not depend on which
+    /// connection it drew.
+    pub(super) uncounted: bool,
 }
 
 impl CountStatements {
@@ -30,6 +36,8 @@ impl CountStatements {
         Self {
             counter,
             running: None,
+            actor: super::audit::Actor::default(),
+            uncounted: false,
         }
     }
 }
@@ -41,6 +49,10 @@ impl Instrumentation for CountStatements {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
             InstrumentationEvent::StartQuery { query, .. } => {
+                if std::mem::take(&mut self.uncounted) {
+                    self.running = None;
+                    return;
+                }
                 self.counter.0.fetch_add(1, Ordering::Relaxed);
                 let span = tracing::debug_span!(
                     "sql",

@@ -1,5 +1,6 @@
 //! The database: connection pool, migrations, the embedded cluster and the diesel schema.
 
+pub mod audit;
 mod cached;
 pub mod embedded;
 mod instrument;
@@ -46,6 +47,8 @@ pub fn pool(database_url: &str, max_size: usize, counter: StatementCounter) -> R
     });
     let manager = AsyncDieselConnectionManager::new_with_config(database_url, config);
     Pool::builder(manager)
+        .post_create(audit::hook())
+        .post_recycle(audit::hook())
         .max_size(max_size)
         .runtime(deadpool::Runtime::Tokio1)
         .wait_timeout(Some(Duration::from_secs(5)))

@@ -843,3 +843,77 @@ diesel::allow_tables_to_appear_in_same_query!(
     strengths,
     users,
 );
+
+// Contacts, approved outputs, critic logs and the audit log (#15 items 2, 4, 5).
+
+diesel::table! {
+    contacts (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        full_name -> Text,
+        title -> Nullable<Text>,
+        email -> Nullable<Text>,
+        linkedin_url -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        relationship_type -> Nullable<Text>,
+        relationship_strength -> Nullable<Float8>,
+        is_hiring_manager_candidate -> Bool,
+        company_name -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    approved_outputs (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        application_id -> Nullable<Uuid>,
+        job_posting_id -> Nullable<Uuid>,
+        output_type -> Text,
+        original_text -> Text,
+        context_metadata -> Nullable<Jsonb>,
+        quality_score -> Nullable<Float8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    critic_logs (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        session_id -> Uuid,
+        iteration -> Int4,
+        quality_score -> Float8,
+        passed -> Bool,
+        issues -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Uuid,
+        seq -> Int8,
+        created_at -> Timestamptz,
+        actor_id -> Nullable<Uuid>,
+        owner_id -> Nullable<Uuid>,
+        organization_id -> Nullable<Uuid>,
+        entity_type -> Text,
+        entity_id -> Nullable<Text>,
+        action -> Text,
+        changes -> Jsonb,
+        request_id -> Nullable<Text>,
+        level -> Text,
+        log_type -> Text,
+        message -> Text,
+        metadata -> Jsonb,
+    }
+}
+
+diesel::joinable!(contacts -> users (user_id));
+diesel::joinable!(approved_outputs -> users (user_id));
+diesel::joinable!(critic_logs -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(contacts, approved_outputs, critic_logs, audit_log, users);

@@ -74,6 +74,8 @@ pub struct RequestAuth {
     spawner: BatchSpawner,
     /// The client's `User-Agent`, kept with a session it signs in to.
     user_agent: Option<String>,
+    /// The request's `x-request-id`, kept with the audit entries its mutations write.
+    request_id: Option<String>,
 }
 
 impl RequestAuth {
@@ -93,6 +95,21 @@ impl RequestAuth {
             pool: pool.clone(),
             spawner,
             user_agent: None,
+            request_id: None,
+        }
+    }
+
+    /// The same, remembering the request's id for the audit log.
+    pub fn with_request_id(mut self, request_id: Option<&str>) -> Self {
+        self.request_id = request_id.map(str::to_owned);
+        self
+    }
+
+    /// Who the writes of a mutation starting now are made by (`db::audit`).
+    pub fn audit_actor(&self) -> crate::db::audit::Actor {
+        crate::db::audit::Actor {
+            user_id: self.current().map(|viewer| viewer.id),
+            request_id: self.request_id.clone(),
         }
     }
 

@@ -50,6 +50,10 @@ pub enum NodeType {
     ResumeItem,
     ResumeSnapshot,
     Session,
+    Contact,
+    ApprovedOutput,
+    CriticLog,
+    AuditEntry,
 }
 
 impl NodeType {
@@ -93,6 +97,10 @@ impl NodeType {
         Self::ResumeItem,
         Self::ResumeSnapshot,
         Self::Session,
+        Self::Contact,
+        Self::ApprovedOutput,
+        Self::CriticLog,
+        Self::AuditEntry,
     ];
 
     /// The GraphQL type name.
@@ -137,6 +145,10 @@ impl NodeType {
             Self::ResumeItem => "ResumeItem",
             Self::ResumeSnapshot => "ResumeSnapshot",
             Self::Session => "Session",
+            Self::Contact => "Contact",
+            Self::ApprovedOutput => "ApprovedOutput",
+            Self::CriticLog => "CriticLog",
+            Self::AuditEntry => "AuditEntry",
         }
     }
 

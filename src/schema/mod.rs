@@ -21,6 +21,7 @@ use crate::accounts::throttle::SignInThrottle;
 use crate::applications::events::EventHub;
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
 use crate::career::mutations::CareerMutation;
+use crate::contacts::graphql::ContactsMutation;
 use crate::evaluation::graphql::EvaluationMutation;
 use crate::graphql::context::Services;
 use crate::graphql::errors::{self, AppError};
@@ -30,6 +31,7 @@ use crate::graphql::rate::Budget;
 use crate::hiring::graphql::{HiringMutation, HiringQuery};
 use crate::jobs::graphql::JobsMutation;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsSubscription};
+use crate::outputs::graphql::OutputsMutation;
 use crate::pipeline::graphql::{PipelineMutation, PipelineQuery};
 use crate::profile::graphql::ProfileMutation;
 use crate::resumes::graphql::{ResumesMutation, ResumesQuery};
@@ -65,6 +67,8 @@ pub struct Mutation(
     EvaluationMutation,
     NotificationsMutation,
     ResumesMutation,
+    ContactsMutation,
+    OutputsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
@@ -278,6 +282,7 @@ pub fn build(
         .data(services)
         .data(events)
         .data(SignInThrottle::default())
+        .extension(crate::audit::Audited)
         .limit_depth(limits.document.depth);
     if !disclosure.introspection {
         schema = schema.disable_introspection();

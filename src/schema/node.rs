@@ -7,6 +7,7 @@ use crate::applications::graphql::{
     Application, ApplicationStatusEvent, Artifact, CoverLetterArtifact, CvArtifact, application_by_id,
     artifact_by_id, status_event_by_id,
 };
+use crate::audit::graphql::{AuditEntry, audit_entry_by_id};
 use crate::career::model::{
     Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength,
 };
@@ -14,6 +15,7 @@ use crate::career::store::{
     BulletById, BulletVersionById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById,
     StrengthById,
 };
+use crate::contacts::graphql::{Contact, contact_by_id};
 use crate::evaluation::graphql::{
     CandidacyNote, Interview, InterviewFeedback, feedback_by_id, interview_by_id, note_by_id,
 };
@@ -28,6 +30,7 @@ use crate::hiring::graphql::{
 use crate::jobs::graphql::{ExperienceMatch, JobPosting, JobPostingSkill, match_by_ids, posting_skill_by_id};
 use crate::jobs::store::JobPostingById;
 use crate::notifications::graphql::{Notification, notification_by_id};
+use crate::outputs::graphql::{ApprovedOutput, CriticLog, approved_output_by_id, critic_log_by_id};
 use crate::pipeline::graphql::{
     Candidacy, CandidacyEvent, Candidate, RecordShare, candidacy_by_id, candidacy_event_by_id,
     candidate_by_id, record_share_by_id,
@@ -85,6 +88,10 @@ pub enum Node {
     ResumeItem(ResumeItem),
     ResumeSnapshot(ResumeSnapshot),
     Session(Session),
+    Contact(Contact),
+    ApprovedOutput(ApprovedOutput),
+    CriticLog(CriticLog),
+    AuditEntry(AuditEntry),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -165,6 +172,10 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::ResumeItem => item_by_id(ctx, uuid).await?.map(Node::ResumeItem),
         NodeType::ResumeSnapshot => snapshot_by_id(ctx, uuid).await?.map(Node::ResumeSnapshot),
         NodeType::Session => session_by_id(ctx, uuid).await?.map(Node::Session),
+        NodeType::Contact => contact_by_id(ctx, uuid).await?.map(Node::Contact),
+        NodeType::ApprovedOutput => approved_output_by_id(ctx, uuid).await?.map(Node::ApprovedOutput),
+        NodeType::CriticLog => critic_log_by_id(ctx, uuid).await?.map(Node::CriticLog),
+        NodeType::AuditEntry => audit_entry_by_id(ctx, uuid).await?.map(Node::AuditEntry),
     })
 }
 

@@ -4,7 +4,9 @@
 mod access;
 mod accounts;
 mod applications;
+mod audit;
 mod career;
+mod contacts;
 mod contract;
 mod descriptions;
 mod events;
@@ -20,6 +22,7 @@ mod jobs;
 mod lifecycle;
 mod migrations;
 mod notifications;
+mod outputs;
 mod pdf;
 mod persisted;
 mod pipeline;

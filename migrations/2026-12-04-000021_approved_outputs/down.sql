@@ -1,0 +1,2 @@
+drop table critic_logs;
+drop table approved_outputs;

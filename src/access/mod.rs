@@ -108,6 +108,7 @@ owned_by_user!(
     artifact_pdfs,
     applications,
     artifacts,
+    export_jobs,
     job_experience_matches,
     job_posting_skills,
     job_postings,

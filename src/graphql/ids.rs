@@ -50,6 +50,7 @@ pub enum NodeType {
     ResumeItem,
     ResumeSnapshot,
     Session,
+    ExportJob,
 }
 
 impl NodeType {
@@ -93,6 +94,7 @@ impl NodeType {
         Self::ResumeItem,
         Self::ResumeSnapshot,
         Self::Session,
+        Self::ExportJob,
     ];
 
     /// The GraphQL type name.
@@ -137,6 +139,7 @@ impl NodeType {
             Self::ResumeItem => "ResumeItem",
             Self::ResumeSnapshot => "ResumeSnapshot",
             Self::Session => "Session",
+            Self::ExportJob => "ExportJob",
         }
     }
 

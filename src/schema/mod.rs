@@ -22,6 +22,7 @@ use crate::applications::events::EventHub;
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
 use crate::career::mutations::CareerMutation;
 use crate::evaluation::graphql::EvaluationMutation;
+use crate::exports::graphql::{ExportsMutation, ExportsQuery, ExportsSubscription};
 use crate::graphql::context::Services;
 use crate::graphql::errors::{self, AppError};
 use crate::graphql::limits::{self, Admitted, DocumentLimits, Refusal, Shapes};
@@ -47,6 +48,7 @@ pub struct Query(
     HiringQuery,
     PipelineQuery,
     ResumesQuery,
+    ExportsQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -65,6 +67,7 @@ pub struct Mutation(
     EvaluationMutation,
     NotificationsMutation,
     ResumesMutation,
+    ExportsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
@@ -74,6 +77,7 @@ pub struct Subscription(
     HeartbeatSubscription,
     ApplicationsSubscription,
     NotificationsSubscription,
+    ExportsSubscription,
 );
 
 /// The schema as the server runs it: async-graphql's, behind the document limits (checked in

@@ -17,6 +17,7 @@ use crate::career::store::{
 use crate::evaluation::graphql::{
     CandidacyNote, Interview, InterviewFeedback, feedback_by_id, interview_by_id, note_by_id,
 };
+use crate::exports::graphql::{ExportJob, export_job_by_id};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, Key, NodeType};
@@ -85,6 +86,7 @@ pub enum Node {
     ResumeItem(ResumeItem),
     ResumeSnapshot(ResumeSnapshot),
     Session(Session),
+    ExportJob(ExportJob),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -165,6 +167,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::ResumeItem => item_by_id(ctx, uuid).await?.map(Node::ResumeItem),
         NodeType::ResumeSnapshot => snapshot_by_id(ctx, uuid).await?.map(Node::ResumeSnapshot),
         NodeType::Session => session_by_id(ctx, uuid).await?.map(Node::Session),
+        NodeType::ExportJob => export_job_by_id(ctx, uuid).await?.map(Node::ExportJob),
     })
 }
 

@@ -8,6 +8,7 @@ mod career;
 mod contract;
 mod descriptions;
 mod events;
+mod exports;
 mod graphiql;
 mod hiring;
 mod hostile;

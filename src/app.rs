@@ -24,6 +24,8 @@ use tower_http::trace::TraceLayer;
 use crate::applications::events::EventHub;
 use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
+use crate::exports::ExportFiles;
+use crate::exports::runner::{self as export_runner, RunnerSettings};
 use crate::graphql::context::{Auth, RequestAuth, Services, bearer_auth};
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
@@ -51,6 +53,8 @@ pub struct AppState {
     pub metrics: Option<Arc<Metrics>>,
     /// The event hub the schema reads, for its counters in `/metrics`.
     pub events: EventHub,
+    /// The export files (the runner itself runs on its own).
+    pub export_files: ExportFiles,
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +78,20 @@ impl AppState {
             TokenKeys::new(jwt_secret, settings.access_ttl(), settings.refresh_ttl())
                 .with_revocations(events.revocations()),
         );
+        let storage = crate::storage::Storage::local(&settings.data_dir)
+            .inspect_err(|error| tracing::error!(%error, "cannot set up file storage; exports are off"))
+            .ok();
+        if let Some(storage) = &storage {
+            export_runner::start(
+                pool.clone(),
+                events.clone(),
+                storage.clone(),
+                RunnerSettings {
+                    workers: settings.export_workers,
+                    ttl_seconds: settings.export_ttl,
+                },
+            );
+        }
         let schema = schema::build(
             Services {
                 pool: pool.clone(),
@@ -103,7 +121,15 @@ impl AppState {
                     .map(|documents| documents.0.clone()),
             ),
         );
+        let export_files = ExportFiles {
+            services: Services {
+                pool: pool.clone(),
+                keys: keys.clone(),
+            },
+            storage,
+        };
         Self {
+            export_files,
             schema,
             pool,
             keys,
@@ -155,6 +181,12 @@ impl FromRef<AppState> for Services {
     }
 }
 
+impl FromRef<AppState> for ExportFiles {
+    fn from_ref(state: &AppState) -> Self {
+        state.export_files.clone()
+    }
+}
+
 impl FromRef<AppState> for WsState {
     fn from_ref(state: &AppState) -> Self {
         WsState {
@@ -174,6 +206,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/graphiql/assets/{tag}/{name}", get(graphiql_asset))
         .route("/artifacts/{id}/pdf", get(crate::applications::http::artifact_pdf))
+        .route("/exports/{id}/download", get(crate::exports::http::download))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))

@@ -268,6 +268,16 @@ pub struct Settings {
     /// go to `<url>/v1/traces`, one span per request and per SQL statement. Off when unset.
     #[arg(long, env = "CAREERGRAPH_OTLP_ENDPOINT", global = true)]
     pub otlp_endpoint: Option<String>,
+
+    /// Export jobs this server copy makes at once (files under `<data dir>/files`). 0: this
+    /// copy makes none and leaves its jobs to the other copies.
+    #[arg(long, env = "CAREERGRAPH_EXPORT_WORKERS", default_value_t = 2, global = true)]
+    pub export_workers: u32,
+
+    /// How long a finished export can be downloaded, in seconds; the server deletes the file
+    /// after that.
+    #[arg(long, env = "CAREERGRAPH_EXPORT_TTL", default_value_t = 24 * 3600, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub export_ttl: u64,
 }
 
 impl Settings {

@@ -111,6 +111,7 @@ owned_by_user!(
     applications,
     artifacts,
     critic_logs,
+    export_jobs,
     job_experience_matches,
     job_posting_skills,
     job_postings,

@@ -118,6 +118,16 @@ pub struct RevocationEvent {
     pub user_id: Uuid,
 }
 
+/// An export job was queued or moved on (its state is read from `export_jobs` when
+/// delivered). The exports area sits above this one and writes these; its runners wake on
+/// them too.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportEvent {
+    pub user_id: Uuid,
+    pub export_id: Uuid,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Event {
@@ -125,6 +135,7 @@ pub enum Event {
     Artifact(ArtifactEvent),
     Notification(NotificationEvent),
     Revocation(RevocationEvent),
+    Export(ExportEvent),
 }
 
 impl Event {
@@ -135,6 +146,7 @@ impl Event {
             Self::Artifact(event) => event.user_id,
             Self::Notification(event) => event.user_id,
             Self::Revocation(event) => event.user_id,
+            Self::Export(event) => event.user_id,
         }
     }
 }

@@ -917,3 +917,29 @@ diesel::joinable!(contacts -> users (user_id));
 diesel::joinable!(approved_outputs -> users (user_id));
 diesel::joinable!(critic_logs -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(contacts, approved_outputs, critic_logs, audit_log, users);
+diesel::table! {
+    export_jobs (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        resume_id -> Nullable<Uuid>,
+        format -> Text,
+        template -> Nullable<Text>,
+        parameters -> Jsonb,
+        status -> Text,
+        progress -> Int4,
+        attempts -> Int4,
+        lease_until -> Nullable<Timestamptz>,
+        error -> Nullable<Text>,
+        object_key -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        size_bytes -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
+        downloaded_at -> Nullable<Timestamptz>,
+        purged_at -> Nullable<Timestamptz>,
+    }
+}

@@ -54,6 +54,7 @@ pub enum NodeType {
     ApprovedOutput,
     CriticLog,
     AuditEntry,
+    ExportJob,
 }
 
 impl NodeType {
@@ -101,6 +102,7 @@ impl NodeType {
         Self::ApprovedOutput,
         Self::CriticLog,
         Self::AuditEntry,
+        Self::ExportJob,
     ];
 
     /// The GraphQL type name.
@@ -149,6 +151,7 @@ impl NodeType {
             Self::ApprovedOutput => "ApprovedOutput",
             Self::CriticLog => "CriticLog",
             Self::AuditEntry => "AuditEntry",
+            Self::ExportJob => "ExportJob",
         }
     }
 

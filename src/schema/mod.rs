@@ -23,6 +23,7 @@ use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscriptio
 use crate::career::mutations::CareerMutation;
 use crate::contacts::graphql::ContactsMutation;
 use crate::evaluation::graphql::EvaluationMutation;
+use crate::exports::graphql::{ExportsMutation, ExportsQuery, ExportsSubscription};
 use crate::graphql::context::Services;
 use crate::graphql::errors::{self, AppError};
 use crate::graphql::limits::{self, Admitted, DocumentLimits, Refusal, Shapes};
@@ -49,6 +50,7 @@ pub struct Query(
     HiringQuery,
     PipelineQuery,
     ResumesQuery,
+    ExportsQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -69,6 +71,7 @@ pub struct Mutation(
     ResumesMutation,
     ContactsMutation,
     OutputsMutation,
+    ExportsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
@@ -78,6 +81,7 @@ pub struct Subscription(
     HeartbeatSubscription,
     ApplicationsSubscription,
     NotificationsSubscription,
+    ExportsSubscription,
 );
 
 /// The schema as the server runs it: async-graphql's, behind the document limits (checked in

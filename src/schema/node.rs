@@ -19,6 +19,7 @@ use crate::contacts::graphql::{Contact, contact_by_id};
 use crate::evaluation::graphql::{
     CandidacyNote, Interview, InterviewFeedback, feedback_by_id, interview_by_id, note_by_id,
 };
+use crate::exports::graphql::{ExportJob, export_job_by_id};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{self, Key, NodeType};
@@ -92,6 +93,7 @@ pub enum Node {
     ApprovedOutput(ApprovedOutput),
     CriticLog(CriticLog),
     AuditEntry(AuditEntry),
+    ExportJob(ExportJob),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -176,6 +178,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::ApprovedOutput => approved_output_by_id(ctx, uuid).await?.map(Node::ApprovedOutput),
         NodeType::CriticLog => critic_log_by_id(ctx, uuid).await?.map(Node::CriticLog),
         NodeType::AuditEntry => audit_entry_by_id(ctx, uuid).await?.map(Node::AuditEntry),
+        NodeType::ExportJob => export_job_by_id(ctx, uuid).await?.map(Node::ExportJob),
     })
 }
 

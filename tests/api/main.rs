@@ -10,6 +10,7 @@ mod contacts;
 mod contract;
 mod descriptions;
 mod events;
+mod exports;
 mod graphiql;
 mod hiring;
 mod hostile;

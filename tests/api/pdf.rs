@@ -61,7 +61,7 @@ async fn fetched(app: &TestApp, me: &Account, url: &str) -> Vec<u8> {
 /// The PDF's text as poppler's `pdftotext` reads it, as trimmed non-empty lines. Poppler marks
 /// the direction of right-to-left runs with embedding controls (U+202A–U+202E); those are
 /// its annotations, not the document's text, and are dropped.
-fn extracted_lines(pdf: &[u8]) -> Vec<String> {
+pub fn extracted_lines(pdf: &[u8]) -> Vec<String> {
     let mut child = Command::new("pdftotext")
         .args(["-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())

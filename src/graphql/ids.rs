@@ -50,6 +50,14 @@ pub enum NodeType {
     ResumeItem,
     ResumeSnapshot,
     Session,
+    JobDescription,
+    QuestionSet,
+    Question,
+    Assessment,
+    AssessmentInvitation,
+    AssessmentApplication,
+    TestSession,
+    TestAnswer,
 }
 
 impl NodeType {
@@ -93,6 +101,14 @@ impl NodeType {
         Self::ResumeItem,
         Self::ResumeSnapshot,
         Self::Session,
+        Self::JobDescription,
+        Self::QuestionSet,
+        Self::Question,
+        Self::Assessment,
+        Self::AssessmentInvitation,
+        Self::AssessmentApplication,
+        Self::TestSession,
+        Self::TestAnswer,
     ];
 
     /// The GraphQL type name.
@@ -137,6 +153,14 @@ impl NodeType {
             Self::ResumeItem => "ResumeItem",
             Self::ResumeSnapshot => "ResumeSnapshot",
             Self::Session => "Session",
+            Self::JobDescription => "JobDescription",
+            Self::QuestionSet => "QuestionSet",
+            Self::Question => "Question",
+            Self::Assessment => "Assessment",
+            Self::AssessmentInvitation => "AssessmentInvitation",
+            Self::AssessmentApplication => "AssessmentApplication",
+            Self::TestSession => "TestSession",
+            Self::TestAnswer => "TestAnswer",
         }
     }
 

@@ -20,6 +20,7 @@ use crate::accounts::graphql::{AccountsMutation, AccountsQuery, CREDENTIAL_FIELD
 use crate::accounts::throttle::SignInThrottle;
 use crate::applications::events::EventHub;
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
+use crate::assessments::graphql::{AssessmentsMutation, AssessmentsQuery};
 use crate::career::mutations::CareerMutation;
 use crate::evaluation::graphql::EvaluationMutation;
 use crate::graphql::context::Services;
@@ -47,6 +48,7 @@ pub struct Query(
     HiringQuery,
     PipelineQuery,
     ResumesQuery,
+    AssessmentsQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -65,6 +67,7 @@ pub struct Mutation(
     EvaluationMutation,
     NotificationsMutation,
     ResumesMutation,
+    AssessmentsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the

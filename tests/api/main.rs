@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod applications;
+mod assessments;
 mod career;
 mod contract;
 mod descriptions;

@@ -578,6 +578,50 @@ hiring_rules! {
     }
 }
 
+// Assessments (issue #17): the configuration (job descriptions, question sets, assessments)
+// is read by every member of the organisation and changed by its admins and recruiters;
+// questions (they carry the correct option), invitations, applications, test sessions and
+// answers are the admins' and recruiters' alone, an application also its linked user's. A
+// test taker without an account reaches their own session by its secret, through the
+// assessments area's system statements, never through these rules; nobody changes an answer.
+hiring_rules! {
+    job_descriptions {
+        read: |t| member(&format!("{t}.organization_id"), ANY_ROLE),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    question_sets {
+        read: |t| member(&format!("{t}.organization_id"), ANY_ROLE),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    questions {
+        read: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    assessments {
+        read: |t| member(&format!("{t}.organization_id"), ANY_ROLE),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    assessment_invitations {
+        read: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    assessment_applications {
+        read: |t| format!(
+            "({team} or {t}.user_id = {ME})",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+        ),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    test_sessions {
+        read: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
+    test_answers {
+        read: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+        write: |_t| "false",
+    }
+}
+
 /// What the policy says about a change to one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {

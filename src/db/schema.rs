@@ -943,3 +943,140 @@ diesel::table! {
         purged_at -> Nullable<Timestamptz>,
     }
 }
+
+// Assessments (2026-12-04-000040_assessments).
+
+diesel::table! {
+    job_descriptions (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        extracted_text -> Nullable<Text>,
+        file_id -> Nullable<Uuid>,
+        uploaded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    question_sets (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        skill -> Text,
+        level -> Text,
+        total_questions -> Int4,
+        generation_model -> Nullable<Text>,
+        source -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        question_set_id -> Nullable<Uuid>,
+        job_description_id -> Nullable<Uuid>,
+        position -> Int4,
+        text -> Text,
+        options -> Array<Text>,
+        correct_option -> Int4,
+        difficulty -> Nullable<Text>,
+        topic -> Nullable<Text>,
+        source -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        job_title -> Nullable<Text>,
+        job_description_id -> Nullable<Uuid>,
+        required_skills -> Array<Text>,
+        required_role_ids -> Array<Uuid>,
+        question_set_id -> Nullable<Uuid>,
+        method -> Nullable<Text>,
+        duration_minutes -> Int4,
+        is_questionnaire_enabled -> Bool,
+        is_interview_enabled -> Bool,
+        is_active -> Bool,
+        is_published -> Bool,
+        expires_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    assessment_invitations (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        assessment_id -> Uuid,
+        email -> Text,
+        token_hash -> Bytea,
+        invited_by -> Nullable<Uuid>,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    assessment_applications (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        assessment_id -> Uuid,
+        candidate_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        invitation_id -> Nullable<Uuid>,
+        status -> Text,
+        applied_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        availability_percentage -> Nullable<Int4>,
+        submitted_skills -> Array<Text>,
+        role_applied_for -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    test_sessions (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        application_id -> Uuid,
+        secret_hash -> Bytea,
+        started_at -> Timestamptz,
+        deadline_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+        total_questions -> Int4,
+        correct_answers -> Nullable<Int4>,
+        score_percentage -> Nullable<Float8>,
+        is_scored -> Bool,
+        score_released_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    test_answers (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        session_id -> Uuid,
+        question_id -> Uuid,
+        selected_option -> Int4,
+        is_correct -> Bool,
+        time_taken_seconds -> Int4,
+        answered_at -> Timestamptz,
+    }
+}

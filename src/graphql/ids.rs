@@ -55,6 +55,14 @@ pub enum NodeType {
     CriticLog,
     AuditEntry,
     ExportJob,
+    JobDescription,
+    QuestionSet,
+    Question,
+    Assessment,
+    AssessmentInvitation,
+    AssessmentApplication,
+    TestSession,
+    TestAnswer,
 }
 
 impl NodeType {
@@ -103,6 +111,14 @@ impl NodeType {
         Self::CriticLog,
         Self::AuditEntry,
         Self::ExportJob,
+        Self::JobDescription,
+        Self::QuestionSet,
+        Self::Question,
+        Self::Assessment,
+        Self::AssessmentInvitation,
+        Self::AssessmentApplication,
+        Self::TestSession,
+        Self::TestAnswer,
     ];
 
     /// The GraphQL type name.
@@ -152,6 +168,14 @@ impl NodeType {
             Self::CriticLog => "CriticLog",
             Self::AuditEntry => "AuditEntry",
             Self::ExportJob => "ExportJob",
+            Self::JobDescription => "JobDescription",
+            Self::QuestionSet => "QuestionSet",
+            Self::Question => "Question",
+            Self::Assessment => "Assessment",
+            Self::AssessmentInvitation => "AssessmentInvitation",
+            Self::AssessmentApplication => "AssessmentApplication",
+            Self::TestSession => "TestSession",
+            Self::TestAnswer => "TestAnswer",
         }
     }
 

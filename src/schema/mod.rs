@@ -20,6 +20,7 @@ use crate::accounts::graphql::{AccountsMutation, AccountsQuery, CREDENTIAL_FIELD
 use crate::accounts::throttle::SignInThrottle;
 use crate::applications::events::EventHub;
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
+use crate::assessments::graphql::{AssessmentsMutation, AssessmentsQuery};
 use crate::career::mutations::CareerMutation;
 use crate::contacts::graphql::ContactsMutation;
 use crate::evaluation::graphql::EvaluationMutation;
@@ -51,6 +52,7 @@ pub struct Query(
     PipelineQuery,
     ResumesQuery,
     ExportsQuery,
+    AssessmentsQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -72,6 +74,7 @@ pub struct Mutation(
     ContactsMutation,
     OutputsMutation,
     ExportsMutation,
+    AssessmentsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the

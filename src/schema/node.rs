@@ -7,6 +7,11 @@ use crate::applications::graphql::{
     Application, ApplicationStatusEvent, Artifact, CoverLetterArtifact, CvArtifact, application_by_id,
     artifact_by_id, status_event_by_id,
 };
+use crate::assessments::graphql::{
+    Assessment, AssessmentApplication, AssessmentInvitation, JobDescription, Question, QuestionSet,
+    TestAnswer, TestSession, assessment_application_by_id, assessment_by_id, assessment_invitation_by_id,
+    job_description_by_id, question_by_id, question_set_by_id, test_answer_by_id, test_session_by_id,
+};
 use crate::audit::graphql::{AuditEntry, audit_entry_by_id};
 use crate::career::model::{
     Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength,
@@ -94,6 +99,14 @@ pub enum Node {
     CriticLog(CriticLog),
     AuditEntry(AuditEntry),
     ExportJob(ExportJob),
+    JobDescription(JobDescription),
+    QuestionSet(QuestionSet),
+    Question(Question),
+    Assessment(Assessment),
+    AssessmentInvitation(AssessmentInvitation),
+    AssessmentApplication(AssessmentApplication),
+    TestSession(TestSession),
+    TestAnswer(TestAnswer),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -179,6 +192,18 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::CriticLog => critic_log_by_id(ctx, uuid).await?.map(Node::CriticLog),
         NodeType::AuditEntry => audit_entry_by_id(ctx, uuid).await?.map(Node::AuditEntry),
         NodeType::ExportJob => export_job_by_id(ctx, uuid).await?.map(Node::ExportJob),
+        NodeType::JobDescription => job_description_by_id(ctx, uuid).await?.map(Node::JobDescription),
+        NodeType::QuestionSet => question_set_by_id(ctx, uuid).await?.map(Node::QuestionSet),
+        NodeType::Question => question_by_id(ctx, uuid).await?.map(Node::Question),
+        NodeType::Assessment => assessment_by_id(ctx, uuid).await?.map(Node::Assessment),
+        NodeType::AssessmentInvitation => assessment_invitation_by_id(ctx, uuid)
+            .await?
+            .map(Node::AssessmentInvitation),
+        NodeType::AssessmentApplication => assessment_application_by_id(ctx, uuid)
+            .await?
+            .map(Node::AssessmentApplication),
+        NodeType::TestSession => test_session_by_id(ctx, uuid).await?.map(Node::TestSession),
+        NodeType::TestAnswer => test_answer_by_id(ctx, uuid).await?.map(Node::TestAnswer),
     })
 }
 

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod applications;
+mod assessments;
 mod audit;
 mod career;
 mod contacts;

@@ -27,7 +27,7 @@ pub async fn purge_expired(pool: &DbPool) -> anyhow::Result<usize> {
 /// Runs [`purge_expired`] now and every hour until the process ends. Several server copies
 /// may all run it: a row erased twice is erased once.
 pub fn spawn_purge(pool: DbPool) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+    tokio::spawn(crate::db::uncounted(async move {
         let mut every = tokio::time::interval(PURGE_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -38,5 +38,5 @@ pub fn spawn_purge(pool: DbPool) -> tokio::task::JoinHandle<()> {
                 Err(error) => tracing::warn!(%error, "cannot erase expired contacts"),
             }
         }
-    })
+    }))
 }

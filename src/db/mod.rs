@@ -18,7 +18,7 @@ use futures_util::FutureExt;
 
 pub use cached::CacheStatement;
 use instrument::CountStatements;
-pub use instrument::StatementCounter;
+pub use instrument::{StatementCounter, uncounted};
 
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type DbConn = Object<AsyncPgConnection>;

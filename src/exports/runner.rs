@@ -42,7 +42,7 @@ pub fn start(pool: DbPool, events: EventHub, storage: Storage, settings: RunnerS
     if settings.workers == 0 {
         return;
     }
-    tokio::spawn(run(pool, events, storage, settings));
+    tokio::spawn(crate::db::uncounted(run(pool, events, storage, settings)));
 }
 
 async fn run(pool: DbPool, events: EventHub, storage: Storage, settings: RunnerSettings) {
@@ -65,11 +65,11 @@ async fn run(pool: DbPool, events: EventHub, storage: Storage, settings: RunnerS
             match job {
                 Ok(Some(job)) => {
                     let (pool, storage, ended) = (pool.clone(), storage.clone(), ended.clone());
-                    tokio::spawn(async move {
+                    tokio::spawn(crate::db::uncounted(async move {
                         work(&pool, &storage, job, settings.ttl_seconds).await;
                         drop(slot);
                         ended.notify_one();
-                    });
+                    }));
                 }
                 Ok(None) => break,
                 Err(error) => {
@@ -82,16 +82,21 @@ async fn run(pool: DbPool, events: EventHub, storage: Storage, settings: RunnerS
             last_sweep = Some(tokio::time::Instant::now());
             purge_expired(&pool, &storage).await;
         }
-        tokio::select! {
-            () = ended.notified() => {}
-            () = tokio::time::sleep(sweep_every) => {}
-            received = wake.recv() => match received {
-                Ok(event) if matches!(event.as_ref(), Event::Export(_)) => {}
-                Ok(_) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                // The hub stopped: the server is shutting down.
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-            },
+        // Other areas' events pass by without a look at the job table: only an export's own
+        // event, a finished job or the sweep's time is worth a statement.
+        let deadline = tokio::time::Instant::now() + sweep_every;
+        loop {
+            tokio::select! {
+                () = ended.notified() => break,
+                () = tokio::time::sleep_until(deadline) => break,
+                received = wake.recv() => match received {
+                    Ok(event) if matches!(event.as_ref(), Event::Export(_)) => break,
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                    // The hub stopped: the server is shutting down.
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+            }
         }
     }
 }

@@ -13,9 +13,8 @@ use axum::response::{IntoResponse, Response};
 use super::pdf::{PdfContent, render};
 use super::store::{self, ArtifactRow};
 use crate::access::Principal;
-use crate::graphql::context::{Auth, Services};
+use crate::graphql::context::Services;
 use crate::graphql::ids::{NodeType, decode_as};
-use crate::tokens::Access;
 use uuid::Uuid;
 
 fn status(code: StatusCode, message: &'static str) -> Response {
@@ -27,16 +26,9 @@ pub async fn artifact_pdf(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    let Auth::User(Access { user_id, .. }) = services.auth(authorization) else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "send a valid `Authorization: Bearer <accessToken>`",
-        )
-            .into_response();
+    let who = match services.http_user(&headers) {
+        Ok(who) => who,
+        Err(refused) => return *refused,
     };
     // Another user's artifact, a malformed id and a missing one all read as 404.
     let Ok(artifact_id) = decode_as(&ID(id), NodeType::Artifact, "id") else {
@@ -48,7 +40,6 @@ pub async fn artifact_pdf(
             "the database is unavailable; retry later",
         );
     };
-    let who = Principal::user(user_id);
     let artifact = match store::artifact_of(&mut conn, who, artifact_id).await {
         Ok(Some(artifact)) => artifact,
         Ok(None) => return status(StatusCode::NOT_FOUND, "artifact not found"),

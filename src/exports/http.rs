@@ -11,10 +11,7 @@ use chrono::Utc;
 use super::ExportFiles;
 use super::enums::ExportStatus;
 use super::store;
-use crate::access::Principal;
-use crate::graphql::context::Auth;
 use crate::graphql::ids::{NodeType, decode_as};
-use crate::tokens::Access;
 
 fn status(code: StatusCode, message: &'static str) -> Response {
     (code, message).into_response()
@@ -30,16 +27,9 @@ pub async fn download(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    let Auth::User(Access { user_id, .. }) = files.services.auth(authorization) else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "send a valid `Authorization: Bearer <accessToken>`",
-        )
-            .into_response();
+    let who = match files.services.http_user(&headers) {
+        Ok(who) => who,
+        Err(refused) => return *refused,
     };
     let Ok(job_id) = decode_as(&ID(id), NodeType::ExportJob, "id") else {
         return status(StatusCode::NOT_FOUND, "export not found");
@@ -53,7 +43,6 @@ pub async fn download(
             "the database is unavailable; retry later",
         );
     };
-    let who = Principal::user(user_id);
     let job = match store::job_of(&mut conn, who, job_id).await {
         Ok(Some(job)) => job,
         Ok(None) => return status(StatusCode::NOT_FOUND, "export not found"),

@@ -20,6 +20,29 @@ pub struct Services {
 }
 
 impl Services {
+    /// The signed-in user a plain HTTP route (a file download) acts for, from its
+    /// `Authorization` header; without a valid bearer token, the route's 401.
+    pub fn http_user(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Principal, Box<axum::response::Response>> {
+        use axum::response::IntoResponse;
+        let authorization = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok());
+        match self.auth(authorization) {
+            Auth::User(Access { user_id, .. }) => Ok(Principal::user(user_id)),
+            _ => Err(Box::new(
+                (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
+                    "send a valid `Authorization: Bearer <accessToken>`",
+                )
+                    .into_response(),
+            )),
+        }
+    }
+
     /// Decides who an `Authorization` header (if any) belongs to; see [`bearer_auth`].
     pub fn auth(&self, authorization: Option<&str>) -> Auth {
         bearer_auth(&self.keys, authorization)

@@ -423,6 +423,24 @@ async fn a_character_no_font_has_is_listed_and_shown_as_a_replacement() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn emoji_are_drawn_from_the_symbols_face_not_dropped() {
+    let app = TestApp::new().await;
+    let me = named(&app, "emoji@example.com", Some("Ada Lovelace")).await;
+    let id = application(&app, &me).await;
+    let line = "Shipped the launch 🚀 on time ✅ and kept the team happy 😀";
+    let (artifact, pdf) = rendered(&app, &me, &id, line).await;
+    assert_eq!(artifact["missingGlyphs"], json!([]));
+    assert_lines_in_order(&pdf, &[line]);
+    let document = load(&pdf);
+    assert!(
+        !shown_glyphs(&document).contains(&0),
+        "an emoji was drawn as .notdef"
+    );
+    let fonts = font_names(&document);
+    assert!(fonts.iter().any(|name| name.contains("Symbola")), "{fonts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_title_block_never_shows_the_email_address() {
     let app = TestApp::new().await;
     let me = named(&app, "nameless@example.com", None).await;

@@ -1080,3 +1080,36 @@ diesel::table! {
         answered_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    job_analyses (job_posting_id) {
+        job_posting_id -> Uuid,
+        user_id -> Uuid,
+        text_sha256 -> Text,
+        analyzed_at -> Timestamptz,
+        seniority -> Nullable<Text>,
+        core_priorities -> Array<Text>,
+        must_have_capabilities -> Array<Text>,
+        nice_to_have_capabilities -> Array<Text>,
+        tone_style -> Text,
+        job_type_tags -> Array<Text>,
+        capability_clusters -> Jsonb,
+        edited_fields -> Array<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    job_selected_skills (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        job_posting_id -> Uuid,
+        skill_id -> Uuid,
+        position -> Int4,
+        included -> Bool,
+        is_key -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

@@ -43,3 +43,36 @@ text_enum! {
         Manual = "manual",
     }
 }
+
+text_enum! {
+    /// The register a posting is written in (ETPS JobProfile `tone_style`): what a cover letter
+    /// should match.
+    pub enum ToneStyle {
+        /// Regulated or institutional language: "applicants", "shall", "the successful candidate".
+        Formal = "formal",
+        /// Plain business language; what a posting is when no other register stands out.
+        Professional = "professional",
+        /// Conversational: "we're", "you'll", "folks".
+        Casual = "casual",
+        /// Exclamation marks and superlatives: "passionate", "fast-paced", "rockstar".
+        Energetic = "energetic",
+    }
+}
+
+text_enum! {
+    /// A part of a job analysis the owner may change by hand; a new analysis keeps such a part.
+    pub enum JobAnalysisField {
+        /// `seniority`.
+        Seniority = "seniority",
+        /// `corePriorities`.
+        CorePriorities = "core_priorities",
+        /// `mustHaveCapabilities`.
+        MustHaveCapabilities = "must_have_capabilities",
+        /// `niceToHaveCapabilities`.
+        NiceToHaveCapabilities = "nice_to_have_capabilities",
+        /// `toneStyle`.
+        ToneStyle = "tone_style",
+        /// `jobTypeTags`.
+        JobTypeTags = "job_type_tags",
+    }
+}

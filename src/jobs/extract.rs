@@ -239,7 +239,7 @@ fn classify(line: &str) -> Line<'_> {
 }
 
 /// Splits a text into its must-have part and its nice-to-have part.
-fn split_sections(text: &str) -> (String, String) {
+pub(super) fn split_sections(text: &str) -> (String, String) {
     let (mut must, mut nice) = (String::new(), String::new());
     let mut in_nice = false;
     for line in text.lines() {

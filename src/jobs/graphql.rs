@@ -13,7 +13,8 @@ use diesel::sql_types::{Bool, Nullable, Text};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource};
+use super::analysis;
+use super::enums::{JobAnalysisField, MatchSource, Relevance, SkillImportance, SkillSource, ToneStyle};
 use super::extract::{PostingText, extract};
 use super::score::{self, Wanted};
 use super::store::{self, Evidence, JobPostingChanges, JobPostingRow, NewJobPosting, PostingSkillRow};
@@ -30,7 +31,7 @@ use crate::graphql::{DeletePayload, IdInput};
 use crate::payload_edge;
 use crate::skills::enums::Prominence;
 use crate::skills::graphql::{
-    RemoveSkillPayload, Skill, SkillRefInput, load_skill, resolve_skill, visible_skill,
+    RemoveSkillPayload, Skill, SkillRefInput, load_skill, load_skills, resolve_skill, visible_skill,
 };
 use crate::validate::{self, field, text, url};
 
@@ -518,9 +519,366 @@ pub async fn skill_gap_of(ctx: &Context<'_>, wanted: Vec<Wanted>, user_id: Uuid)
     })
 }
 
+/// The part of `JobPosting` that shows the job analysis and the owner's choice of skills.
+#[derive(Clone, Copy, Debug)]
+pub struct PostingAnalysis {
+    posting_id: Uuid,
+    user_id: Uuid,
+}
+
+#[Object]
+impl PostingAnalysis {
+    /// What the posting stresses (ETPS JobProfile): capabilities, priorities, tone, tags and
+    /// capability clusters, derived from its text when it is saved (the rules are in the
+    /// README's "Job analysis"). Null only for a posting saved before analysis existed:
+    /// `analyzeJobPosting` makes one.
+    async fn analysis(&self, ctx: &Context<'_>) -> AppResult<Option<JobAnalysis>> {
+        let row = viewer(ctx)?
+            .loaders
+            .one::<store::AnalysisByPosting>(self.posting_id)
+            .await?;
+        Ok(row.map(|row| JobAnalysis {
+            row,
+            user_id: self.user_id,
+        }))
+    }
+
+    /// The owner's ordered choice of the posting's skills (ETPS `selected_skills`), each with
+    /// how well the record covers it. Until the owner chooses (`selectJobPostingSkills`): every
+    /// skill of the posting, strongest match first, all included.
+    async fn selected_skills(&self, ctx: &Context<'_>) -> AppResult<Vec<SelectedSkill>> {
+        selected_skills(ctx, self.posting_id, self.user_id).await
+    }
+
+    /// The 3–4 skills a cover letter for this posting should stress (ETPS `key_skills`): the
+    /// owner's choice, or else the first (at most four) included skills the record covers,
+    /// must-haves first.
+    async fn key_skills(&self, ctx: &Context<'_>) -> AppResult<Vec<Skill>> {
+        let selected = selected_skills(ctx, self.posting_id, self.user_id).await?;
+        let chosen: Vec<&SelectedSkill> = selected.iter().filter(|s| s.is_key).collect();
+        let keys: Vec<Uuid> = if chosen.is_empty() {
+            let mut covered: Vec<&SelectedSkill> = selected
+                .iter()
+                .filter(|s| s.included && s.match_percentage > 0)
+                .collect();
+            covered.sort_by_key(|s| s.importance != SkillImportance::MustHave);
+            covered.iter().take(4).map(|s| s.skill_id).collect()
+        } else {
+            chosen.iter().map(|s| s.skill_id).collect()
+        };
+        load_skills(ctx, &keys).await
+    }
+}
+
+/// The posting's skills in the owner's order (or the default one), with their coverage.
+async fn selected_skills(
+    ctx: &Context<'_>,
+    posting_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<Vec<SelectedSkill>> {
+    let wanted = wanted(ctx, posting_id).await?;
+    let importance: HashMap<Uuid, SkillImportance> =
+        wanted.iter().map(|w| (w.skill_id, w.importance)).collect();
+    let gap = skill_gap_of(ctx, wanted.clone(), user_id).await?;
+    let strength: HashMap<Uuid, f64> = gap.matched.iter().map(|m| (m.skill_id, m.strength)).collect();
+    let percentage = |skill_id: &Uuid| {
+        strength
+            .get(skill_id)
+            .map_or(0, |s| (s * 100.0).round().clamp(0.0, 100.0) as i32)
+    };
+    let chosen = viewer(ctx)?
+        .loaders
+        .many::<store::SelectedSkillsByPosting>(posting_id)
+        .await?;
+    let mut out: Vec<SelectedSkill> = chosen
+        .iter()
+        // A skill removed from the posting since the choice was made is no longer shown.
+        .filter_map(|row| {
+            importance.get(&row.skill_id).map(|importance| SelectedSkill {
+                skill_id: row.skill_id,
+                importance: *importance,
+                match_percentage: percentage(&row.skill_id),
+                included: row.included,
+                is_key: row.is_key,
+            })
+        })
+        .collect();
+    // Skills the posting gained after the choice (or all of them, before any choice) follow,
+    // strongest match first.
+    let mut rest: Vec<&Wanted> = wanted
+        .iter()
+        .filter(|w| !chosen.iter().any(|row| row.skill_id == w.skill_id))
+        .collect();
+    rest.sort_by(|a, b| {
+        percentage(&b.skill_id)
+            .cmp(&percentage(&a.skill_id))
+            .then(
+                (a.importance != SkillImportance::MustHave).cmp(&(b.importance != SkillImportance::MustHave)),
+            )
+            .then(a.skill_id.cmp(&b.skill_id))
+    });
+    out.extend(rest.into_iter().map(|w| SelectedSkill {
+        skill_id: w.skill_id,
+        importance: w.importance,
+        match_percentage: percentage(&w.skill_id),
+        included: true,
+        is_key: false,
+    }));
+    Ok(out)
+}
+
+/// One skill of the owner's choice for a posting.
+pub struct SelectedSkill {
+    skill_id: Uuid,
+    importance: SkillImportance,
+    match_percentage: i32,
+    included: bool,
+    is_key: bool,
+}
+
+/// A skill of a posting in the owner's choice (ETPS `selected_skills[]`).
+#[Object]
+impl SelectedSkill {
+    /// The catalog skill.
+    async fn skill(&self, ctx: &Context<'_>) -> AppResult<Skill> {
+        load_skill(ctx, self.skill_id).await
+    }
+    /// How much the posting needs it.
+    async fn importance(&self) -> SkillImportance {
+        self.importance
+    }
+    /// 0 to 100: the strength of the record's best evidence for it (as in `SkillGap.matched`),
+    /// worked out on each read, so it follows the record.
+    async fn match_percentage(&self) -> i32 {
+        self.match_percentage
+    }
+    /// Whether tailoring and cover letters use it.
+    async fn included(&self) -> bool {
+        self.included
+    }
+    /// Whether it is one of the key skills a cover letter stresses.
+    async fn is_key(&self) -> bool {
+        self.is_key
+    }
+}
+
+/// What a posting stresses (ETPS JobProfile), derived from its text by fixed rules and
+/// editable by its owner.
+pub struct JobAnalysis {
+    row: store::AnalysisRow,
+    user_id: Uuid,
+}
+
+#[Object]
+impl JobAnalysis {
+    /// The level the posting hires at, e.g. "senior", "staff", "manager": the posting's own
+    /// `seniority`, or the level its title names.
+    async fn seniority(&self) -> Option<&str> {
+        self.row.seniority.as_deref()
+    }
+    /// The three items (responsibilities first, then requirements) that stress the most:
+    /// "lead", "own", "design", "must", "proven" and the like, in the posting's order.
+    async fn core_priorities(&self) -> &[String] {
+        &self.row.core_priorities
+    }
+    /// The posting's required items: the list items of its requirements (at most 12).
+    async fn must_have_capabilities(&self) -> &[String] {
+        &self.row.must_have_capabilities
+    }
+    /// The posting's preferred items: the list items of its nice-to-have parts (at most 12).
+    async fn nice_to_have_capabilities(&self) -> &[String] {
+        &self.row.nice_to_have_capabilities
+    }
+    /// The register it is written in, which a cover letter should match.
+    async fn tone_style(&self) -> ToneStyle {
+        self.row.tone_style
+    }
+    /// The kinds of job it is, e.g. "backend", "data", "management" (fixed keywords in the
+    /// title and text).
+    async fn job_type_tags(&self) -> &[String] {
+        &self.row.job_type_tags
+    }
+    /// The posting's skills grouped by kind, must-have clusters first, each with the evidence
+    /// of the owner's record.
+    async fn capability_clusters(&self) -> AppResult<Vec<CapabilityCluster>> {
+        let clusters: Vec<analysis::Cluster> =
+            serde_json::from_value(self.row.capability_clusters.clone()).map_err(AppError::internal)?;
+        Ok(clusters
+            .into_iter()
+            .map(|cluster| CapabilityCluster {
+                cluster,
+                posting_id: self.row.job_posting_id,
+                user_id: self.user_id,
+            })
+            .collect())
+    }
+    /// The SHA-256 (hex) of the title and texts the analysis was derived from (ETPS
+    /// `capability_cluster_cache_key`): saving the same text again does not analyse it again.
+    async fn cache_key(&self) -> &str {
+        &self.row.text_sha256
+    }
+    /// When the text was last analysed (ETPS `capability_analysis_timestamp`).
+    async fn analyzed_at(&self) -> DateTime<Utc> {
+        self.row.analyzed_at
+    }
+    /// The parts the owner changed by hand (`updateJobAnalysis`), which a new analysis keeps.
+    async fn edited_fields(&self) -> Vec<JobAnalysisField> {
+        self.row
+            .edited_fields
+            .iter()
+            .filter_map(|field| JobAnalysisField::parse(field))
+            .collect()
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.row.updated_at
+    }
+}
+
+/// A group of the posting's skills of one kind (ETPS `capability_clusters[]`).
+pub struct CapabilityCluster {
+    cluster: analysis::Cluster,
+    posting_id: Uuid,
+    user_id: Uuid,
+}
+
+#[Object]
+impl CapabilityCluster {
+    /// What the skills have in common, e.g. "Data storage", "Leadership and collaboration".
+    async fn name(&self) -> &str {
+        &self.cluster.name
+    }
+    /// MUST_HAVE when the posting requires any of its skills.
+    async fn importance(&self) -> SkillImportance {
+        self.cluster.importance
+    }
+    /// Its skills, must-haves first, then by name.
+    async fn skills(&self, ctx: &Context<'_>) -> AppResult<Vec<Skill>> {
+        load_skills(ctx, &self.cluster.skill_ids).await
+    }
+    /// 0 to 1: the share of its skills the owner's record has evidence for (as in
+    /// `SkillGap.matched`), worked out on each read.
+    async fn coverage(&self, ctx: &Context<'_>) -> AppResult<f64> {
+        if self.cluster.skill_ids.is_empty() {
+            return Ok(0.0);
+        }
+        let gap = skill_gap_of(ctx, wanted(ctx, self.posting_id).await?, self.user_id).await?;
+        let covered = self
+            .cluster
+            .skill_ids
+            .iter()
+            .filter(|id| gap.matched.iter().any(|m| m.skill_id == **id))
+            .count();
+        Ok(covered as f64 / self.cluster.skill_ids.len() as f64)
+    }
+    /// The evidence: the owner's experiences that use its skills, those using the most of
+    /// them first.
+    async fn experiences(&self, ctx: &Context<'_>) -> AppResult<Vec<Experience>> {
+        let me = viewer(ctx)?;
+        let usage = me.loaders.many::<store::UsageByUser>(self.user_id).await?;
+        // Experience ids in the record's order, with how many of the cluster's skills each uses.
+        let mut uses: Vec<(Uuid, usize)> = Vec::new();
+        for use_ in usage
+            .iter()
+            .filter(|u| self.cluster.skill_ids.contains(&u.skill_id))
+        {
+            match uses.iter_mut().find(|(id, _)| *id == use_.experience_id) {
+                Some((_, n)) => *n += 1,
+                None => uses.push((use_.experience_id, 1)),
+            }
+        }
+        uses.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        let ids: Vec<Uuid> = uses.into_iter().map(|(id, _)| id).collect();
+        me.loaders.each::<ExperienceById>(&ids).await
+    }
+}
+
+/// Analyses a posting's text and stores the result, keeping the parts its owner edited. The
+/// same text is not analysed again unless `force` (the posting's skills changed, so its
+/// clusters did) or `discard_edits`.
+pub async fn analyse_posting(
+    conn: &mut diesel_async::AsyncPgConnection,
+    who: Principal,
+    posting: &JobPostingRow,
+    force: bool,
+    discard_edits: bool,
+) -> AppResult<store::AnalysisRow> {
+    let text = PostingText {
+        description: &posting.description,
+        responsibilities: posting.responsibilities.as_deref(),
+        requirements: posting.requirements.as_deref(),
+        nice_to_haves: posting.nice_to_haves.as_deref(),
+    };
+    let key = analysis::cache_key(&posting.job_title, &text);
+    let current = store::analysis_of(conn, who, posting.id).await?;
+    if let Some(current) = &current
+        && current.text_sha256 == key
+        && !force
+        && !discard_edits
+    {
+        return Ok(current.clone());
+    }
+    let derived = analysis::derive(&posting.job_title, posting.seniority.as_deref(), &text);
+    let kinds = store::posting_skill_kinds(conn, who, posting.id).await?;
+    let clusters = analysis::clusters(
+        &kinds
+            .iter()
+            .map(|k| analysis::ClusterInput {
+                skill_id: k.skill_id,
+                name: &k.name,
+                category: k.category,
+                importance: k.importance,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let now = Utc::now();
+    let mut row = store::AnalysisRow {
+        job_posting_id: posting.id,
+        user_id: posting.user_id,
+        text_sha256: key,
+        analyzed_at: now,
+        seniority: derived.seniority,
+        core_priorities: derived.core_priorities,
+        must_have_capabilities: derived.must_have_capabilities,
+        nice_to_have_capabilities: derived.nice_to_have_capabilities,
+        tone_style: derived.tone_style,
+        job_type_tags: derived.job_type_tags,
+        capability_clusters: serde_json::to_value(&clusters).map_err(AppError::internal)?,
+        edited_fields: Vec::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    if let Some(current) = current.filter(|_| !discard_edits) {
+        for field in current
+            .edited_fields
+            .iter()
+            .filter_map(|f| JobAnalysisField::parse(f))
+        {
+            match field {
+                JobAnalysisField::Seniority => row.seniority = current.seniority.clone(),
+                JobAnalysisField::CorePriorities => row.core_priorities = current.core_priorities.clone(),
+                JobAnalysisField::MustHaveCapabilities => {
+                    row.must_have_capabilities = current.must_have_capabilities.clone()
+                }
+                JobAnalysisField::NiceToHaveCapabilities => {
+                    row.nice_to_have_capabilities = current.nice_to_have_capabilities.clone()
+                }
+                JobAnalysisField::ToneStyle => row.tone_style = current.tone_style,
+                JobAnalysisField::JobTypeTags => row.job_type_tags = current.job_type_tags.clone(),
+            }
+        }
+        row.edited_fields = current.edited_fields;
+    }
+    Ok(store::save_analysis(conn, &row).await?)
+}
+
 /// A job the candidate saved.
 #[derive(MergedObject, Clone)]
-pub struct JobPosting(pub JobPostingRow, pub PostingApplication);
+pub struct JobPosting(pub JobPostingRow, pub PostingApplication, pub PostingAnalysis);
 
 impl JobPosting {
     /// Opaque global id, as the `Node` interface reads it.
@@ -532,7 +890,12 @@ impl JobPosting {
 impl From<JobPostingRow> for JobPosting {
     fn from(row: JobPostingRow) -> Self {
         let posting_id = row.id;
-        Self(row, PostingApplication { posting_id })
+        let user_id = row.user_id;
+        Self(
+            row,
+            PostingApplication { posting_id },
+            PostingAnalysis { posting_id, user_id },
+        )
     }
 }
 
@@ -734,8 +1097,8 @@ pub struct RemoveMatchInput {
     pub experience_id: ID,
 }
 
-/// Extracts the posting's skills from its current text and stores them: the shared catalog's
-/// and the principal's private skills, never another user's.
+/// Extracts the posting's skills from its current text and stores them (the shared catalog's
+/// and the principal's private skills, never another user's), then analyses the posting.
 pub async fn extract_skills(
     conn: &mut diesel_async::AsyncPgConnection,
     who: Principal,
@@ -752,6 +1115,7 @@ pub async fn extract_skills(
         },
     );
     store::replace_extracted(conn, who, posting.id, &found).await?;
+    analyse_posting(conn, who, posting, false, false).await?;
     Ok(())
 }
 
@@ -902,6 +1266,8 @@ impl JobsMutation {
         conn.transaction::<_, AppError, _>(async |conn| {
             let skill = resolve_skill(conn, who, &input.skill).await?;
             store::set_manual_skill(conn, who, job_posting.id, skill.id, input.importance, false).await?;
+            // The clusters group the posting's skills, which just changed.
+            analyse_posting(conn, who, &job_posting, true, false).await?;
             Ok(())
         })
         .await?;
@@ -925,14 +1291,12 @@ impl JobsMutation {
         let posting = owned_posting(&mut conn, who, &input.job_posting_id).await?;
         // Another user's private skill is as unknown here as anywhere.
         visible_skill(&mut conn, who, skill_id).await?;
-        store::set_manual_skill(
-            &mut conn,
-            who,
-            posting.id,
-            skill_id,
-            SkillImportance::NiceToHave,
-            true,
-        )
+        conn.transaction::<_, AppError, _>(async |conn| {
+            store::set_manual_skill(conn, who, posting.id, skill_id, SkillImportance::NiceToHave, true)
+                .await?;
+            analyse_posting(conn, who, &posting, true, false).await?;
+            Ok(())
+        })
         .await?;
         Ok(RemoveSkillPayload {
             removed_skill_id: input.skill_id,
@@ -994,4 +1358,236 @@ impl JobsMutation {
             job_posting: job_posting.into(),
         })
     }
+
+    /// Analyses a posting's text again (the job analysis: capabilities, priorities, tone,
+    /// tags, capability clusters). Saving a posting already does this; call it for a posting
+    /// saved before analysis existed, or to start over. Parts the owner edited stay unless
+    /// `discardEdits`.
+    async fn analyze_job_posting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `AnalyzeJobPostingInput`. Every field is checked before anything is written."
+        )]
+        input: AnalyzeJobPostingInput,
+    ) -> AppResult<JobPostingPayload> {
+        let who = viewer(ctx)?.principal();
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let posting = owned_posting(conn, who, &input.id).await?;
+                analyse_posting(conn, who, &posting, true, input.discard_edits).await?;
+                Ok(posting)
+            })
+            .await?;
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
+    }
+
+    /// Changes parts of a posting's analysis by hand. Each part given is marked edited
+    /// (`editedFields`), so a later analysis of new text keeps it.
+    async fn update_job_analysis(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateJobAnalysisInput`. Every field is checked before anything is written."
+        )]
+        input: UpdateJobAnalysisInput,
+    ) -> AppResult<JobPostingPayload> {
+        let items = |name: &str, values: Option<Vec<String>>| {
+            values
+                .map(|values| validate::labels(name, &values, 20, 300))
+                .transpose()
+        };
+        let seniority = field(input.seniority, text("seniority", 50))?;
+        let core_priorities = items("corePriorities", input.core_priorities)?;
+        let must_haves = items("mustHaveCapabilities", input.must_have_capabilities)?;
+        let nice_to_haves = items("niceToHaveCapabilities", input.nice_to_have_capabilities)?;
+        let job_type_tags = items("jobTypeTags", input.job_type_tags)?
+            .map(|tags| tags.into_iter().map(|tag| tag.to_lowercase()).collect::<Vec<_>>());
+        if let Some(tags) = &job_type_tags
+            && tags.iter().any(|tag| tag.chars().count() > 50)
+        {
+            return Err(AppError::bad_input(
+                "jobTypeTags",
+                "a job type tag has at most 50 characters",
+            ));
+        }
+        let who = viewer(ctx)?.principal();
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let posting = owned_posting(conn, who, &input.job_posting_id).await?;
+                let mut row = analyse_posting(conn, who, &posting, false, false).await?;
+                let mut edited = |field: JobAnalysisField| {
+                    if !row.edited_fields.iter().any(|f| f == field.as_str()) {
+                        row.edited_fields.push(field.as_str().to_owned());
+                    }
+                };
+                if seniority.is_some() {
+                    edited(JobAnalysisField::Seniority);
+                }
+                if core_priorities.is_some() {
+                    edited(JobAnalysisField::CorePriorities);
+                }
+                if must_haves.is_some() {
+                    edited(JobAnalysisField::MustHaveCapabilities);
+                }
+                if nice_to_haves.is_some() {
+                    edited(JobAnalysisField::NiceToHaveCapabilities);
+                }
+                if input.tone_style.is_some() {
+                    edited(JobAnalysisField::ToneStyle);
+                }
+                if job_type_tags.is_some() {
+                    edited(JobAnalysisField::JobTypeTags);
+                }
+                if let Some(seniority) = seniority {
+                    row.seniority = seniority;
+                }
+                row.core_priorities = core_priorities.unwrap_or(row.core_priorities);
+                row.must_have_capabilities = must_haves.unwrap_or(row.must_have_capabilities);
+                row.nice_to_have_capabilities = nice_to_haves.unwrap_or(row.nice_to_have_capabilities);
+                row.tone_style = input.tone_style.unwrap_or(row.tone_style);
+                row.job_type_tags = job_type_tags.unwrap_or(row.job_type_tags);
+                store::save_analysis(conn, &row).await?;
+                Ok(posting)
+            })
+            .await?;
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
+    }
+
+    /// Sets the owner's ordered choice of a posting's skills and the key skills a cover letter
+    /// stresses. An empty `skills` list goes back to the default (strongest match first).
+    async fn select_job_posting_skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `SelectJobPostingSkillsInput`. Every field is checked before anything is written."
+        )]
+        input: SelectJobPostingSkillsInput,
+    ) -> AppResult<JobPostingPayload> {
+        let mut chosen: Vec<store::ChosenSkill> = Vec::with_capacity(input.skills.len());
+        for (index, skill) in input.skills.iter().enumerate() {
+            let skill_id = decode_as(
+                &skill.skill_id,
+                NodeType::Skill,
+                &format!("skills[{index}].skillId"),
+            )?;
+            if chosen.iter().any(|c| c.skill_id == skill_id) {
+                return Err(AppError::bad_input(
+                    format!("skills[{index}].skillId"),
+                    "a skill is chosen once",
+                ));
+            }
+            chosen.push(store::ChosenSkill {
+                skill_id,
+                included: skill.included,
+                is_key: false,
+            });
+        }
+        let mut keys: Vec<Uuid> = Vec::with_capacity(input.key_skill_ids.len());
+        for (index, id) in input.key_skill_ids.iter().enumerate() {
+            let name = format!("keySkillIds[{index}]");
+            let skill_id = decode_as(id, NodeType::Skill, &name)?;
+            let Some(entry) = chosen.iter_mut().find(|c| c.skill_id == skill_id && c.included) else {
+                return Err(AppError::bad_input(
+                    name,
+                    "a key skill must be one of the included `skills`",
+                ));
+            };
+            if entry.is_key {
+                return Err(AppError::bad_input(name, "a key skill is named once"));
+            }
+            entry.is_key = true;
+            keys.push(skill_id);
+        }
+        let included = chosen.iter().filter(|c| c.included).count();
+        if !keys.is_empty() && (keys.len() > 4 || keys.len() < included.min(3)) {
+            return Err(AppError::bad_input(
+                "keySkillIds",
+                "name 3 or 4 key skills (all the included skills when fewer than 3 are included)",
+            ));
+        }
+        let who = viewer(ctx)?.principal();
+        let mut conn = services(ctx).pool.get().await?;
+        let job_posting = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let posting = owned_posting(conn, who, &input.job_posting_id).await?;
+                let offered: HashSet<Uuid> = store::posting_skill_kinds(conn, who, posting.id)
+                    .await?
+                    .into_iter()
+                    .map(|kind| kind.skill_id)
+                    .collect();
+                if let Some(index) = chosen.iter().position(|c| !offered.contains(&c.skill_id)) {
+                    return Err(AppError::bad_input(
+                        format!("skills[{index}].skillId"),
+                        "not a skill of this posting",
+                    ));
+                }
+                store::replace_selected_skills(conn, who, posting.id, &chosen).await?;
+                Ok(posting)
+            })
+            .await?;
+        Ok(JobPostingPayload {
+            job_posting: job_posting.into(),
+        })
+    }
+}
+
+/// Which posting to analyse again.
+#[derive(InputObject)]
+pub struct AnalyzeJobPostingInput {
+    /// The posting.
+    pub id: ID,
+    /// Also replace the parts the owner edited by hand.
+    #[graphql(default)]
+    pub discard_edits: bool,
+}
+
+/// Parts of a job analysis to set by hand; an absent part stays as it is.
+#[derive(InputObject)]
+pub struct UpdateJobAnalysisInput {
+    /// The posting whose analysis changes.
+    pub job_posting_id: ID,
+    /// The level it hires at (at most 50 characters); null clears it.
+    #[graphql(default)]
+    pub seniority: MaybeUndefined<String>,
+    /// The posting's core priorities (at most 20, each at most 300 characters).
+    pub core_priorities: Option<Vec<String>>,
+    /// Its required capabilities (at most 20, each at most 300 characters).
+    pub must_have_capabilities: Option<Vec<String>>,
+    /// Its preferred capabilities (at most 20, each at most 300 characters).
+    pub nice_to_have_capabilities: Option<Vec<String>>,
+    /// The register it is written in.
+    pub tone_style: Option<ToneStyle>,
+    /// The kinds of job it is (at most 20, each at most 50 characters; stored in lower case).
+    pub job_type_tags: Option<Vec<String>>,
+}
+
+/// One skill of a choice, in order.
+#[derive(InputObject)]
+pub struct SelectedSkillInput {
+    /// A skill of the posting.
+    pub skill_id: ID,
+    /// Whether tailoring and cover letters use it.
+    #[graphql(default = true)]
+    pub included: bool,
+}
+
+/// The owner's choice of a posting's skills.
+#[derive(InputObject)]
+pub struct SelectJobPostingSkillsInput {
+    /// The posting.
+    pub job_posting_id: ID,
+    /// The posting's skills in the order wanted (each at most once); skills left out follow
+    /// in the default order. Empty: back to the default.
+    pub skills: Vec<SelectedSkillInput>,
+    /// 3 or 4 of the included `skills` for a cover letter to stress (all of them when fewer
+    /// than 3 are included); empty: chosen by default.
+    #[graphql(default)]
+    pub key_skill_ids: Vec<ID>,
 }

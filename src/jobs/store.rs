@@ -12,17 +12,17 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource};
+use super::enums::{MatchSource, Relevance, SkillImportance, SkillSource, ToneStyle};
 use super::extract::CatalogSkill;
 use crate::career::enums::EmploymentType;
 use crate::db::schema::{
-    candidate_skills, experience_skills, experiences, job_experience_matches, job_posting_skills,
-    job_postings, project_skills, skills, star_stories,
+    candidate_skills, experience_skills, experiences, job_analyses, job_experience_matches,
+    job_posting_skills, job_postings, job_selected_skills, project_skills, skills, star_stories,
 };
 use crate::graphql::loaders::Relation;
 use crate::graphql::scalars::Url;
 use crate::guarded_relation;
-use crate::skills::enums::Prominence;
+use crate::skills::enums::{Prominence, SkillCategory};
 
 /// A row of `job_postings`. Also the part of the `JobPosting` type that shows its columns
 /// (see `jobs::graphql::JobPosting`).
@@ -422,6 +422,157 @@ pub async fn remove_match(
     .execute(conn)
     .await
     .map(|n| n == 1)
+}
+
+/// A row of `job_analyses`: a posting's analysis (see `jobs::analysis`).
+#[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = job_analyses)]
+pub struct AnalysisRow {
+    pub job_posting_id: Uuid,
+    pub user_id: Uuid,
+    pub text_sha256: String,
+    pub analyzed_at: DateTime<Utc>,
+    pub seniority: Option<String>,
+    pub core_priorities: Vec<String>,
+    pub must_have_capabilities: Vec<String>,
+    pub nice_to_have_capabilities: Vec<String>,
+    pub tone_style: ToneStyle,
+    pub job_type_tags: Vec<String>,
+    pub capability_clusters: serde_json::Value,
+    pub edited_fields: Vec<String>,
+    #[diesel(skip_insertion)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(skip_insertion)]
+    pub updated_at: DateTime<Utc>,
+}
+
+guarded_relation!(
+    /// The analysis of each posting.
+    AnalysisByPosting: job_analyses.job_posting_id => AnalysisRow
+);
+
+/// The analysis of a posting, if the principal may read it.
+pub async fn analysis_of(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    posting_id: Uuid,
+) -> QueryResult<Option<AnalysisRow>> {
+    job_analyses::table
+        .filter(job_analyses::table::readable(who))
+        .filter(job_analyses::job_posting_id.eq(posting_id))
+        .select(AnalysisRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Writes a posting's analysis, replacing the one before.
+pub async fn save_analysis(conn: &mut AsyncPgConnection, row: &AnalysisRow) -> QueryResult<AnalysisRow> {
+    diesel::insert_into(job_analyses::table)
+        .values(row)
+        .on_conflict(job_analyses::job_posting_id)
+        .do_update()
+        .set(row)
+        .returning(AnalysisRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// A posting's skill as clustering needs it: name, kind and importance.
+#[derive(Clone, Debug, Queryable)]
+pub struct PostingSkillKind {
+    pub skill_id: Uuid,
+    pub name: String,
+    pub category: SkillCategory,
+    pub importance: SkillImportance,
+}
+
+/// The skills a posting asks for (removed ones left out), with their names and kinds.
+pub async fn posting_skill_kinds(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    posting_id: Uuid,
+) -> QueryResult<Vec<PostingSkillKind>> {
+    job_posting_skills::table
+        .inner_join(skills::table.on(skills::id.eq(job_posting_skills::skill_id)))
+        .filter(job_posting_skills::table::readable(who))
+        .filter(job_posting_skills::job_posting_id.eq(posting_id))
+        .filter(job_posting_skills::excluded.eq(false))
+        .select((
+            job_posting_skills::skill_id,
+            skills::name,
+            skills::category,
+            job_posting_skills::importance,
+        ))
+        .load(conn)
+        .await
+}
+
+/// A row of `job_selected_skills`: one skill of the owner's ordered choice for a posting.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = job_selected_skills)]
+pub struct SelectedSkillRow {
+    pub id: Uuid,
+    pub job_posting_id: Uuid,
+    pub skill_id: Uuid,
+    pub position: i32,
+    pub included: bool,
+    pub is_key: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+guarded_relation!(
+    /// The owner's chosen skills of each posting, in their order.
+    SelectedSkillsByPosting: job_selected_skills.job_posting_id => SelectedSkillRow,
+    order by job_selected_skills::position
+);
+
+/// One skill of a new choice, in order.
+pub struct ChosenSkill {
+    pub skill_id: Uuid,
+    pub included: bool,
+    pub is_key: bool,
+}
+
+/// Replaces the owner's choice of skills for a posting; an empty choice goes back to the
+/// default order.
+pub async fn replace_selected_skills(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    posting_id: Uuid,
+    chosen: &[ChosenSkill],
+) -> QueryResult<()> {
+    diesel::delete(
+        job_selected_skills::table
+            .filter(job_selected_skills::table::writable(who))
+            .filter(job_selected_skills::job_posting_id.eq(posting_id)),
+    )
+    .execute(conn)
+    .await?;
+    if chosen.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = chosen
+        .iter()
+        .zip(0i32..)
+        .map(|(skill, position)| {
+            (
+                job_selected_skills::id.eq(Uuid::now_v7()),
+                job_selected_skills::user_id.eq(who.user_id),
+                job_selected_skills::job_posting_id.eq(posting_id),
+                job_selected_skills::skill_id.eq(skill.skill_id),
+                job_selected_skills::position.eq(position),
+                job_selected_skills::included.eq(skill.included),
+                job_selected_skills::is_key.eq(skill.is_key),
+            )
+        })
+        .collect();
+    diesel::insert_into(job_selected_skills::table)
+        .values(rows)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// Evidence besides experiences, per user, for the skill gap.

@@ -96,6 +96,17 @@ pub async fn load_skill(ctx: &Context<'_>, id: Uuid) -> AppResult<Skill> {
         .ok_or(AppError::NotFound("Skill"))
 }
 
+/// The skills of `ids` in their order, in one batch; ids the viewer may not see are left out.
+pub async fn load_skills(ctx: &Context<'_>, ids: &[Uuid]) -> AppResult<Vec<Skill>> {
+    Ok(reader(ctx)?
+        .loaders
+        .each::<SkillById>(ids)
+        .await?
+        .into_iter()
+        .map(Skill)
+        .collect())
+}
+
 /// A skill as an experience uses it.
 #[derive(Clone, Debug, SimpleObject)]
 #[graphql(complex, name = "ExperienceSkill")]

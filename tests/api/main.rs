@@ -19,6 +19,7 @@ mod http;
 mod http_audit;
 mod integrity;
 mod interviews;
+mod job_analysis;
 mod job_fixtures;
 mod jobs;
 mod lifecycle;

@@ -1,0 +1,2 @@
+drop table job_selected_skills;
+drop table job_analyses;

@@ -40,4 +40,5 @@ mod skills;
 mod subscriptions;
 mod support;
 mod telemetry;
+mod truthfulness;
 mod ws_protocol;

@@ -677,3 +677,67 @@ pub async fn mark_as_correction(conn: &mut AsyncPgConnection) -> QueryResult<()>
     .await
     .map(drop)
 }
+
+/// How many of the candidate's applications use a bullet, and when one last did (ETPS
+/// `usage_count` and `last_used_at`, docs/domain.md "Bullet usage").
+#[derive(Clone, Debug, QueryableByName)]
+pub struct BulletUsage {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub bullet_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub usage_count: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The usage of bullets: an application uses a bullet when a resume snapshot sent with it
+/// shows the bullet, or one of its artifacts quotes the bullet's text (now or an earlier
+/// version, in any letter case). One application counts once however many of its snapshots
+/// and artifacts use the bullet; the last use is the newest such snapshot or artifact. A
+/// bullet no application uses has no row (0 and null). Computed on read, so deleting an
+/// application or editing an artifact is reflected at once.
+pub struct UsageOfBullet;
+
+impl crate::graphql::loaders::Relation for UsageOfBullet {
+    type Row = BulletUsage;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        who: Principal,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<BulletUsage>> {
+        use crate::db::schema::{artifacts, resume_snapshots};
+        use diesel::sql_types::{Array, Uuid as SqlUuid};
+        diesel::sql_query(format!(
+            "select b.id as bullet_id, count(distinct u.application_id)::int4 as usage_count,
+                    max(u.used_at) as last_used_at
+             from bullets b
+             cross join lateral (
+               select s.application_id, s.created_at as used_at from resume_snapshots s
+               where s.user_id = b.user_id and s.application_id is not null and {snapshots}
+                 and jsonb_path_exists(s.document, '$.**.recordId ? (@ == $id)',
+                                       jsonb_build_object('id', {bullet}))
+               union all
+               select a.application_id, a.created_at from artifacts a
+               where a.user_id = b.user_id and {artifacts}
+                 and (strpos(lower(a.content), lower(b.text)) > 0
+                      or exists (select 1 from bullet_versions v where v.bullet_id = b.id
+                                 and strpos(lower(a.content), lower(v.text)) > 0))
+             ) u
+             where b.id = any($2) and {bullets}
+             group by b.id",
+            bullet = global_id_sql("Bullet", "b.id"),
+            snapshots = resume_snapshots::table::readable_sql("s", 1),
+            artifacts = artifacts::table::readable_sql("a", 1),
+            bullets = bullets::table::readable_sql("b", 1),
+        ))
+        .bind::<SqlUuid, _>(who.user_id)
+        .bind::<Array<SqlUuid>, _>(keys)
+        .load(conn)
+        .await
+    }
+
+    fn key(row: &BulletUsage) -> Uuid {
+        row.bullet_id
+    }
+}

@@ -342,3 +342,97 @@ async fn a_correction_fixes_a_typo_and_is_logged_as_one() {
         .await;
     assert_eq!(log["viewer"]["auditLog"]["totalCount"], 1);
 }
+
+const USAGE: &str = "query($id: ID!) { node(id: $id) { ... on Bullet { usageCount lastUsedAt } } }";
+
+async fn usage(app: &TestApp, who: &Account, bullet: &str) -> Value {
+    app.ok(USAGE, json!({ "id": bullet }), Some(&who.access_token))
+        .await["node"]
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_counts_the_applications_whose_snapshot_or_artifact_uses_the_bullet() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("usage@example.com").await;
+    let role = experience(&app, &me, "Acme", "Engineer", "Berlin").await;
+    let sent = bullet(&app, &me, &role, "Cut p99 latency by 40%").await;
+    let quoted = bullet(&app, &me, &role, "Mentored four engineers").await;
+    let unused = bullet(&app, &me, &role, "Wrote the on-call guide").await;
+    assert_eq!(
+        usage(&app, &me, &sent).await,
+        json!({ "usageCount": 0, "lastUsedAt": null })
+    );
+
+    // A snapshot kept without an application is no use.
+    snapshot_showing(&app, &me, &[&role, &sent], None).await;
+    assert_eq!(usage(&app, &me, &sent).await["usageCount"], 0);
+
+    let first = application(&app, &me).await;
+    let second = application(&app, &me).await;
+    snapshot_showing(&app, &me, &[&role, &sent], Some(&first)).await;
+    // The same application again (another snapshot, an artifact quoting it) counts once.
+    snapshot_showing(&app, &me, &[&role, &sent], Some(&first)).await;
+    artifact(
+        &app,
+        &me,
+        &first,
+        "I cut P99 latency by 40% and mentored four engineers.",
+    )
+    .await;
+    assert_eq!(usage(&app, &me, &sent).await["usageCount"], 1);
+    assert_eq!(usage(&app, &me, &quoted).await["usageCount"], 1);
+
+    artifact(&app, &me, &second, "Highlights: cut p99 latency by 40%.").await;
+    let used = usage(&app, &me, &sent).await;
+    assert_eq!(used["usageCount"], 2, "{used}");
+    assert!(used["lastUsedAt"].is_string(), "{used}");
+    assert_eq!(usage(&app, &me, &quoted).await["usageCount"], 1);
+    assert_eq!(
+        usage(&app, &me, &unused).await,
+        json!({ "usageCount": 0, "lastUsedAt": null })
+    );
+
+    // An earlier text of the bullet still counts for the artifacts that quote it.
+    mutate(
+        &app,
+        &me,
+        "updateBullet",
+        json!({ "id": quoted, "text": "Mentored five engineers" }),
+        "bullet { id }",
+    )
+    .await;
+    assert_eq!(usage(&app, &me, &quoted).await["usageCount"], 1);
+
+    // Deleting an application takes its uses away.
+    run(
+        &app,
+        &me,
+        "deleteApplication",
+        "IdInput",
+        json!({ "id": second }),
+        "deletedId",
+    )
+    .await;
+    assert_eq!(usage(&app, &me, &sent).await["usageCount"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_of_many_bullets_costs_one_statement() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("usage-batch@example.com").await;
+    let query = "{ viewer { profile { technicalReview { experiences { edges { node { bullets { edges { node { usageCount lastUsedAt } } } } } } } } } }";
+    let role = experience(&app, &me, "Acme", "Engineer", "Berlin").await;
+    bullet(&app, &me, &role, "One").await;
+    let few = app.statements_for(query, json!({}), Some(&me.access_token)).await;
+    for text in ["Two", "Three", "Four"] {
+        bullet(&app, &me, &role, text).await;
+    }
+    let other = experience(&app, &me, "Globex", "Lead", "Paris").await;
+    bullet(&app, &me, &other, "Five").await;
+    let many = app.statements_for(query, json!({}), Some(&me.access_token)).await;
+    assert_eq!(
+        few, many,
+        "one statement per level, whatever the number of bullets"
+    );
+}

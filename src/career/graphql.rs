@@ -11,6 +11,8 @@ use uuid::Uuid;
 use super::enums::{EmploymentType, Importance, StarTag};
 use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
 use super::store::{EducationById, ExperienceById, UsageOfBullet, VersionsOfBullet};
+use crate::companies::graphql::Company;
+use crate::companies::store::CompanyOfExperience;
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::AppResult;
@@ -247,6 +249,17 @@ impl Experience {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Experience.id(self.id)
+    }
+    /// The employer in the company catalog, found (or added) by `companyName` in any letter
+    /// case and spacing; null only for a name the catalog could not take.
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfExperience>(self.id).await?;
+        Ok(found.map(|f| Company(f.company)))
+    }
+    /// The id of `company`; null when it is.
+    async fn company_id(&self, ctx: &Context<'_>) -> AppResult<Option<ID>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfExperience>(self.id).await?;
+        Ok(found.map(|f| NodeType::Company.id(f.company.id)))
     }
     /// Client engagements (independent consulting only), in the candidate's order.
     async fn engagements(

@@ -7,6 +7,7 @@ mod applications;
 mod assessments;
 mod audit;
 mod career;
+mod companies;
 mod contacts;
 mod contract;
 mod descriptions;

@@ -789,9 +789,9 @@ impl CareerMutation {
                 }
                 // The database refuses to take a consulting experience with engagements away
                 // from consulting, also when an engagement is being created at the same moment.
-                Ok(store::update_experience(conn, who, current.id, &changes)
+                store::update_experience(conn, who, current.id, &changes)
                     .await?
-                    .ok_or(AppError::NotFound("Experience"))?)
+                    .ok_or(AppError::NotFound("Experience"))
             })
             .await?;
         Ok(ExperiencePayload { experience })
@@ -840,9 +840,9 @@ impl CareerMutation {
                     location: location.map(Some),
                     ..ExperienceChanges::default()
                 };
-                Ok(store::update_experience(conn, who, current.id, &changes)
+                store::update_experience(conn, who, current.id, &changes)
                     .await?
-                    .ok_or(AppError::NotFound("Experience"))?)
+                    .ok_or(AppError::NotFound("Experience"))
             })
             .await?;
         Ok(ExperiencePayload { experience })

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod assessments;
 pub mod audit;
 pub mod career;
+pub mod companies;
 pub mod config;
 pub mod contacts;
 pub mod db;

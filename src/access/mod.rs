@@ -624,6 +624,15 @@ hiring_rules! {
     }
 }
 
+// The company catalog (#15 item 1): shared, so read by everyone, signed in or not; changed by
+// platform admins only, through `is_platform_admin`, never through this rule.
+hiring_rules! {
+    companies {
+        read: |_t| "true",
+        write: |_t| "false",
+    }
+}
+
 /// What the policy says about a change to one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {

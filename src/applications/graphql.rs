@@ -19,6 +19,8 @@ use super::store::{
     ArtifactsOfApplication, HistoryOfApplication, StatusEventById,
 };
 use crate::applications::events::{self, Event, EventHub, FeedEnd, Position, StatusEvent};
+use crate::companies::graphql::Company;
+use crate::companies::store::CompanyOfApplication;
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
@@ -142,6 +144,22 @@ impl Application {
     /// The statuses `transitionApplication` accepts from here.
     async fn allowed_transitions(&self) -> &'static [ApplicationStatus] {
         self.0.status.allowed_moves()
+    }
+    /// The company applied to in the company catalog: the posting's company.
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        let found = viewer(ctx)?
+            .loaders
+            .one::<CompanyOfApplication>(self.0.id)
+            .await?;
+        Ok(found.map(|f| Company(f.company)))
+    }
+    /// The id of `company`; null when it is.
+    async fn company_id(&self, ctx: &Context<'_>) -> AppResult<Option<ID>> {
+        let found = viewer(ctx)?
+            .loaders
+            .one::<CompanyOfApplication>(self.0.id)
+            .await?;
+        Ok(found.map(|f| NodeType::Company.id(f.company.id)))
     }
     /// The job posting the application is for.
     async fn job_posting(&self, ctx: &Context<'_>) -> AppResult<JobPosting> {

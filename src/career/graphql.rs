@@ -2,6 +2,7 @@
 //! the viewer. Mutations are in `mutations.rs`.
 
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Bool, Nullable, Text};
@@ -9,7 +10,9 @@ use uuid::Uuid;
 
 use super::enums::{EmploymentType, Importance, StarTag};
 use super::model::{Bullet, BulletVersion, Education, Engagement, Experience, Project, StarStory, Strength};
-use super::store::{EducationById, ExperienceById, VersionsOfBullet};
+use super::store::{EducationById, ExperienceById, UsageOfBullet, VersionsOfBullet};
+use crate::companies::graphql::Company;
+use crate::companies::store::CompanyOfExperience;
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::viewer;
 use crate::graphql::errors::AppResult;
@@ -246,6 +249,17 @@ impl Experience {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Experience.id(self.id)
+    }
+    /// The employer in the company catalog, found (or added) by `companyName` in any letter
+    /// case and spacing; null only for a name the catalog could not take.
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfExperience>(self.id).await?;
+        Ok(found.map(|f| Company(f.company)))
+    }
+    /// The id of `company`; null when it is.
+    async fn company_id(&self, ctx: &Context<'_>) -> AppResult<Option<ID>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfExperience>(self.id).await?;
+        Ok(found.map(|f| NodeType::Company.id(f.company.id)))
     }
     /// Client engagements (independent consulting only), in the candidate's order.
     async fn engagements(
@@ -508,6 +522,19 @@ impl Bullet {
     /// Earlier texts, newest first (one per edit of `text`).
     async fn versions(&self, ctx: &Context<'_>) -> AppResult<Vec<BulletVersion>> {
         viewer(ctx)?.loaders.many::<VersionsOfBullet>(self.id).await
+    }
+    /// How many of the candidate's applications used it (ETPS `usage_count`): those with a
+    /// resume snapshot that shows it or an artifact that quotes its text (current or earlier,
+    /// any letter case); each application once. 0 when none has.
+    async fn usage_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        let usage = viewer(ctx)?.loaders.one::<UsageOfBullet>(self.id).await?;
+        Ok(usage.map_or(0, |u| u.usage_count))
+    }
+    /// When an application last used it: the newest snapshot or artifact counted in
+    /// `usageCount`; null if none has.
+    async fn last_used_at(&self, ctx: &Context<'_>) -> AppResult<Option<DateTime<Utc>>> {
+        let usage = viewer(ctx)?.loaders.one::<UsageOfBullet>(self.id).await?;
+        Ok(usage.and_then(|u| u.last_used_at))
     }
 }
 

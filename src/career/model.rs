@@ -188,9 +188,10 @@ pub struct Bullet {
     pub importance: Option<Importance>,
     /// Notes in STAR form behind the bullet.
     pub star_notes: Option<String>,
-    /// How many applications used it.
+    /// Never written: `usageCount` and `lastUsedAt` are computed (`store::UsageOfBullet`).
+    #[graphql(skip)]
     pub usage_count: i32,
-    /// When an application last used it; null if none has.
+    #[graphql(skip)]
     pub last_used_at: Option<DateTime<Utc>>,
     /// Retired bullets are kept but hidden unless asked for.
     pub retired: bool,

@@ -92,6 +92,83 @@ async fn engagement_in(
     }
 }
 
+/// The truthfulness rule (ETPS; docs/domain.md "Truthfulness"): once an application uses an
+/// experience, what it states about the role (title, employer, location) stays as it was sent.
+fn truthful(current: &Experience, changes: &ExperienceChanges) -> AppResult<()> {
+    let changed = [
+        (
+            "jobTitle",
+            changes
+                .job_title
+                .as_ref()
+                .is_some_and(|v| *v != current.job_title),
+        ),
+        (
+            "companyName",
+            changes
+                .company_name
+                .as_ref()
+                .is_some_and(|v| *v != current.company_name),
+        ),
+        (
+            "location",
+            changes.location.as_ref().is_some_and(|v| *v != current.location),
+        ),
+    ];
+    match changed.iter().find(|(_, changed)| *changed) {
+        Some((field, _)) => Err(AppError::bad_input(
+            *field,
+            format!(
+                "truthfulness rule: {field} cannot change once an application uses the experience \
+                 (a resume snapshot or an artifact); fix a typo with correctExperienceFacts"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The edits that turn `a` into `b` (Levenshtein distance over characters).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// A correction may fix a typo, not state another fact: letter case aside, at most a quarter of
+/// the current value's characters change (at least 1, at most 3). A location that was never
+/// set has no typo to fix.
+fn typo_fix(field: &str, current: Option<&str>, wanted: Option<&str>) -> AppResult<()> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    let Some(current) = current else {
+        return Err(AppError::bad_input(
+            field,
+            format!("truthfulness rule: {field} is not set, so there is no typo to correct"),
+        ));
+    };
+    let allowed = (current.chars().count() / 4).clamp(1, 3);
+    if edit_distance(&current.to_lowercase(), &wanted.to_lowercase()) > allowed {
+        return Err(AppError::bad_input(
+            field,
+            format!(
+                "truthfulness rule: a correction fixes a typo, at most {allowed} characters of {field}; \
+                 a different fact is a different experience"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The new order.
 #[derive(SimpleObject)]
 pub struct ReorderPayload {
@@ -197,9 +274,11 @@ pub struct CreateExperienceInput {
 pub struct UpdateExperienceInput {
     /// The experience to change.
     pub id: ID,
-    /// 1 to 200 characters. Left out: unchanged.
+    /// 1 to 200 characters. Left out: unchanged. Fixed once an application uses the experience
+    /// (the truthfulness rule: `BAD_USER_INPUT`; a typo goes through `correctExperienceFacts`).
     pub company_name: Option<String>,
-    /// 1 to 200 characters. Left out: unchanged.
+    /// 1 to 200 characters. Left out: unchanged. Fixed once an application uses the experience
+    /// (the truthfulness rule: `BAD_USER_INPUT`; a typo goes through `correctExperienceFacts`).
     pub job_title: Option<String>,
     /// Cannot move away from INDEPENDENT_CONSULTING while the experience has engagements.
     pub employment_type: Option<EmploymentType>,
@@ -207,7 +286,8 @@ pub struct UpdateExperienceInput {
     pub start_date: Option<Date>,
     /// Null or absent while current; not before startDate. Left out: unchanged; `null` clears it.
     pub end_date: MaybeUndefined<Date>,
-    /// Up to 200 characters. Left out: unchanged; `null` clears it.
+    /// Up to 200 characters. Left out: unchanged; `null` clears it. Fixed once an application
+    /// uses the experience, like `jobTitle`.
     pub location: MaybeUndefined<String>,
     /// Up to 2,000 characters. Left out: unchanged; `null` clears it.
     pub company_description: MaybeUndefined<String>,
@@ -217,6 +297,22 @@ pub struct UpdateExperienceInput {
     pub visibility: Option<Visibility>,
     /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub details: MaybeUndefined<String>,
+}
+
+/// A typo fix in an experience's fixed facts (the truthfulness rule). Each field given may
+/// differ from the current value by at most a few characters, letter case aside (a quarter of
+/// its length, at least 1 and at most 3 edits); anything more is a different fact.
+#[derive(InputObject)]
+pub struct CorrectExperienceFactsInput {
+    /// The experience to correct (one of the viewer's).
+    pub id: ID,
+    /// The corrected job title, 1 to 200 characters. Left out: unchanged.
+    pub job_title: Option<String>,
+    /// The corrected employer name, 1 to 200 characters. Left out: unchanged.
+    pub company_name: Option<String>,
+    /// The corrected location, 1 to 200 characters (a correction never clears it). Left out:
+    /// unchanged.
+    pub location: Option<String>,
 }
 
 /// What the mutation answers: the experience as it now is.
@@ -678,16 +774,77 @@ impl CareerMutation {
             details: field(input.details, text("details", 5000))?,
         };
         let (who, mut conn) = begin(ctx).await?;
-        let current = experience(&mut conn, who, &input.id, "id").await?;
-        ordered_dates(
-            Some(changes.start_date.unwrap_or(current.start_date)),
-            after_update(changes.end_date, current.end_date),
-        )?;
-        // The database refuses to take a consulting experience with engagements away from
-        // consulting, also when an engagement is being created at the same moment.
-        let experience = store::update_experience(&mut conn, who, current.id, &changes)
-            .await?
-            .ok_or(AppError::NotFound("Experience"))?;
+        let id = decode_as(&input.id, NodeType::Experience, "id")?;
+        let experience = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let (current, in_use) = store::lock_experience_in_use(conn, who, id)
+                    .await?
+                    .ok_or(AppError::NotFound("Experience"))?;
+                ordered_dates(
+                    Some(changes.start_date.unwrap_or(current.start_date)),
+                    after_update(changes.end_date, current.end_date),
+                )?;
+                if in_use {
+                    truthful(&current, &changes)?;
+                }
+                // The database refuses to take a consulting experience with engagements away
+                // from consulting, also when an engagement is being created at the same moment.
+                store::update_experience(conn, who, current.id, &changes)
+                    .await?
+                    .ok_or(AppError::NotFound("Experience"))
+            })
+            .await?;
+        Ok(ExperiencePayload { experience })
+    }
+
+    /// Fixes a typo in an experience's job title, employer or location, which the truthfulness
+    /// rule otherwise keeps fixed once an application uses the experience. Each value may differ
+    /// from the current one by a few characters only (`BAD_USER_INPUT` otherwise, naming the
+    /// field); the audit log records the change as a `fact_correction`. `NOT_FOUND` if the
+    /// experience is not the viewer's.
+    async fn correct_experience_facts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CorrectExperienceFactsInput`. Every field is checked before anything is written."
+        )]
+        input: CorrectExperienceFactsInput,
+    ) -> AppResult<ExperiencePayload> {
+        let job_title = input.job_title.map(text("jobTitle", 200)).transpose()?;
+        let company_name = input.company_name.map(text("companyName", 200)).transpose()?;
+        let location = input.location.map(text("location", 200)).transpose()?;
+        if job_title.is_none() && company_name.is_none() && location.is_none() {
+            return Err(AppError::bad_input(
+                "id",
+                "name at least one of jobTitle, companyName and location to correct",
+            ));
+        }
+        let (who, mut conn) = begin(ctx).await?;
+        let id = decode_as(&input.id, NodeType::Experience, "id")?;
+        let experience = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let (current, _) = store::lock_experience_in_use(conn, who, id)
+                    .await?
+                    .ok_or(AppError::NotFound("Experience"))?;
+                typo_fix("jobTitle", Some(&current.job_title), job_title.as_deref())?;
+                typo_fix(
+                    "companyName",
+                    Some(&current.company_name),
+                    company_name.as_deref(),
+                )?;
+                typo_fix("location", current.location.as_deref(), location.as_deref())?;
+                store::mark_as_correction(conn).await?;
+                let changes = ExperienceChanges {
+                    job_title,
+                    company_name,
+                    location: location.map(Some),
+                    ..ExperienceChanges::default()
+                };
+                store::update_experience(conn, who, current.id, &changes)
+                    .await?
+                    .ok_or(AppError::NotFound("Experience"))
+            })
+            .await?;
         Ok(ExperiencePayload { experience })
     }
 

@@ -587,3 +587,157 @@ pub async fn reorder_rows<T: Guarded>(
     .await?;
     Ok(true)
 }
+
+/// The global id (`graphql::ids`) of the row of GraphQL type `type_name` whose id is
+/// `column`, as SQL text: how a resume snapshot's document names the records it shows
+/// (`recordId`). Both names come from code, never from input.
+pub fn global_id_sql(type_name: &str, column: &str) -> String {
+    // base64url without padding; `encode` breaks lines every 76 characters, which ids of
+    // these lengths never reach, but the newline is removed anyway.
+    format!(
+        "translate(rtrim(replace(encode(convert_to('{type_name}:' || {column}::text, 'UTF8'), 'base64'), \
+         E'\\n', ''), '='), '+/', '-_')"
+    )
+}
+
+/// Whether an application already uses the experience (ETPS's truthfulness rule, docs/domain.md
+/// "Truthfulness"): a resume snapshot shows it or one of its bullets, projects or STAR
+/// stories, or an artifact states it (names both its job title and its employer) or quotes one
+/// of its bullets. Locks the experience for the rest of the transaction, so that the answer
+/// holds for the change that asked. None when the principal has no such experience.
+pub async fn lock_experience_in_use(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+) -> QueryResult<Option<(Experience, bool)>> {
+    use crate::db::schema::{artifacts, resume_snapshots};
+    use diesel::sql_types::{Bool, Uuid as SqlUuid};
+
+    let Some(experience) = experiences::table
+        .filter(experiences::table::writable(who))
+        .filter(experiences::id.eq(id))
+        .select(Experience::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    #[derive(QueryableByName)]
+    struct InUse {
+        #[diesel(sql_type = Bool)]
+        in_use: bool,
+    }
+    let found: InUse = diesel::sql_query(format!(
+        "with ids as (
+           select jsonb_agg(gid) as list from (
+             select {experience} as gid
+             union all select {bullet} from bullets b where b.experience_id = $2
+             union all select {project} from projects p where p.experience_id = $2
+             union all select {story} from star_stories st where st.experience_id = $2
+           ) g
+         ), e as (select * from experiences e where e.id = $2 and {own})
+         select exists (
+           select 1 from resume_snapshots s, ids
+           where {snapshots}
+             and jsonb_path_exists(s.document, '$.**.recordId ? (@ == $ids[*])',
+                                   jsonb_build_object('ids', ids.list))
+         ) or exists (
+           select 1 from artifacts a, e
+           where {artifacts}
+             and ((strpos(lower(a.content), lower(e.job_title)) > 0
+                   and strpos(lower(a.content), lower(e.company_name)) > 0)
+                  or exists (select 1 from bullets b where b.experience_id = e.id
+                             and strpos(lower(a.content), lower(b.text)) > 0))
+         ) as in_use",
+        experience = global_id_sql("Experience", "$2"),
+        bullet = global_id_sql("Bullet", "b.id"),
+        project = global_id_sql("Project", "p.id"),
+        story = global_id_sql("StarStory", "st.id"),
+        own = experiences::table::writable_sql("e", 1),
+        snapshots = resume_snapshots::table::writable_sql("s", 1),
+        artifacts = artifacts::table::writable_sql("a", 1),
+    ))
+    .bind::<SqlUuid, _>(who.user_id)
+    .bind::<SqlUuid, _>(id)
+    .get_result(conn)
+    .await?;
+    Ok(Some((experience, found.in_use)))
+}
+
+/// Marks the audit entries the rest of the transaction writes as corrections of facts
+/// (migration `2026-12-05-000020_fact_corrections`): `correctExperienceFacts`' typo fixes.
+pub async fn mark_as_correction(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query(
+        "select set_config('careergraph.log_type', 'fact_correction', true), \
+         set_config('careergraph.log_message', 'experiences facts corrected (truthfulness rule)', true)",
+    )
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// How many of the candidate's applications use a bullet, and when one last did (ETPS
+/// `usage_count` and `last_used_at`, docs/domain.md "Bullet usage").
+#[derive(Clone, Debug, QueryableByName)]
+pub struct BulletUsage {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub bullet_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub usage_count: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The usage of bullets: an application uses a bullet when a resume snapshot sent with it
+/// shows the bullet, or one of its artifacts quotes the bullet's text (now or an earlier
+/// version, in any letter case). One application counts once however many of its snapshots
+/// and artifacts use the bullet; the last use is the newest such snapshot or artifact. A
+/// bullet no application uses has no row (0 and null). Computed on read, so deleting an
+/// application or editing an artifact is reflected at once.
+pub struct UsageOfBullet;
+
+impl crate::graphql::loaders::Relation for UsageOfBullet {
+    type Row = BulletUsage;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        who: Principal,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<BulletUsage>> {
+        use crate::db::schema::{artifacts, resume_snapshots};
+        use diesel::sql_types::{Array, Uuid as SqlUuid};
+        diesel::sql_query(format!(
+            "select b.id as bullet_id, count(distinct u.application_id)::int4 as usage_count,
+                    max(u.used_at) as last_used_at
+             from bullets b
+             cross join lateral (
+               select s.application_id, s.created_at as used_at from resume_snapshots s
+               where s.user_id = b.user_id and s.application_id is not null and {snapshots}
+                 and jsonb_path_exists(s.document, '$.**.recordId ? (@ == $id)',
+                                       jsonb_build_object('id', {bullet}))
+               union all
+               select a.application_id, a.created_at from artifacts a
+               where a.user_id = b.user_id and {artifacts}
+                 and (strpos(lower(a.content), lower(b.text)) > 0
+                      or exists (select 1 from bullet_versions v where v.bullet_id = b.id
+                                 and strpos(lower(a.content), lower(v.text)) > 0))
+             ) u
+             where b.id = any($2) and {bullets}
+             group by b.id",
+            bullet = global_id_sql("Bullet", "b.id"),
+            snapshots = resume_snapshots::table::readable_sql("s", 1),
+            artifacts = artifacts::table::readable_sql("a", 1),
+            bullets = bullets::table::readable_sql("b", 1),
+        ))
+        .bind::<SqlUuid, _>(who.user_id)
+        .bind::<Array<SqlUuid>, _>(keys)
+        .load(conn)
+        .await
+    }
+
+    fn key(row: &BulletUsage) -> Uuid {
+        row.bullet_id
+    }
+}

@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use super::RESTORE_DAYS;
 use super::store::{self, ContactById, ContactChanges, ContactRow, NewContact};
+use crate::companies::graphql::Company;
+use crate::companies::store::CompanyOfContact;
 use crate::db::schema::contacts;
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
@@ -73,6 +75,17 @@ impl Contact {
     /// not known.
     async fn company_name(&self) -> Option<&str> {
         self.0.company_name.as_deref()
+    }
+    /// Their employer in the company catalog, found (or added) by `companyName` in any letter
+    /// case and spacing; null when `companyName` is.
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfContact>(self.0.id).await?;
+        Ok(found.map(|f| Company(f.company)))
+    }
+    /// The id of `company`; null when it is.
+    async fn company_id(&self, ctx: &Context<'_>) -> AppResult<Option<ID>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfContact>(self.0.id).await?;
+        Ok(found.map(|f| NodeType::Company.id(f.company.id)))
     }
     /// When the contact was added.
     async fn created_at(&self) -> DateTime<Utc> {

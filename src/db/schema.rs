@@ -33,6 +33,7 @@ diesel::table! {
         last_cover_letter_version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        company_id -> Nullable<Uuid>,
     }
 }
 
@@ -202,6 +203,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         visibility -> Text,
         details -> Nullable<Text>,
+        company_id -> Nullable<Uuid>,
     }
 }
 
@@ -257,6 +259,7 @@ diesel::table! {
         search -> Nullable<Tsvector>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        company_id -> Nullable<Uuid>,
     }
 }
 
@@ -862,6 +865,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        company_id -> Nullable<Uuid>,
     }
 }
 
@@ -1078,6 +1082,24 @@ diesel::table! {
         is_correct -> Bool,
         time_taken_seconds -> Int4,
         answered_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    companies (id) {
+        id -> Uuid,
+        name -> Text,
+        normalized_name -> Text,
+        website -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        size_band -> Nullable<Text>,
+        headquarters -> Nullable<Text>,
+        business_lines -> Nullable<Text>,
+        known_initiatives -> Nullable<Text>,
+        culture_signals -> Array<Nullable<Text>>,
+        data_ai_maturity -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 

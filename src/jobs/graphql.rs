@@ -22,6 +22,8 @@ use crate::access::Principal;
 use crate::career::enums::EmploymentType;
 use crate::career::model::{Experience, Project, StarStory};
 use crate::career::store::{ExperienceById, ProjectById, StarStoryById, experience_of};
+use crate::companies::graphql::Company;
+use crate::companies::store::CompanyOfJobPosting;
 use crate::graphql::connection::{Conn, Listing, Page, PageArgs, PageKey};
 use crate::graphql::context::{services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
@@ -912,6 +914,17 @@ impl JobPostingRow {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::JobPosting.id(self.id)
+    }
+    /// The hiring company in the company catalog, found (or added) by `companyName` in any
+    /// letter case and spacing.
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfJobPosting>(self.id).await?;
+        Ok(found.map(|f| Company(f.company)))
+    }
+    /// The id of `company`; null when it is.
+    async fn company_id(&self, ctx: &Context<'_>) -> AppResult<Option<ID>> {
+        let found = viewer(ctx)?.loaders.one::<CompanyOfJobPosting>(self.id).await?;
+        Ok(found.map(|f| NodeType::Company.id(f.company.id)))
     }
     /// The skills the posting asks for: found in its text, or set by hand.
     async fn skills(

@@ -22,6 +22,7 @@ use crate::applications::events::EventHub;
 use crate::applications::graphql::{ApplicationsMutation, ApplicationsSubscription};
 use crate::assessments::graphql::{AssessmentsMutation, AssessmentsQuery};
 use crate::career::mutations::CareerMutation;
+use crate::companies::graphql::{CompaniesMutation, CompaniesQuery};
 use crate::contacts::graphql::ContactsMutation;
 use crate::evaluation::graphql::EvaluationMutation;
 use crate::exports::graphql::{ExportsMutation, ExportsQuery, ExportsSubscription};
@@ -53,6 +54,7 @@ pub struct Query(
     ResumesQuery,
     ExportsQuery,
     AssessmentsQuery,
+    CompaniesQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -75,6 +77,7 @@ pub struct Mutation(
     OutputsMutation,
     ExportsMutation,
     AssessmentsMutation,
+    CompaniesMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the

@@ -20,6 +20,7 @@ use crate::career::store::{
     BulletById, BulletVersionById, EducationById, EngagementById, ExperienceById, ProjectById, StarStoryById,
     StrengthById,
 };
+use crate::companies::graphql::{Company, company_by_id};
 use crate::contacts::graphql::{Contact, contact_by_id};
 use crate::evaluation::graphql::{
     CandidacyNote, Interview, InterviewFeedback, feedback_by_id, interview_by_id, note_by_id,
@@ -95,6 +96,7 @@ pub enum Node {
     ResumeSnapshot(ResumeSnapshot),
     Session(Session),
     Contact(Contact),
+    Company(Company),
     ApprovedOutput(ApprovedOutput),
     CriticLog(CriticLog),
     AuditEntry(AuditEntry),
@@ -188,6 +190,7 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::ResumeSnapshot => snapshot_by_id(ctx, uuid).await?.map(Node::ResumeSnapshot),
         NodeType::Session => session_by_id(ctx, uuid).await?.map(Node::Session),
         NodeType::Contact => contact_by_id(ctx, uuid).await?.map(Node::Contact),
+        NodeType::Company => company_by_id(ctx, uuid).await?.map(Node::Company),
         NodeType::ApprovedOutput => approved_output_by_id(ctx, uuid).await?.map(Node::ApprovedOutput),
         NodeType::CriticLog => critic_log_by_id(ctx, uuid).await?.map(Node::CriticLog),
         NodeType::AuditEntry => audit_entry_by_id(ctx, uuid).await?.map(Node::AuditEntry),

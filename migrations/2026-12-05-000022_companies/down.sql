@@ -1,0 +1,14 @@
+select audit_table('contacts', array['title', 'company_name']);
+drop trigger applications_link_company on applications;
+drop trigger contacts_link_company on contacts;
+drop trigger job_postings_link_company on job_postings;
+drop trigger experiences_link_company on experiences;
+alter table applications drop column company_id;
+alter table contacts drop column company_id;
+alter table job_postings drop column company_id;
+alter table experiences drop column company_id;
+drop function link_application_company();
+drop function link_company();
+drop function company_named(text);
+drop function company_key(text);
+drop table companies;

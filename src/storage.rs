@@ -52,4 +52,35 @@ impl Storage {
             Err(error) => Err(error),
         }
     }
+
+    /// Deletes every file under `prefix` (a `/`-separated folder); how many.
+    pub async fn delete_under(&self, prefix: &str) -> object_store::Result<usize> {
+        use futures_util::TryStreamExt;
+        let keys: Vec<Key> = self
+            .store
+            .list(Some(&Key::from(prefix)))
+            .map_ok(|meta| meta.location)
+            .try_collect()
+            .await?;
+        for key in &keys {
+            match self.store.delete(key).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(keys.len())
+    }
+
+    /// The names of the folders directly under `prefix`.
+    pub async fn folders_under(&self, prefix: &str) -> object_store::Result<Vec<String>> {
+        match self.store.list_with_delimiter(Some(&Key::from(prefix))).await {
+            Ok(listed) => Ok(listed
+                .common_prefixes
+                .iter()
+                .filter_map(|folder| folder.filename().map(str::to_owned))
+                .collect()),
+            Err(object_store::Error::NotFound { .. }) => Ok(Vec::new()),
+            Err(error) => Err(error),
+        }
+    }
 }

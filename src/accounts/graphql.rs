@@ -1,5 +1,5 @@
-//! GraphQL for accounts: `User`, the viewer, sessions, the session mutations, password change
-//! and account state.
+//! GraphQL for accounts: `User`, the viewer, sessions, the session mutations, password change,
+//! account state and account deletion.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -32,7 +32,13 @@ use crate::skills::graphql::{CandidateSkill, CandidateSkillFilter, CandidateSkil
 
 /// The root fields that check a credential (a password or a refresh token): a request may run
 /// one of them at most, so aliases cannot turn one request into a password-guessing run.
-pub const CREDENTIAL_FIELDS: &[&str] = &["signIn", "signUp", "refreshSession", "changePassword"];
+pub const CREDENTIAL_FIELDS: &[&str] = &[
+    "signIn",
+    "signUp",
+    "refreshSession",
+    "changePassword",
+    "deleteAccount",
+];
 
 /// The users among the keys that the principal may see (today: themself).
 pub struct UserById;
@@ -694,6 +700,14 @@ pub struct ChangePasswordInput {
     pub new_password: String,
 }
 
+/// Confirms the deletion of the viewer's account.
+#[derive(InputObject)]
+pub struct DeleteAccountInput {
+    /// The account's current password; a wrong one is `BAD_USER_INPUT` naming this field (and
+    /// counts as a failed sign-in for the account's throttle).
+    pub password: String,
+}
+
 /// The result of `changePassword`.
 #[derive(SimpleObject)]
 pub struct ChangePasswordPayload {
@@ -908,6 +922,40 @@ impl AccountsMutation {
         Ok(ChangePasswordPayload {
             user: User(user),
             revoked_session_count: count(revoked),
+        })
+    }
+
+    /// Deletes the viewer's account for good, after checking its password as `signIn` does
+    /// (`BAD_USER_INPUT` naming `password` if wrong; failures throttled like sign-ins:
+    /// `RATE_LIMITED`; one credential check per request). Erased with it: everything the
+    /// viewer owns (career record, profile, postings, applications, resumes, exports and their
+    /// files, contacts, notifications, memberships, sessions). Every session ends: its refresh
+    /// tokens fail and its access tokens are refused at once on every server copy (open
+    /// WebSockets close with 4403). What remains is the audit log's entries, with the viewer
+    /// replaced by a pseudonym (a random id linked to nobody) and the values of their own
+    /// data's changes erased; organisations keep their records (a candidate they added, an
+    /// interview) without the link to the account. Cannot be undone: request a data export
+    /// first (`requestDataExport`).
+    async fn delete_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `DeleteAccountInput`. Every field is checked before anything is written."
+        )]
+        input: DeleteAccountInput,
+    ) -> AppResult<crate::graphql::DeletePayload> {
+        let me = viewer(ctx)?;
+        let services = services(ctx);
+        let deleted = super::delete_account(
+            &services.pool,
+            &services.keys,
+            ctx.data_unchecked::<SignInThrottle>(),
+            me.principal(),
+            input.password,
+        )
+        .await?;
+        Ok(crate::graphql::DeletePayload {
+            deleted_id: NodeType::User.id(deleted),
         })
     }
 

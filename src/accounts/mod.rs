@@ -336,6 +336,43 @@ pub async fn set_account_active(
     Ok(changed)
 }
 
+/// Deletes the viewer's account after the same password check as a sign-in (throttled alike,
+/// on the account's email): the user row goes, everything they own goes with it through the
+/// foreign keys' cascades (sessions and refresh tokens included), the audit log's entries about
+/// them are pseudonymised (`store::erase_account`), and every copy refuses their access tokens
+/// at once (the user row's delete trigger writes the revocation event; open WebSockets close
+/// with 4403). Their export files are deleted by the export runner's next sweep.
+pub async fn delete_account(
+    pool: &DbPool,
+    keys: &TokenKeys,
+    throttle: &SignInThrottle,
+    who: Principal,
+    password: String,
+) -> AppResult<Uuid> {
+    let user = store::user_row(&mut *pool.get().await?, who.user_id)
+        .await?
+        .filter(|user| user.is_active)
+        .ok_or(AppError::Unauthenticated(
+            "the account no longer exists or is deactivated",
+        ))?;
+    throttle
+        .begin(&user.email)
+        .map_err(|wait| AppError::RateLimited { retry_after: wait })?;
+    if !password::verify(password, Some(user.password_hash.clone())).await? {
+        return Err(AppError::bad_input("password", "the password is incorrect"));
+    }
+    throttle.succeeded(&user.email);
+    let mut conn = pool.get().await?;
+    let erased = conn
+        .transaction::<_, AppError, _>(async |conn| Ok(store::erase_account(conn, who).await?))
+        .await?;
+    if !erased {
+        return Err(AppError::Unauthenticated("the account no longer exists"));
+    }
+    learn_revocations(&mut conn, keys, user.id).await;
+    Ok(user.id)
+}
+
 async fn start_session(
     conn: &mut AsyncPgConnection,
     keys: &TokenKeys,

@@ -362,3 +362,57 @@ impl Relation for SessionsOfUser {
 }
 
 crate::guarded_relation!(SessionById: sessions.id => SessionRow);
+
+/// Erases `who`'s own account and everything that goes with it (the foreign keys' cascades),
+/// and pseudonymises what the audit log says of them (migration
+/// `2026-12-05-000030_privacy_rights`); false if there was no such account. Call it inside a
+/// transaction: the pseudonymisation's settings are local to it, and nothing is erased unless
+/// everything is.
+pub async fn erase_account(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<bool> {
+    use diesel::sql_types::{Text, Uuid as SqlUuid};
+    let person = who.user_id;
+    // Deleting the row writes the revocation event every server copy reads (its trigger).
+    let deleted = diesel::delete(users::table.filter(users::table::writable(who)))
+        .execute(conn)
+        .await?;
+    if deleted == 0 {
+        return Ok(false);
+    }
+    let pseudonym = Uuid::new_v4();
+    diesel::sql_query(
+        "select set_config('careergraph.pseudonymise_person', $1, true), \
+                set_config('careergraph.pseudonym', $2, true)",
+    )
+    .bind::<Text, _>(person.to_string())
+    .bind::<Text, _>(pseudonym.to_string())
+    .execute(conn)
+    .await?;
+    // Every entry that names the person (as actor, owner, entity or in a changed value),
+    // the ones the cascade just wrote included; the only rewrite the log allows.
+    diesel::sql_query(
+        "update audit_log a
+         set actor_id = (p.e ->> 'actor_id')::uuid, owner_id = (p.e ->> 'owner_id')::uuid,
+             organization_id = (p.e ->> 'organization_id')::uuid,
+             entity_type = p.e ->> 'entity_type', entity_id = p.e ->> 'entity_id',
+             changes = p.e -> 'changes', request_id = p.e ->> 'request_id',
+             log_type = p.e ->> 'log_type', message = p.e ->> 'message', metadata = p.e -> 'metadata'
+         from (select x.id, audit_pseudonymised(to_jsonb(x), $1, $2) as e from audit_log x
+               where strpos(to_jsonb(x)::text, $1::text) > 0) p
+         where a.id = p.id",
+    )
+    .bind::<SqlUuid, _>(person)
+    .bind::<SqlUuid, _>(pseudonym)
+    .execute(conn)
+    .await?;
+    // Undelivered events about the person have nobody left to deliver them to; the revocation
+    // stays (copies must refuse the person's tokens until they expire) and goes with the
+    // outbox's daily pruning.
+    diesel::sql_query(
+        "delete from event_outbox
+         where strpos(payload::text, $1::text) > 0 and payload ->> 'type' is distinct from 'revocation'",
+    )
+    .bind::<SqlUuid, _>(person)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}

@@ -16,6 +16,18 @@ text_enum! {
         Markdown = "markdown",
         /// Plain UTF-8 text.
         PlainText = "plain_text",
+        /// A zip archive: a data export's (`requestDataExport`), never a resume's.
+        Zip = "zip",
+    }
+}
+
+text_enum! {
+    /// What an export job makes.
+    pub enum ExportKind {
+        /// A file of one resume (`requestExport`).
+        Resume = "resume",
+        /// Everything the viewer owns, as one archive (`requestDataExport`).
+        Data = "data",
     }
 }
 
@@ -42,6 +54,7 @@ impl ExportFormat {
             Self::JsonResume => "application/json",
             Self::Markdown => "text/markdown; charset=utf-8",
             Self::PlainText => "text/plain; charset=utf-8",
+            Self::Zip => "application/zip",
         }
     }
 
@@ -53,6 +66,7 @@ impl ExportFormat {
             Self::JsonResume => "json",
             Self::Markdown => "md",
             Self::PlainText => "txt",
+            Self::Zip => "zip",
         }
     }
 }

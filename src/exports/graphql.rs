@@ -1,5 +1,5 @@
-//! GraphQL for exports: the export job, the viewer's jobs, `requestExport` and the
-//! `exportProgress` subscription.
+//! GraphQL for exports: the export job, the viewer's jobs, `requestExport`,
+//! `requestDataExport` and the `exportProgress` subscription.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
@@ -10,7 +10,7 @@ use diesel_async::AsyncConnection;
 use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
-use super::enums::{ExportFormat, ExportStatus};
+use super::enums::{ExportFormat, ExportKind, ExportStatus};
 use super::store::{self, ExportJobById, ExportJobRow};
 use crate::applications::events::{self, Event};
 use crate::applications::graphql::{feed_ended, hub};
@@ -28,17 +28,24 @@ pub fn download_path(id: Uuid) -> String {
     format!("/exports/{}/download", NodeType::ExportJob.id(id).0)
 }
 
-/// A request to make a file of a resume, made in the background by the server.
+/// A request to make a file of a resume, or the data export, made in the background by the
+/// server.
 pub struct ExportJob(pub ExportJobRow);
 
-/// A request to make a file of one of the viewer's resumes (PDF, DOCX, JSON Resume, Markdown,
-/// plain text), made in the background by a server: QUEUED, RUNNING with its progress, then
-/// DONE with a download URL until it expires, or FAILED with the reason.
+/// A request to make a file in the background: one of the viewer's resumes (PDF, DOCX, JSON
+/// Resume, Markdown, plain text; `kind` RESUME), or an archive of everything the viewer owns
+/// (`kind` DATA, format ZIP). A server makes it: QUEUED, RUNNING with its progress, then DONE
+/// with a download URL until it expires, or FAILED with the reason.
 #[Object]
 impl ExportJob {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::ExportJob.id(self.0.id)
+    }
+
+    /// What it makes: a resume's file or the data export.
+    async fn kind(&self) -> ExportKind {
+        self.0.kind
     }
 
     /// The file it makes.
@@ -66,7 +73,7 @@ impl ExportJob {
         self.0.error.as_deref()
     }
 
-    /// The resume it exports; null once that resume is deleted.
+    /// The resume it exports; null for a data export and once that resume is deleted.
     async fn resume(&self, ctx: &Context<'_>) -> AppResult<Option<Resume>> {
         let Some(id) = self.0.resume_id else {
             return Ok(None);
@@ -203,13 +210,13 @@ impl ExportsQuery {
 pub struct RequestExportInput {
     /// One of the viewer's resumes.
     pub resume_id: ID,
-    /// The file to make.
+    /// The file to make (not ZIP, the data export's: `BAD_USER_INPUT`).
     pub format: ExportFormat,
     /// A template name (1 to 100 characters), recorded on the job; omitted, the default layout.
     pub template: Option<String>,
 }
 
-/// What `requestExport` answers.
+/// What `requestExport` and `requestDataExport` answer.
 #[derive(SimpleObject)]
 pub struct ExportJobPayload {
     /// The queued job: follow it with `exportProgress` or `node`.
@@ -223,7 +230,8 @@ pub struct ExportsMutation;
 impl ExportsMutation {
     /// Queues a file of a resume as it reads when a server makes it. The job starts QUEUED and
     /// a server makes it in the background (it survives restarts); its `downloadUrl` serves the
-    /// file to the viewer until `expiresAt`. `NOT_FOUND` when the resume is not the viewer's.
+    /// file to the viewer until `expiresAt`. `NOT_FOUND` when the resume is not the viewer's;
+    /// `BAD_USER_INPUT` naming `format` for ZIP.
     async fn request_export(
         &self,
         ctx: &Context<'_>,
@@ -233,6 +241,12 @@ impl ExportsMutation {
         input: RequestExportInput,
     ) -> AppResult<ExportJobPayload> {
         let resume_id = decode_as(&input.resume_id, NodeType::Resume, "resumeId")?;
+        if input.format == ExportFormat::Zip {
+            return Err(AppError::bad_input(
+                "format",
+                "ZIP is the data export's format: use requestDataExport",
+            ));
+        }
         let template = input
             .template
             .map(|template| validate::text_of("template", &template, 100))
@@ -249,6 +263,24 @@ impl ExportsMutation {
                 }
                 Ok(store::insert_job(conn, who, resume_id, input.format, template.as_deref()).await?)
             })
+            .await?;
+        Ok(ExportJobPayload {
+            export_job: ExportJob(job),
+        })
+    }
+
+    /// Queues an export of everything the viewer owns (the right of access and portability):
+    /// one zip archive with `manifest.json`, `tables/<table>.json` (every table that holds the
+    /// viewer's rows, one JSON array each, secret hashes left out) and `files/` (stored PDFs and
+    /// uploaded files, named in their rows). Made in the background like `requestExport` (kind
+    /// DATA, format ZIP): follow it with `exportProgress`, download it from `downloadUrl` with
+    /// the viewer's token until `expiresAt`, when the server deletes it. `UNAUTHENTICATED`
+    /// without a token.
+    async fn request_data_export(&self, ctx: &Context<'_>) -> AppResult<ExportJobPayload> {
+        let who = viewer(ctx)?.principal();
+        let mut conn = services(ctx).pool.get().await?;
+        let job = conn
+            .transaction::<_, AppError, _>(async |conn| Ok(store::insert_data_job(conn, who).await?))
             .await?;
         Ok(ExportJobPayload {
             export_job: ExportJob(job),

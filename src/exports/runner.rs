@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, Semaphore};
 
-use super::enums::ExportFormat;
+use super::enums::{ExportFormat, ExportKind};
 use super::store::{self, ExportJobRow, Made};
-use super::{formats, json_resume};
+use super::{data, formats, json_resume};
 use crate::access::Principal;
 use crate::applications::events::{Event, EventHub};
 use crate::db::DbPool;
@@ -81,6 +81,7 @@ async fn run(pool: DbPool, events: EventHub, storage: Storage, settings: RunnerS
         if last_sweep.is_none_or(|at| at.elapsed() >= sweep_every) {
             last_sweep = Some(tokio::time::Instant::now());
             purge_expired(&pool, &storage).await;
+            erase_files_of_deleted_accounts(&pool, &storage).await;
         }
         // Other areas' events pass by without a look at the job table: only an export's own
         // event, a finished job or the sweep's time is worth a statement.
@@ -109,7 +110,10 @@ async fn work(pool: &DbPool, storage: &Storage, job: ExportJobRow, ttl_seconds: 
             format!("gave up after {MAX_ATTEMPTS} attempts"),
         ))
     } else {
-        make(pool, storage, &job, ttl_seconds).await
+        match job.kind {
+            ExportKind::Resume => make(pool, storage, &job, ttl_seconds).await,
+            ExportKind::Data => make_data(pool, storage, &job, ttl_seconds).await,
+        }
     };
     if let Err(error) = outcome {
         let message = match &error {
@@ -173,6 +177,13 @@ async fn make(pool: &DbPool, storage: &Storage, job: &ExportJobRow, ttl_seconds:
                 .await
                 .map_err(AppError::internal)??
         }
+        // A data export's format; such a job never comes here.
+        ExportFormat::Zip => {
+            return Err(AppError::bad_input(
+                "format",
+                "a resume cannot be exported as ZIP",
+            ));
+        }
     };
     let mut conn = pool.get().await?;
     store::progress(&mut conn, job, 70).await?;
@@ -191,6 +202,39 @@ async fn make(pool: &DbPool, storage: &Storage, job: &ExportJobRow, ttl_seconds:
             object_key: &key,
             file_name: &file_name,
             content_type: format.content_type(),
+            size_bytes: bytes.len() as i64,
+            ttl_seconds: ttl_seconds as i64,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Makes a data export's archive (`data.rs`).
+async fn make_data(pool: &DbPool, storage: &Storage, job: &ExportJobRow, ttl_seconds: u64) -> AppResult<()> {
+    let mut conn = pool.get().await?;
+    store::progress(&mut conn, job, 10).await?;
+    let archive = data::collect(&mut conn, storage, job).await?;
+    store::progress(&mut conn, job, 60).await?;
+    drop(conn);
+    // Compressing is CPU work: kept off the async threads.
+    let bytes = tokio::task::spawn_blocking(move || archive.zip())
+        .await
+        .map_err(AppError::internal)??;
+    let key = format!("exports/{}/{}.zip", job.user_id, job.id);
+    storage
+        .put(&key, bytes.clone())
+        .await
+        .map_err(AppError::internal)?;
+    let file_name = format!("careergraph-data-{}.zip", job.created_at.format("%Y-%m-%d"));
+    let mut conn = pool.get().await?;
+    store::finish(
+        &mut conn,
+        job,
+        &Made {
+            object_key: &key,
+            file_name: &file_name,
+            content_type: ExportFormat::Zip.content_type(),
             size_bytes: bytes.len() as i64,
             ttl_seconds: ttl_seconds as i64,
         },
@@ -234,6 +278,39 @@ fn file_stem(name: &str) -> String {
         "resume".to_owned()
     } else {
         stem.chars().take(80).collect()
+    }
+}
+
+/// A deleted account's export files go with it (#15 item 7): its jobs' rows went with the
+/// account in the deleting transaction, and the files of accounts that no longer exist are
+/// deleted here, at each sweep (a server stopped in between deletes them at its next one).
+async fn erase_files_of_deleted_accounts(pool: &DbPool, storage: &Storage) {
+    let folders = match storage.folders_under("exports").await {
+        Ok(folders) => folders,
+        Err(error) => {
+            tracing::warn!(%error, "cannot list the export files' folders");
+            return;
+        }
+    };
+    let owners: Vec<uuid::Uuid> = folders.iter().filter_map(|f| f.parse().ok()).collect();
+    if owners.is_empty() {
+        return;
+    }
+    let Ok(mut conn) = pool.get().await else {
+        return;
+    };
+    let gone = match store::deleted_accounts(&mut conn, &owners).await {
+        Ok(gone) => gone,
+        Err(error) => {
+            tracing::warn!(%error, "cannot tell which accounts were deleted");
+            return;
+        }
+    };
+    drop(conn);
+    for user_id in gone {
+        if let Err(error) = storage.delete_under(&format!("exports/{user_id}")).await {
+            tracing::warn!(%error, "cannot delete a deleted account's export files");
+        }
     }
 }
 

@@ -8,21 +8,18 @@ use diesel::sql_types::{BigInt, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::enums::{ExportFormat, ExportStatus};
+use super::enums::{ExportFormat, ExportKind, ExportStatus};
 use crate::access::{Guarded, Principal};
 use crate::applications::events::{self, Event, ExportEvent};
-use crate::db::schema::export_jobs;
+use crate::db::schema::{export_jobs, users};
 use crate::guarded_relation;
-
-/// What a job makes: a resume file today; the privacy issue's data export adds its own.
-pub const KIND_RESUME: &str = "resume";
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = export_jobs)]
 pub struct ExportJobRow {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub kind: String,
+    pub kind: ExportKind,
     pub resume_id: Option<Uuid>,
     pub format: ExportFormat,
     pub template: Option<String>,
@@ -83,10 +80,26 @@ pub async fn insert_job(
         .values((
             export_jobs::id.eq(Uuid::now_v7()),
             export_jobs::user_id.eq(who.user_id),
-            export_jobs::kind.eq(KIND_RESUME),
+            export_jobs::kind.eq(ExportKind::Resume),
             export_jobs::resume_id.eq(resume_id),
             export_jobs::format.eq(format),
             export_jobs::template.eq(template),
+        ))
+        .returning(ExportJobRow::as_returning())
+        .get_result(conn)
+        .await?;
+    events::publish(conn, &event(&job)).await?;
+    Ok(job)
+}
+
+/// Queues a data export of everything the principal owns (`data.rs`) and tells the runners.
+pub async fn insert_data_job(conn: &mut AsyncPgConnection, who: Principal) -> QueryResult<ExportJobRow> {
+    let job = diesel::insert_into(export_jobs::table)
+        .values((
+            export_jobs::id.eq(Uuid::now_v7()),
+            export_jobs::user_id.eq(who.user_id),
+            export_jobs::kind.eq(ExportKind::Data),
+            export_jobs::format.eq(ExportFormat::Zip),
         ))
         .returning(ExportJobRow::as_returning())
         .get_result(conn)
@@ -217,4 +230,14 @@ pub async fn mark_downloaded(conn: &mut AsyncPgConnection, who: Principal, id: U
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// Those of `ids` that are no account (any more): their files are erased (`runner.rs`).
+pub async fn deleted_accounts(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    let existing: Vec<Uuid> = users::table
+        .filter(users::id.eq_any(ids))
+        .select(users::id)
+        .load(conn)
+        .await?;
+    Ok(ids.iter().copied().filter(|id| !existing.contains(id)).collect())
 }

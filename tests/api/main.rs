@@ -21,6 +21,7 @@ mod integrity;
 mod interviews;
 mod job_fixtures;
 mod jobs;
+mod json_resume;
 mod lifecycle;
 mod migrations;
 mod notifications;

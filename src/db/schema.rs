@@ -389,6 +389,7 @@ diesel::table! {
         portfolio_url -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        json_resume -> Nullable<Jsonb>,
     }
 }
 

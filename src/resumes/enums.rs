@@ -88,4 +88,8 @@ pub enum ResumeChangeKind {
     Removed,
     /// Both show it, with different text.
     Changed,
+    /// Both show it, at another place among its siblings (the resume's sections, a section's
+    /// items, or the items under one item): `beforeIndex` and `afterIndex` say where. Only
+    /// what left the order of the others is listed (a longest common order stays put).
+    Moved,
 }

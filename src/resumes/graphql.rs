@@ -564,14 +564,35 @@ pub struct ResumeChange {
     pub before: Option<String>,
     /// The text in the second resume; null when removed.
     pub after: Option<String>,
+    /// For MOVED: its position among its siblings in the first resume (0 first); null for
+    /// the other kinds.
+    pub before_index: Option<i32>,
+    /// For MOVED: its position among its siblings in the second resume (0 first); null for
+    /// the other kinds.
+    pub after_index: Option<i32>,
+}
+
+/// A personal detail the two resumes show differently (each resume's own, else the profile's).
+#[derive(SimpleObject)]
+pub struct ResumePersonalInfoChange {
+    /// The field's name in `ResumePersonalInfo`: `fullName`, `email`, `phone`, `location`,
+    /// `headline`, `linkedinUrl`, `githubUrl` or `portfolioUrl`.
+    pub field: String,
+    /// What the first resume shows; null when none.
+    pub before: Option<String>,
+    /// What the second resume shows; null when none.
+    pub after: Option<String>,
 }
 
 /// What changed from one resume (or snapshot) to another.
 #[derive(SimpleObject)]
 pub struct ResumeDiff {
-    /// Every difference: additions and changes in the second resume's order, then removals in
-    /// the first's. Empty when both show the same text.
+    /// Every difference of sections and items: additions and changes in the second resume's
+    /// order, then removals in the first's, then moves (sections first, then items, in the
+    /// second resume's order). Empty when both show the same text in the same order.
     pub changes: Vec<ResumeChange>,
+    /// The personal details that differ, in `ResumePersonalInfo`'s order; empty when none.
+    pub personal_info: Vec<ResumePersonalInfoChange>,
 }
 
 async fn begin(ctx: &Context<'_>) -> AppResult<(Principal, DbConn)> {
@@ -608,7 +629,8 @@ pub struct ResumesQuery;
 #[Object]
 impl ResumesQuery {
     /// What changed from `a` to `b`, each a resume (as it reads now) or a snapshot of one:
-    /// items added, removed, or shown with different text (an override, an edited record).
+    /// items added, removed, shown with different text (an override, an edited record) or
+    /// moved, sections moved, and personal details changed.
     /// `NOT_FOUND` when either is not the viewer's; `BAD_USER_INPUT` when an id names
     /// something else.
     async fn resume_diff(
@@ -630,9 +652,22 @@ impl ResumesQuery {
                 record_id: change.record_id.map(ID),
                 before: change.before,
                 after: change.after,
+                before_index: change.before_index,
+                after_index: change.after_index,
             })
             .collect();
-        Ok(ResumeDiff { changes })
+        let personal_info = super::personal_diff(&before.personal_info, &after.personal_info)
+            .into_iter()
+            .map(|change| ResumePersonalInfoChange {
+                field: change.field.to_owned(),
+                before: change.before,
+                after: change.after,
+            })
+            .collect();
+        Ok(ResumeDiff {
+            changes,
+            personal_info,
+        })
     }
 }
 
@@ -907,6 +942,18 @@ pub struct TailorResumeInput {
     pub name: Option<String>,
 }
 
+/// A JSON Resume document to make records and a resume from.
+#[derive(InputObject)]
+pub struct ImportJsonResumeInput {
+    /// The document as JSON text, following the jsonresume.org schema (v1.0.0): `basics`,
+    /// `work`, `volunteer`, `education`, `awards`, `certificates`, `publications`, `skills`,
+    /// `languages`, `interests`, `references`, `projects`, `meta`. Up to 200 entries a list.
+    pub document: String,
+    /// The new resume's name, 1 to 200 characters; omitted, the document's
+    /// `meta.careergraph.resumeName`, else "Imported resume".
+    pub name: Option<String>,
+}
+
 fn default_title(section_type: ResumeSectionType) -> &'static str {
     match section_type {
         ResumeSectionType::Summary => "Summary",
@@ -1087,6 +1134,36 @@ impl ResumesMutation {
         Ok(ResumePayload {
             resume: Resume(resume),
             snapshot: snapshot.map(ResumeSnapshot),
+        })
+    }
+
+    /// Imports a JSON Resume document: `basics` fills the profile's fields it gives; `work`
+    /// and `volunteer` entries become experiences (VOLUNTEER for the latter) with their
+    /// highlights as bullets, `education` entries education, `projects` personal projects,
+    /// `skills` claimed skills (a catalog skill of that name, else a new private one; `level`
+    /// Beginner/Intermediate/Advanced/Expert or Master, else INTERMEDIATE), and
+    /// `meta.careergraph.strengths` strengths. A new base resume shows them all in the
+    /// document's order; what has no home in the record (awards, publications, languages,
+    /// references, a work entry's url, ...) is kept with that resume, so that its JSON_RESUME
+    /// export gives the document back. The whole document is checked first:
+    /// `BAD_USER_INPUT` with `extensions.field` naming the JSON path
+    /// (`document.work[2].startDate`) of the first problem, and then nothing is written.
+    async fn import_json_resume(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `ImportJsonResumeInput`. Every field is checked before anything is written."
+        )]
+        input: ImportJsonResumeInput,
+    ) -> AppResult<ResumePayload> {
+        let plan = super::import::parse(&input.document, input.name)?;
+        let (who, mut conn) = begin(ctx).await?;
+        let imported = conn
+            .transaction::<_, AppError, _>(async move |conn| super::import::write(conn, who, plan).await)
+            .await?;
+        Ok(ResumePayload {
+            resume: Resume(imported.resume),
+            snapshot: None,
         })
     }
 

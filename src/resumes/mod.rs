@@ -12,6 +12,7 @@
 
 pub mod enums;
 pub mod graphql;
+pub mod import;
 pub mod store;
 pub mod tailor;
 
@@ -347,6 +348,155 @@ pub struct Change {
     pub record_id: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// For a move: its position among its siblings in `before` and in `after` (0 first).
+    pub before_index: Option<i32>,
+    pub after_index: Option<i32>,
+}
+
+/// A personal detail two documents show differently.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonalChange {
+    /// The field's GraphQL name (`fullName`, `email`, ...).
+    pub field: &'static str,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The personal details that differ, in `ResumePersonalInfo`'s order.
+pub fn personal_diff(before: &DocumentPersonalInfo, after: &DocumentPersonalInfo) -> Vec<PersonalChange> {
+    let fields = |info: &DocumentPersonalInfo| {
+        [
+            ("fullName", info.full_name.clone()),
+            ("email", info.email.clone()),
+            ("phone", info.phone.clone()),
+            ("location", info.location.clone()),
+            ("headline", info.headline.clone()),
+            ("linkedinUrl", info.linkedin_url.clone()),
+            ("githubUrl", info.github_url.clone()),
+            ("portfolioUrl", info.portfolio_url.clone()),
+        ]
+    };
+    fields(before)
+        .into_iter()
+        .zip(fields(after))
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((field, old), (_, new))| PersonalChange {
+            field,
+            before: old,
+            after: new,
+        })
+        .collect()
+}
+
+/// The positions (in `after`) of the elements that left the order: of the keys both lists
+/// have (each once), those off one longest common subsequence of the two orders.
+fn moved<K: Eq + std::hash::Hash>(before: &[K], after: &[K]) -> Vec<(usize, usize)> {
+    fn index_of<K: Eq + std::hash::Hash>(list: &[K]) -> HashMap<&K, usize> {
+        let mut map = HashMap::new();
+        for (index, key) in list.iter().enumerate() {
+            map.entry(key).or_insert(index);
+        }
+        map
+    }
+    let (old, new) = (index_of(before), index_of(after));
+    // The common keys in `after`'s order, with their positions in both.
+    let mut common: Vec<(usize, usize)> = new
+        .iter()
+        .filter_map(|(key, &at)| old.get(key).map(|&was| (was, at)))
+        .collect();
+    common.sort_by_key(|&(_, at)| at);
+    // A longest increasing run of the old positions is what stayed in order (O(n²): a
+    // resume's lists are short).
+    let n = common.len();
+    let mut length = vec![1usize; n];
+    let mut previous = vec![usize::MAX; n];
+    for i in 0..n {
+        for j in 0..i {
+            if common[j].0 < common[i].0 && length[j] + 1 > length[i] {
+                length[i] = length[j] + 1;
+                previous[i] = j;
+            }
+        }
+    }
+    let mut kept = vec![false; n];
+    if let Some(mut at) = (0..n).max_by_key(|&i| (length[i], std::cmp::Reverse(i))) {
+        loop {
+            kept[at] = true;
+            if previous[at] == usize::MAX {
+                break;
+            }
+            at = previous[at];
+        }
+    }
+    common
+        .into_iter()
+        .zip(kept)
+        .filter(|(_, kept)| !kept)
+        .map(|(pair, _)| pair)
+        .collect()
+}
+
+fn index(value: usize) -> Option<i32> {
+    i32::try_from(value).ok()
+}
+
+/// What moved from `before` to `after`: sections (by type and title), then each common
+/// section's items and each common item's children (by the record they show), in `after`'s
+/// order.
+fn moves(before: &Document, after: &Document) -> Vec<Change> {
+    let section_key = |s: &DocumentSection| (s.section_type, s.title.clone());
+    let mut out = Vec::new();
+    let old_keys: Vec<_> = before.sections.iter().map(section_key).collect();
+    let new_keys: Vec<_> = after.sections.iter().map(section_key).collect();
+    for (was, at) in moved(&old_keys, &new_keys) {
+        let section = &after.sections[at];
+        out.push(Change {
+            kind: ResumeChangeKind::Moved,
+            section_type: section.section_type,
+            section_title: section.title.clone(),
+            item_kind: None,
+            record_id: None,
+            before: None,
+            after: None,
+            before_index: index(was),
+            after_index: index(at),
+        });
+    }
+    let item_moves =
+        |section: &DocumentSection, old: &[DocumentItem], new: &[DocumentItem], out: &mut Vec<Change>| {
+            let old_keys: Vec<&str> = old.iter().map(|i| i.record_id.as_str()).collect();
+            let new_keys: Vec<&str> = new.iter().map(|i| i.record_id.as_str()).collect();
+            for (was, at) in moved(&old_keys, &new_keys) {
+                let item = &new[at];
+                out.push(Change {
+                    kind: ResumeChangeKind::Moved,
+                    section_type: section.section_type,
+                    section_title: section.title.clone(),
+                    item_kind: Some(item.kind),
+                    record_id: Some(item.record_id.clone()),
+                    before: Some(old[was].text.clone()),
+                    after: Some(item.text.clone()),
+                    before_index: index(was),
+                    after_index: index(at),
+                });
+            }
+        };
+    for section in &after.sections {
+        let Some(old) = before
+            .sections
+            .iter()
+            .find(|s| section_key(s) == section_key(section))
+        else {
+            continue;
+        };
+        item_moves(section, &old.items, &section.items, &mut out);
+        for item in &section.items {
+            if let Some(old_item) = old.items.iter().find(|i| i.record_id == item.record_id) {
+                item_moves(section, &old_item.children, &item.children, &mut out);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -402,7 +552,7 @@ fn entries(document: &Document) -> Vec<(Key, Entry)> {
 
 /// What changed from `before` to `after`, item by item: items are matched by the record they
 /// show (a section's own text by the section's type and title). ADDED and CHANGED come in
-/// `after`'s order, then REMOVED in `before`'s. Order changes alone are not listed.
+/// `after`'s order, then REMOVED in `before`'s, then MOVED ([`moves`]).
 pub fn diff(before: &Document, after: &Document) -> Vec<Change> {
     let old = entries(before);
     let new = entries(after);
@@ -424,6 +574,8 @@ pub fn diff(before: &Document, after: &Document) -> Vec<Change> {
             record_id: entry.record_id.clone(),
             before: before.map(|b| b.text.clone()),
             after: Some(entry.text.clone()),
+            before_index: None,
+            after_index: None,
         };
         match old_by_key.get(key) {
             None => changes.push(change(ResumeChangeKind::Added, None)),
@@ -444,8 +596,11 @@ pub fn diff(before: &Document, after: &Document) -> Vec<Change> {
             record_id: entry.record_id.clone(),
             before: Some(entry.text.clone()),
             after: None,
+            before_index: None,
+            after_index: None,
         });
     }
+    changes.extend(moves(before, after));
     changes
 }
 
@@ -495,9 +650,50 @@ mod tests {
                 (ResumeChangeKind::Changed, Some("two"), Some("TWO")),
                 (ResumeChangeKind::Added, None, Some("four")),
                 (ResumeChangeKind::Removed, Some("one"), None),
+                (ResumeChangeKind::Moved, Some("two"), Some("TWO")),
             ]
         );
         assert!(diff(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn diff_lists_what_left_the_order() {
+        let before = doc(vec![
+            item("a", "one"),
+            item("b", "two"),
+            item("c", "three"),
+            item("d", "four"),
+        ]);
+        let after = doc(vec![
+            item("b", "two"),
+            item("c", "three"),
+            item("a", "one"),
+            item("d", "four"),
+        ]);
+        let changes = diff(&before, &after);
+        let summary: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{:?} {:?} {:?} {:?}",
+                    c.kind, c.record_id, c.before_index, c.after_index
+                )
+            })
+            .collect();
+        assert_eq!(summary, ["Moved Some(\"a\") Some(0) Some(2)"]);
+        let info = DocumentPersonalInfo {
+            full_name: Some("Ann".into()),
+            ..DocumentPersonalInfo::default()
+        };
+        let changed = personal_diff(&DocumentPersonalInfo::default(), &info);
+        assert_eq!(
+            changed,
+            vec![PersonalChange {
+                field: "fullName",
+                before: None,
+                after: Some("Ann".into())
+            }]
+        );
     }
 
     #[test]

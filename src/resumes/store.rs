@@ -45,6 +45,9 @@ pub struct ResumeRow {
     pub portfolio_url: Option<Url>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// What an imported JSON Resume held beyond the records (see `import.rs`); None when the
+    /// resume was not imported.
+    pub json_resume: Option<serde_json::Value>,
 }
 
 /// A resume's own personal details (each null: the profile's).
@@ -281,6 +284,24 @@ pub async fn insert_resume(
         .returning(ResumeRow::as_returning())
         .get_result(conn)
         .await
+}
+
+/// Keeps what an imported JSON Resume held beyond the records with the resume it made.
+pub async fn set_json_resume(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+    value: &serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(
+        resumes::table
+            .filter(resumes::table::writable(who))
+            .filter(resumes::id.eq(id)),
+    )
+    .set(resumes::json_resume.eq(value))
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// None when the principal has no such resume.

@@ -17,7 +17,7 @@ use crate::career::mutate;
 use crate::serve::free_address;
 use crate::support::{Account, JWT_SECRET, PASSWORD, TestApp, fresh_database, only_error};
 
-async fn run(
+pub async fn run(
     app: &TestApp,
     who: &Account,
     name: &str,
@@ -31,18 +31,18 @@ async fn run(
         .clone()
 }
 
-fn text(value: &Value) -> String {
+pub fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
-fn data_dir(name: &str) -> PathBuf {
+pub fn data_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("careergraph-exports-{}-{name}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     dir
 }
 
 /// An app whose files go to a directory of its own.
-async fn app_in(dir: &Path, extra: &[&str]) -> TestApp {
+pub async fn app_in(dir: &Path, extra: &[&str]) -> TestApp {
     let dir = dir.to_str().expect("utf-8 path").to_owned();
     let mut args = vec!["--data-dir", dir.as_str()];
     args.extend_from_slice(extra);
@@ -51,7 +51,7 @@ async fn app_in(dir: &Path, extra: &[&str]) -> TestApp {
 
 /// A resume with a summary, an experience with a bullet and a project under it, an
 /// education entry and a strength: its id.
-async fn sample_resume(app: &TestApp, who: &Account) -> String {
+pub async fn sample_resume(app: &TestApp, who: &Account) -> String {
     let made = run(
         app,
         who,
@@ -149,7 +149,7 @@ const JOB: &str = "query($id: ID!) { node(id: $id) { ... on ExportJob {
     id format status progress error downloadUrl fileName sizeBytes expiresAt downloadedAt finishedAt
     resume { name } } } }";
 
-async fn request(app: &TestApp, who: &Account, resume: &str, format: &str) -> String {
+pub async fn request(app: &TestApp, who: &Account, resume: &str, format: &str) -> String {
     let made = run(
         app,
         who,
@@ -167,7 +167,7 @@ async fn job(app: &TestApp, who: &Account, id: &str) -> Value {
 }
 
 /// The job once DONE or FAILED (within 60 s).
-async fn finished(app: &TestApp, who: &Account, id: &str) -> Value {
+pub async fn finished(app: &TestApp, who: &Account, id: &str) -> Value {
     for _ in 0..600 {
         let job = job(app, who, id).await;
         if job["status"] == "DONE" || job["status"] == "FAILED" {
@@ -178,7 +178,7 @@ async fn finished(app: &TestApp, who: &Account, id: &str) -> Value {
     panic!("export {id} did not finish within 60 s");
 }
 
-async fn download(app: &TestApp, token: &str, url: &str) -> (StatusCode, Vec<u8>) {
+pub async fn download(app: &TestApp, token: &str, url: &str) -> (StatusCode, Vec<u8>) {
     app.send(
         Request::get(url)
             .header("authorization", format!("Bearer {token}"))

@@ -23,6 +23,7 @@ mod interviews;
 mod job_analysis;
 mod job_fixtures;
 mod jobs;
+mod json_resume;
 mod lifecycle;
 mod logs;
 mod migrations;

@@ -671,6 +671,95 @@ async fn a_diff_lists_added_removed_and_changed_items() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_diff_lists_moved_sections_and_items_and_changed_personal_details() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("resume-moves@example.com").await;
+    let c = composed(&app, &me, "General").await;
+    let made = run(
+        &app,
+        &me,
+        "snapshotResume",
+        "SnapshotResumeInput",
+        json!({ "resumeId": c.resume }),
+        "snapshot { id }",
+    )
+    .await;
+    let snapshot = text(&made["snapshot"]["id"]);
+    run(
+        &app,
+        &me,
+        "reorderResumeSections",
+        "ReorderResumeSectionsInput",
+        json!({ "resumeId": c.resume, "ids": [c.strength_section, c.experience_section] }),
+        "resume { id }",
+    )
+    .await;
+    run(
+        &app,
+        &me,
+        "reorderResumeItems",
+        "ReorderResumeItemsInput",
+        json!({ "sectionId": c.experience_section, "parentItemId": c.experience_item,
+                "ids": [c.bullet_items[1], c.bullet_items[0]] }),
+        "section { id }",
+    )
+    .await;
+    run(
+        &app,
+        &me,
+        "updateResume",
+        "UpdateResumeInput",
+        json!({ "id": c.resume, "personalInfo": { "fullName": "Ann Lee", "headline": "Engineer" } }),
+        "resume { id }",
+    )
+    .await;
+    let query = "query($a: ID!, $b: ID!) { resumeDiff(a: $a, b: $b) {
+        changes { kind sectionType sectionTitle itemKind recordId before after beforeIndex afterIndex }
+        personalInfo { field before after } } }";
+    let diff = app
+        .ok(
+            query,
+            json!({ "a": snapshot, "b": c.resume }),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(
+        diff["resumeDiff"],
+        json!({
+            "changes": [
+                { "kind": "MOVED", "sectionType": "EXPERIENCE", "sectionTitle": "Experience", "itemKind": null,
+                  "recordId": null, "before": null, "after": null, "beforeIndex": 0, "afterIndex": 1 },
+                { "kind": "MOVED", "sectionType": "EXPERIENCE", "sectionTitle": "Experience", "itemKind": "BULLET",
+                  "recordId": c.bullets[0], "before": "Cut cloud costs by a third",
+                  "after": "Cut cloud costs by a third", "beforeIndex": 0, "afterIndex": 1 },
+            ],
+            "personalInfo": [
+                { "field": "fullName", "before": null, "after": "Ann Lee" },
+                { "field": "headline", "before": null, "after": "Engineer" },
+            ],
+        })
+    );
+    // Back the other way, the same moves seen from the other side.
+    let back = app
+        .ok(
+            query,
+            json!({ "a": c.resume, "b": snapshot }),
+            Some(&me.access_token),
+        )
+        .await;
+    assert_eq!(
+        back["resumeDiff"]["personalInfo"][0],
+        json!({ "field": "fullName", "before": "Ann Lee", "after": null })
+    );
+    assert_eq!(
+        back["resumeDiff"]["changes"]
+            .as_array()
+            .map(|changes| changes.iter().filter(|c| c["kind"] == "MOVED").count()),
+        Some(2)
+    );
+}
+
 async fn set_skill(app: &TestApp, who: &Account, experience: &str, skill: &str, prominence: &str) {
     mutate(
         app,

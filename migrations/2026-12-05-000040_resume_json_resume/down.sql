@@ -1,0 +1,2 @@
+select audit_table('resumes');
+alter table resumes drop column json_resume;

@@ -63,6 +63,7 @@ pub enum NodeType {
     AssessmentApplication,
     TestSession,
     TestAnswer,
+    UploadedDocument,
 }
 
 impl NodeType {
@@ -119,6 +120,7 @@ impl NodeType {
         Self::AssessmentApplication,
         Self::TestSession,
         Self::TestAnswer,
+        Self::UploadedDocument,
     ];
 
     /// The GraphQL type name.
@@ -176,6 +178,7 @@ impl NodeType {
             Self::AssessmentApplication => "AssessmentApplication",
             Self::TestSession => "TestSession",
             Self::TestAnswer => "TestAnswer",
+            Self::UploadedDocument => "UploadedDocument",
         }
     }
 

@@ -38,6 +38,8 @@ use crate::pipeline::graphql::{PipelineMutation, PipelineQuery};
 use crate::profile::graphql::ProfileMutation;
 use crate::resumes::graphql::{ResumesMutation, ResumesQuery};
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
+use crate::uploads::Uploads;
+use crate::uploads::graphql::{UploadsMutation, UploadsQuery};
 use node::NodeQuery;
 
 /// What can be read. `viewer` is the signed-in user and reaches everything they own; `node`
@@ -53,6 +55,7 @@ pub struct Query(
     ResumesQuery,
     ExportsQuery,
     AssessmentsQuery,
+    UploadsQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -75,6 +78,7 @@ pub struct Mutation(
     OutputsMutation,
     ExportsMutation,
     AssessmentsMutation,
+    UploadsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
@@ -282,11 +286,13 @@ pub fn build(
     services: Services,
     events: EventHub,
     limits: Limits,
+    uploads: Uploads,
     disclosure: Disclosure,
     persisted: Persisted,
 ) -> AppSchema {
     let mut schema = builder()
         .data(services)
+        .data(uploads)
         .data(events)
         .data(SignInThrottle::default())
         .extension(crate::audit::Audited)

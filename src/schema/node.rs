@@ -49,6 +49,7 @@ use crate::resumes::graphql::{
 use crate::skills::graphql::{
     CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
 };
+use crate::uploads::graphql::{UploadedDocument, uploaded_document_by_id};
 
 /// An object with a global id, which `node(id:)` fetches again.
 #[derive(Interface)]
@@ -107,6 +108,7 @@ pub enum Node {
     AssessmentApplication(AssessmentApplication),
     TestSession(TestSession),
     TestAnswer(TestAnswer),
+    UploadedDocument(UploadedDocument),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -204,6 +206,9 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .map(Node::AssessmentApplication),
         NodeType::TestSession => test_session_by_id(ctx, uuid).await?.map(Node::TestSession),
         NodeType::TestAnswer => test_answer_by_id(ctx, uuid).await?.map(Node::TestAnswer),
+        NodeType::UploadedDocument => uploaded_document_by_id(ctx, uuid)
+            .await?
+            .map(Node::UploadedDocument),
     })
 }
 

@@ -40,4 +40,5 @@ mod skills;
 mod subscriptions;
 mod support;
 mod telemetry;
+mod uploads;
 mod ws_protocol;

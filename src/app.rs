@@ -8,7 +8,6 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Executor};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
@@ -31,10 +30,11 @@ use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::{BatchSpawner, request_batches};
 use crate::graphql::persisted::Persisted;
 use crate::graphql::rate::{Budget, RateLimits};
-use crate::graphql_http::{self, Media, Refused, refuse};
+use crate::graphql_http::{self, Media, MultipartLimits, Refused, refuse};
 use crate::metrics::Metrics;
 use crate::schema::{self, AppSchema, Disclosure, Limits, ReportCost};
 use crate::tokens::TokenKeys;
+use crate::uploads::{UploadFiles, Uploads};
 pub use crate::ws::TOKEN_EXPIRED_CLOSE_CODE;
 use crate::ws::{Sockets, WsState};
 
@@ -55,6 +55,8 @@ pub struct AppState {
     pub events: EventHub,
     /// The export files (the runner itself runs on its own).
     pub export_files: ExportFiles,
+    /// Uploaded files, for their download routes.
+    pub upload_files: UploadFiles,
 }
 
 #[derive(Clone, Debug)]
@@ -64,6 +66,8 @@ pub struct HttpLimits {
     pub max_batch: usize,
     pub graphiql: bool,
     pub body_timeout: Duration,
+    /// What a multipart (file upload) POST may hold.
+    pub multipart: MultipartLimits,
 }
 
 impl AppState {
@@ -78,9 +82,15 @@ impl AppState {
             TokenKeys::new(jwt_secret, settings.access_ttl(), settings.refresh_ttl())
                 .with_revocations(events.revocations()),
         );
-        let storage = crate::storage::Storage::local(&settings.data_dir)
-            .inspect_err(|error| tracing::error!(%error, "cannot set up file storage; exports are off"))
+        let storage = crate::storage::Storage::configured(settings)
+            .inspect_err(
+                |error| tracing::error!(%error, "cannot set up file storage; exports and uploads are off"),
+            )
             .ok();
+        let uploads = Uploads {
+            storage: storage.clone(),
+            max_document_bytes: settings.max_document_bytes,
+        };
         if let Some(storage) = &storage {
             export_runner::start(
                 pool.clone(),
@@ -109,6 +119,7 @@ impl AppState {
                 },
                 errors: settings.max_errors as usize,
             },
+            uploads.clone(),
             Disclosure {
                 introspection: settings.introspection,
                 field_suggestions: settings.field_suggestions,
@@ -121,6 +132,13 @@ impl AppState {
                     .map(|documents| documents.0.clone()),
             ),
         );
+        let upload_files = UploadFiles {
+            services: Services {
+                pool: pool.clone(),
+                keys: keys.clone(),
+            },
+            uploads,
+        };
         let export_files = ExportFiles {
             services: Services {
                 pool: pool.clone(),
@@ -130,6 +148,7 @@ impl AppState {
         };
         Self {
             export_files,
+            upload_files,
             schema,
             pool,
             keys,
@@ -140,6 +159,12 @@ impl AppState {
                 max_batch: settings.max_batch,
                 graphiql: settings.graphiql,
                 body_timeout: Duration::from_secs(settings.body_timeout),
+                multipart: MultipartLimits {
+                    max_bytes: settings.max_upload_bytes,
+                    max_files: settings.max_upload_files as usize,
+                    max_operations_bytes: settings.max_body_bytes as u64,
+                    max_batch: settings.max_batch,
+                },
             },
             ws: Arc::new(Sockets::new(settings.ws_settings())),
             rate: Arc::new(RateLimits::new(
@@ -187,6 +212,12 @@ impl FromRef<AppState> for ExportFiles {
     }
 }
 
+impl FromRef<AppState> for UploadFiles {
+    fn from_ref(state: &AppState) -> Self {
+        state.upload_files.clone()
+    }
+}
+
 impl FromRef<AppState> for WsState {
     fn from_ref(state: &AppState) -> Self {
         WsState {
@@ -207,6 +238,8 @@ pub fn app(state: AppState) -> Router {
         .route("/graphiql/assets/{tag}/{name}", get(graphiql_asset))
         .route("/artifacts/{id}/pdf", get(crate::applications::http::artifact_pdf))
         .route("/exports/{id}/download", get(crate::exports::http::download))
+        .route("/uploads/{id}/download", get(crate::uploads::http::download))
+        .route("/uploads/{id}/thumbnail", get(crate::uploads::http::thumbnail))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
@@ -248,6 +281,8 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             HeaderName::from_static(COST_HEADER),
+            HeaderName::from_static(graphql_http::PREFLIGHT_HEADERS[0]),
+            HeaderName::from_static(graphql_http::PREFLIGHT_HEADERS[1]),
         ])
         .max_age(Duration::from_secs(3600))
 }
@@ -342,13 +377,46 @@ async fn graphql_get(
     execute(&state, &headers, address, media, BatchRequest::Single(request)).await
 }
 
+/// `POST /graphql`: a JSON body, or a multipart one carrying files (GraphQL multipart request
+/// spec), which must also carry a preflight header (see [`graphql_http::preflighted`]).
 async fn graphql_post(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request<axum::body::Body>,
 ) -> Response {
+    let headers = request.headers().clone();
     let media = Media::negotiate(&headers);
+    if let Some(boundary) = graphql_http::multipart_boundary(&headers) {
+        let boundary = match boundary {
+            Ok(boundary) => boundary,
+            Err(refused) => return refuse(media, refused),
+        };
+        if !graphql_http::preflighted(&headers) {
+            let message = "a multipart request must carry an `Apollo-Require-Preflight` (or \
+                           `x-apollo-operation-name`) header, which a plain HTML form cannot send";
+            return refuse(
+                media,
+                Refused::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+            );
+        }
+        let content_length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        let read = graphql_http::from_multipart(
+            request.into_body(),
+            content_length,
+            boundary,
+            state.http.multipart,
+        )
+        .await;
+        return match read {
+            Ok(batch) => execute(&state, &headers, address, media, batch).await,
+            Err(refused) => refuse(media, refused),
+        };
+    }
+    // As a JSON body: buffered under `DefaultBodyLimit` (`--max-body-bytes`).
+    let body = <Bytes as axum::extract::FromRequest<AppState>>::from_request(request, &state).await;
     let body = match body {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {

@@ -278,6 +278,39 @@ pub struct Settings {
     /// after that.
     #[arg(long, env = "CAREERGRAPH_EXPORT_TTL", default_value_t = 24 * 3600, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub export_ttl: u64,
+
+    /// Largest multipart request (a file upload, GraphQL multipart request spec), in bytes,
+    /// counted while it streams in: a larger one is refused with 413 before the rest is read.
+    #[arg(long, env = "CAREERGRAPH_MAX_UPLOAD_BYTES", default_value_t = 16 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..), global = true)]
+    pub max_upload_bytes: u64,
+
+    /// Most files in one multipart request.
+    #[arg(long, env = "CAREERGRAPH_MAX_UPLOAD_FILES", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_upload_files: u32,
+
+    /// Largest uploaded document (PDF, DOCX or plain text), in bytes. Profile photos have their
+    /// own limit, 5 MB.
+    #[arg(long, env = "CAREERGRAPH_MAX_DOCUMENT_BYTES", default_value_t = 10 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub max_document_bytes: u64,
+
+    /// Keep files (uploads, exports) in this S3 bucket instead of `<data dir>/files`.
+    /// Credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (and
+    /// `AWS_SESSION_TOKEN`), or the instance's role.
+    #[arg(long, env = "CAREERGRAPH_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+
+    /// The S3-compatible store's URL when it is not AWS (MinIO, R2, Ceph…), e.g.
+    /// `http://localhost:9000`; requests use path-style addressing.
+    #[arg(long, env = "CAREERGRAPH_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+
+    /// The bucket's region (default: `AWS_REGION`, else `us-east-1`).
+    #[arg(long, env = "CAREERGRAPH_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+
+    /// Server-side encryption asked of the bucket for every object (recorded on each upload).
+    #[arg(long, env = "CAREERGRAPH_S3_ENCRYPTION", value_parser = ["AES256", "aws:kms"], global = true)]
+    pub s3_encryption: Option<String>,
 }
 
 impl Settings {

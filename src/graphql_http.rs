@@ -315,3 +315,191 @@ pub fn refuse(media: Media, refused: Refused) -> axum::response::Response {
     *http.status_mut() = refused.status;
     http
 }
+
+/// How much a multipart request (GraphQL multipart request spec) may hold.
+#[derive(Clone, Copy, Debug)]
+pub struct MultipartLimits {
+    /// The whole body, counted while it streams in.
+    pub max_bytes: u64,
+    /// Files (parts after `operations` and `map`).
+    pub max_files: usize,
+    /// The `operations` part, and the `map` part, each (as a JSON body's limit).
+    pub max_operations_bytes: u64,
+    /// Operations in a batch.
+    pub max_batch: usize,
+}
+
+/// The headers that show a multipart POST was not sent by a plain HTML form: a browser sends
+/// them across sites only after a CORS preflight. They are Apollo's (Apollo Server asks for
+/// either); any non-empty value.
+pub const PREFLIGHT_HEADERS: [&str; 2] = ["apollo-require-preflight", "x-apollo-operation-name"];
+
+/// Whether the request says it is `multipart/form-data`: its boundary, or why it has none.
+pub fn multipart_boundary(headers: &HeaderMap) -> Option<Result<String, Refused>> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let media = content_type.split(';').next().unwrap_or_default().trim();
+    if !media.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    Some(multer::parse_boundary(content_type).map_err(|_| Refused::bad("the multipart body has no boundary")))
+}
+
+/// Whether a multipart POST carries one of [`PREFLIGHT_HEADERS`]. A form can post
+/// `multipart/form-data` to any site without a preflight, so without one a page elsewhere
+/// could make a signed-in user's browser upload files (the `Authorization` header is never sent
+/// by a form, but a cookie-authenticated deployment in front of this server would be open).
+pub fn preflighted(headers: &HeaderMap) -> bool {
+    PREFLIGHT_HEADERS.iter().any(|name| {
+        headers
+            .get(*name)
+            .is_some_and(|value| !value.as_bytes().iter().all(u8::is_ascii_whitespace))
+    })
+}
+
+fn too_large(limits: &MultipartLimits) -> Refused {
+    Refused::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        format!("a multipart request may hold at most {} bytes", limits.max_bytes),
+    )
+}
+
+fn multipart_error(limits: &MultipartLimits, error: multer::Error) -> Refused {
+    match error {
+        multer::Error::StreamSizeExceeded { .. } => too_large(limits),
+        multer::Error::FieldSizeExceeded { field_name, .. } => Refused::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!(
+                "the `{}` part may hold at most {} bytes",
+                field_name.unwrap_or_default(),
+                limits.max_operations_bytes
+            ),
+        ),
+        other => Refused::bad(format!("the multipart body is malformed: {other}")),
+    }
+}
+
+/// The request (or batch) in a multipart body, as the GraphQL multipart request spec has it:
+/// `operations` (the JSON request with `null` where files go), then `map` (which part goes to
+/// which variable paths), then the files. The body is read as it arrives and each file is
+/// spooled to a temporary file, so a body over [`MultipartLimits::max_bytes`] is refused (413)
+/// when its count passes the limit, without ever being held whole; a `Content-Length` over it
+/// is refused before anything is read. Parts out of that order, files `map` does not name and
+/// names of files that never come are refused (400).
+pub async fn from_multipart(
+    body: axum::body::Body,
+    content_length: Option<u64>,
+    boundary: String,
+    limits: MultipartLimits,
+) -> Result<BatchRequest, Refused> {
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+
+    if content_length.is_some_and(|length| length > limits.max_bytes) {
+        return Err(too_large(&limits));
+    }
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(limits.max_bytes)
+            .for_field("operations", limits.max_operations_bytes)
+            .for_field("map", limits.max_operations_bytes),
+    );
+    let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let failed = |error| multipart_error(&limits, error);
+
+    let operations = match multipart.next_field().await.map_err(failed)? {
+        Some(field) if field.name() == Some("operations") => field.bytes().await.map_err(failed)?,
+        _ => {
+            return Err(Refused::bad(
+                "the first part of a multipart request must be `operations`",
+            ));
+        }
+    };
+    let mut batch = from_body(&operations, limits.max_batch)?;
+    let map = match multipart.next_field().await.map_err(failed)? {
+        Some(field) if field.name() == Some("map") => field.bytes().await.map_err(failed)?,
+        _ => {
+            return Err(Refused::bad(
+                "the second part of a multipart request must be `map`",
+            ));
+        }
+    };
+    let mut map: BTreeMap<String, Vec<String>> = serde_json::from_slice(&map).map_err(|_| {
+        Refused::bad("`map` must be a JSON object from part names to arrays of variable paths")
+    })?;
+    if map.len() > limits.max_files {
+        return Err(Refused::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            format!("a request may upload at most {} files", limits.max_files),
+        ));
+    }
+    while let Some(mut field) = multipart.next_field().await.map_err(failed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let Some(paths) = map.remove(&name) else {
+            return Err(Refused::bad(format!("the part `{name}` is not named in `map`")));
+        };
+        let filename = field.file_name().unwrap_or(&name).to_owned();
+        let content_type = field.content_type().map(ToString::to_string);
+        let spool_failed = |error: std::io::Error| {
+            tracing::error!(%error, "cannot spool an upload to a temporary file");
+            Refused::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "the upload could not be stored",
+            )
+        };
+        let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(spool_failed)?);
+        while let Some(chunk) = field.chunk().await.map_err(failed)? {
+            file.write_all(&chunk).await.map_err(spool_failed)?;
+        }
+        file.flush().await.map_err(spool_failed)?;
+        file.rewind().await.map_err(spool_failed)?;
+        let file = file.into_std().await;
+        for path in paths {
+            let upload = async_graphql::UploadValue {
+                filename: filename.clone(),
+                content_type: content_type.clone(),
+                content: file.try_clone().map_err(spool_failed)?,
+            };
+            set_upload(&mut batch, &path, upload)?;
+        }
+    }
+    if let Some(missing) = map.keys().next() {
+        return Err(Refused::bad(format!(
+            "`map` names the part `{missing}`, which the request does not hold"
+        )));
+    }
+    Ok(batch)
+}
+
+/// Puts a file where `path` (`variables.input.file`, or `0.variables.file` in a batch) says.
+fn set_upload(
+    batch: &mut BatchRequest,
+    path: &str,
+    upload: async_graphql::UploadValue,
+) -> Result<(), Refused> {
+    let (request, path) = match batch {
+        BatchRequest::Single(request) => (request, path),
+        BatchRequest::Batch(requests) => {
+            let (index, rest) = path.split_once('.').unwrap_or((path, ""));
+            let request = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| requests.get_mut(index))
+                .ok_or_else(|| {
+                    Refused::bad(format!(
+                        "`map` names `{path}`, which is no operation of the batch"
+                    ))
+                })?;
+            (request, rest)
+        }
+    };
+    if !path.starts_with("variables.") {
+        return Err(Refused::bad(format!(
+            "`map` names `{path}`, which is not under `variables`"
+        )));
+    }
+    request.set_upload(path, upload);
+    Ok(())
+}

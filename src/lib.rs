@@ -35,6 +35,7 @@ pub mod skills;
 pub mod storage;
 pub mod telemetry;
 pub mod tokens;
+pub mod uploads;
 pub mod validate;
 pub mod ws;
 

@@ -83,7 +83,13 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         let pool = db::pool(&url, settings.pool_size, statements.clone())?;
         let events = EventHub::start(&url, settings.event_buffer as usize);
         let purge = crate::contacts::spawn_purge(pool.clone());
-        let state = AppState::new(pool, statements, events.clone(), settings, &jwt_secret);
+        let state = AppState::new(pool.clone(), statements, events.clone(), settings, &jwt_secret);
+        let sweep = state
+            .upload_files
+            .uploads
+            .storage
+            .clone()
+            .map(|storage| crate::uploads::spawn_sweep(pool, storage));
         // Read the fonts before serving, so the first PDF neither waits for them nor reads
         // them from the default directories instead of the configured ones.
         let font_dirs = settings.font_dirs.clone();
@@ -109,6 +115,9 @@ pub async fn serve(settings: &Settings) -> Result<()> {
         }
         events.stop();
         purge.abort();
+        if let Some(sweep) = sweep {
+            sweep.abort();
+        }
         tracing::info!("HTTP server stopped; in-flight requests finished, WebSockets closed");
         Ok(())
     })

@@ -633,6 +633,24 @@ hiring_rules! {
     }
 }
 
+// Uploaded files (issue #16): a person's own are theirs alone, but their profile photo is
+// read by whoever reads their record (the organisations they applied to); an organisation's
+// upload is read and changed by its admins and recruiters, and by its uploader.
+hiring_rules! {
+    uploaded_documents {
+        read: |t| format!(
+            "({t}.user_id = {ME} or ({t}.organization_id is not null and {team}) \
+             or ({t}.category = 'photo' and {t}.organization_id is null and {t}.user_id in \
+             (select owner_id from record_readers where reader_id = {ME})))",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+        ),
+        write: |t| format!(
+            "({t}.user_id = {ME} or ({t}.organization_id is not null and {team}))",
+            team = member(&format!("{t}.organization_id"), HIRING_TEAM),
+        ),
+    }
+}
+
 /// What the policy says about a change to one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {

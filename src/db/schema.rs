@@ -1136,3 +1136,27 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    uploaded_documents (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        candidate_id -> Nullable<Uuid>,
+        original_filename -> Text,
+        file_type -> Text,
+        category -> Text,
+        storage_key -> Text,
+        thumbnail_key -> Nullable<Text>,
+        size_bytes -> Int8,
+        mime_type -> Text,
+        sha256 -> Text,
+        extracted_text -> Nullable<Text>,
+        extraction_preview -> Nullable<Text>,
+        is_encrypted -> Bool,
+        encryption_method -> Nullable<Text>,
+        suggested_skill_ids -> Array<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

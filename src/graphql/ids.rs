@@ -64,6 +64,7 @@ pub enum NodeType {
     AssessmentApplication,
     TestSession,
     TestAnswer,
+    UploadedDocument,
 }
 
 impl NodeType {
@@ -121,6 +122,7 @@ impl NodeType {
         Self::AssessmentApplication,
         Self::TestSession,
         Self::TestAnswer,
+        Self::UploadedDocument,
     ];
 
     /// The GraphQL type name.
@@ -179,6 +181,7 @@ impl NodeType {
             Self::AssessmentApplication => "AssessmentApplication",
             Self::TestSession => "TestSession",
             Self::TestAnswer => "TestAnswer",
+            Self::UploadedDocument => "UploadedDocument",
         }
     }
 

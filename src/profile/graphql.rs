@@ -121,6 +121,25 @@ impl CandidateProfile {
         let loaded = viewer(ctx)?.loaders.one::<MbtiOfProfile>(self.0.id).await?;
         Ok(loaded.map(MbtiProfile))
     }
+    /// Where to GET the profile photo (`uploadProfilePhoto`), with the reader's
+    /// `Authorization: Bearer` token: a path on this server, served to whoever may read the
+    /// profile. Null without a photo.
+    async fn photo_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        let photo = viewer(ctx)?
+            .loaders
+            .one::<store::PhotoOfUser>(self.0.user_id)
+            .await?;
+        Ok(photo.map(|photo| crate::storage::upload_path(&NodeType::UploadedDocument.id(photo.id).0)))
+    }
+    /// The profile photo's thumbnail (at most 256 pixels a side), served like `photoUrl`. Null
+    /// without a photo.
+    async fn photo_thumbnail_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        let photo = viewer(ctx)?
+            .loaders
+            .one::<store::PhotoOfUser>(self.0.user_id)
+            .await?;
+        Ok(photo.map(|photo| crate::storage::thumbnail_path(&NodeType::UploadedDocument.id(photo.id).0)))
+    }
     /// When the profile was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

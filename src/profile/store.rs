@@ -148,3 +148,40 @@ pub async fn save_mbti(
         .get_result(conn)
         .await
 }
+
+/// A person's profile photo as the profile links to it: which upload it is (the uploads area,
+/// above this one, keeps the rest of the row and serves the file).
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::uploaded_documents)]
+pub struct PhotoRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+}
+
+/// The profile photo of each user (at most one: a unique index), if the principal may read it.
+pub struct PhotoOfUser;
+
+impl crate::graphql::loaders::Relation for PhotoOfUser {
+    type Row = PhotoRow;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        who: Principal,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<PhotoRow>> {
+        use crate::db::schema::uploaded_documents as photos;
+        photos::table
+            .filter(photos::table::readable(who))
+            .filter(photos::user_id.eq_any(keys))
+            // The stored text of `DocumentCategory::Photo` (uploads sit above this module).
+            .filter(photos::category.eq("photo"))
+            .filter(photos::organization_id.is_null())
+            .select(PhotoRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    fn key(row: &PhotoRow) -> Uuid {
+        row.user_id
+    }
+}

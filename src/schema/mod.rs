@@ -39,6 +39,8 @@ use crate::pipeline::graphql::{PipelineMutation, PipelineQuery};
 use crate::profile::graphql::ProfileMutation;
 use crate::resumes::graphql::{ResumesMutation, ResumesQuery};
 use crate::skills::graphql::{SkillsMutation, SkillsQuery};
+use crate::uploads::Uploads;
+use crate::uploads::graphql::{UploadsMutation, UploadsQuery};
 use node::NodeQuery;
 
 /// What can be read. `viewer` is the signed-in user and reaches everything they own; `node`
@@ -55,6 +57,7 @@ pub struct Query(
     ExportsQuery,
     AssessmentsQuery,
     CompaniesQuery,
+    UploadsQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -78,6 +81,7 @@ pub struct Mutation(
     ExportsMutation,
     AssessmentsMutation,
     CompaniesMutation,
+    UploadsMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the
@@ -285,11 +289,13 @@ pub fn build(
     services: Services,
     events: EventHub,
     limits: Limits,
+    uploads: Uploads,
     disclosure: Disclosure,
     persisted: Persisted,
 ) -> AppSchema {
     let mut schema = builder()
         .data(services)
+        .data(uploads)
         .data(events)
         .data(SignInThrottle::default())
         .extension(crate::audit::Audited)

@@ -50,6 +50,7 @@ use crate::resumes::graphql::{
 use crate::skills::graphql::{
     CandidateSkill, CandidateSkillById, ExperienceSkill, ExperienceSkillById, Skill, SkillById,
 };
+use crate::uploads::graphql::{UploadedDocument, uploaded_document_by_id};
 
 /// An object with a global id, which `node(id:)` fetches again.
 #[derive(Interface)]
@@ -109,6 +110,7 @@ pub enum Node {
     AssessmentApplication(AssessmentApplication),
     TestSession(TestSession),
     TestAnswer(TestAnswer),
+    UploadedDocument(UploadedDocument),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -207,6 +209,9 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .map(Node::AssessmentApplication),
         NodeType::TestSession => test_session_by_id(ctx, uuid).await?.map(Node::TestSession),
         NodeType::TestAnswer => test_answer_by_id(ctx, uuid).await?.map(Node::TestAnswer),
+        NodeType::UploadedDocument => uploaded_document_by_id(ctx, uuid)
+            .await?
+            .map(Node::UploadedDocument),
     })
 }
 

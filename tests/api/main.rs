@@ -46,4 +46,5 @@ mod subscriptions;
 mod support;
 mod telemetry;
 mod truthfulness;
+mod uploads;
 mod ws_protocol;

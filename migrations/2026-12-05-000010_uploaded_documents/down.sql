@@ -1,0 +1,1 @@
+drop table uploaded_documents;

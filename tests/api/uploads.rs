@@ -296,7 +296,9 @@ async fn pdf_docx_and_text_documents_round_trip_with_their_text() {
     let text = "Portfolio notes\nBuilt a compiler in OCaml.\n"
         .as_bytes()
         .to_vec();
-    let cases: [(&str, &str, &str, &Vec<u8>, &str, &str, &str); 3] = [
+    // (category, filename, declared MIME type, bytes, file type, served MIME type, text found)
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a Vec<u8>, &'a str, &'a str, &'a str);
+    let cases: [Case<'_>; 3] = [
         (
             "JOB_DESCRIPTION",
             "role.pdf",

@@ -82,7 +82,8 @@ impl AppState {
             TokenKeys::new(jwt_secret, settings.access_ttl(), settings.refresh_ttl())
                 .with_revocations(events.revocations()),
         );
-        let storage = crate::storage::Storage::configured(settings)
+        let storage = settings
+            .storage()
             .inspect_err(
                 |error| tracing::error!(%error, "cannot set up file storage; exports and uploads are off"),
             )

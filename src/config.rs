@@ -322,6 +322,22 @@ impl Settings {
         }
     }
 
+    /// The file store these settings name: the S3 bucket if `--s3-bucket` is given, the local
+    /// directory under the data directory otherwise.
+    pub fn storage(&self) -> anyhow::Result<crate::storage::Storage> {
+        match &self.s3_bucket {
+            Some(bucket) => crate::storage::Storage::s3(&crate::storage::S3Settings {
+                bucket: bucket.clone(),
+                endpoint: self.s3_endpoint.clone(),
+                region: self.s3_region.clone(),
+                encryption: self.s3_encryption.clone(),
+                access_key_id: None,
+                secret_access_key: None,
+            }),
+            None => crate::storage::Storage::local(&self.data_dir),
+        }
+    }
+
     pub fn ws_settings(&self) -> crate::ws::WsSettings {
         crate::ws::WsSettings {
             init_timeout: Duration::from_secs(self.ws_init_timeout),

@@ -43,22 +43,6 @@ pub struct S3Settings {
 }
 
 impl Storage {
-    /// The store the settings name: the S3 bucket if `--s3-bucket` is given, the local
-    /// directory otherwise.
-    pub fn configured(settings: &crate::config::Settings) -> anyhow::Result<Self> {
-        match &settings.s3_bucket {
-            Some(bucket) => Self::s3(&S3Settings {
-                bucket: bucket.clone(),
-                endpoint: settings.s3_endpoint.clone(),
-                region: settings.s3_region.clone(),
-                encryption: settings.s3_encryption.clone(),
-                access_key_id: None,
-                secret_access_key: None,
-            }),
-            None => Self::local(&settings.data_dir),
-        }
-    }
-
     /// Files under `<data dir>/files`, created if missing.
     pub fn local(data_dir: &Path) -> anyhow::Result<Self> {
         let root = data_dir.join("files");

@@ -664,13 +664,13 @@ impl SelectedSkill {
     }
 }
 
-/// What a posting stresses (ETPS JobProfile), derived from its text by fixed rules and
-/// editable by its owner.
 pub struct JobAnalysis {
     row: store::AnalysisRow,
     user_id: Uuid,
 }
 
+/// What a posting stresses (ETPS JobProfile), derived from its text by fixed rules and
+/// editable by its owner.
 #[Object]
 impl JobAnalysis {
     /// The level the posting hires at, e.g. "senior", "staff", "manager": the posting's own
@@ -741,13 +741,13 @@ impl JobAnalysis {
     }
 }
 
-/// A group of the posting's skills of one kind (ETPS `capability_clusters[]`).
 pub struct CapabilityCluster {
     cluster: analysis::Cluster,
     posting_id: Uuid,
     user_id: Uuid,
 }
 
+/// A group of the posting's skills of one kind (ETPS `capability_clusters[]`).
 #[Object]
 impl CapabilityCluster {
     /// What the skills have in common, e.g. "Data storage", "Leadership and collaboration".

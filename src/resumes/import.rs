@@ -15,7 +15,7 @@
 //! What has no home in the record (awards, certificates, publications, languages, interests,
 //! references, a work entry's `url`, a skill's `keywords`, a date written as `2019-03`, ...)
 //! is kept with the resume (`resumes.json_resume`), so that exporting it gives the document
-//! back: see `crate::exports::json_resume`.
+//! back (the JSON Resume export in the `exports` area reads it).
 
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;

@@ -1,14 +1,20 @@
 //! Relay connections, paged per parent in one statement.
 //!
 //! A nested connection (each experience's bullets) is loaded for every parent of a level at
-//! once: rows are numbered per parent with `row_number() over (partition by parent …)`, the
-//! cursors bound the numbers, and `first`/`last` cut the page, all in SQL. A cursor names an
-//! item (its id), not a position, so it stays valid when other items are added or removed; the
-//! cursor of an item that is gone starts the list from its beginning.
+//! once. The usual page, the first N items, is one `LATERAL` index scan per parent that stops
+//! after N + 1 rows (the extra row says whether there is a next page); counting is left to
+//! `totalCount`, which runs its own batched count only when a client selects it. Pages after
+//! or before a cursor, or from the end, number the rows per parent with
+//! `row_number() over (partition by parent …)` so the cursors bound the numbers and
+//! `first`/`last` cut the page, all in SQL. A cursor names an item (its id), not a position, so
+//! it stays valid when other items are added or removed; the cursor of an item that is gone
+//! starts the list from its beginning.
 
 use std::hash::Hash;
 
-use async_graphql::SimpleObject;
+use std::sync::Arc;
+
+use async_graphql::Object;
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +23,7 @@ use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::row::NamedRow;
 use diesel::sql_types::{BigInt, Bool};
+use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
 use crate::access::Guarded;
@@ -25,11 +32,48 @@ use crate::graphql::errors::{AppError, AppResult};
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
 pub const MAX_PAGE_SIZE: i64 = 100;
 
+/// How many items a list holds: known when its page was numbered in SQL, otherwise counted
+/// on demand (a batched count per level, run only when `totalCount` is selected).
+#[derive(Clone)]
+pub enum Total {
+    Known(i64),
+    Counted(Arc<dyn Fn() -> BoxFuture<'static, AppResult<i64>> + Send + Sync>),
+}
+
+impl From<i64> for Total {
+    fn from(total: i64) -> Self {
+        Self::Known(total)
+    }
+}
+
+impl Default for Total {
+    fn default() -> Self {
+        Self::Known(0)
+    }
+}
+
+impl std::fmt::Debug for Total {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Known(total) => write!(f, "Known({total})"),
+            Self::Counted(_) => f.write_str("Counted"),
+        }
+    }
+}
+
 /// The extra field every connection has.
-#[derive(SimpleObject)]
-pub struct TotalCount {
+pub struct TotalCount(Total);
+
+/// The extra field every connection has.
+#[Object]
+impl TotalCount {
     /// How many items the list holds across all pages, with its filter applied.
-    pub total_count: i64,
+    async fn total_count(&self) -> AppResult<i64> {
+        match &self.0 {
+            Total::Known(total) => Ok(*total),
+            Total::Counted(count) => count().await,
+        }
+    }
 }
 
 pub type Conn<N> = Connection<ItemCursor, N, TotalCount>;
@@ -172,7 +216,7 @@ pub struct PageKey<F> {
 #[derive(Clone, Debug)]
 pub struct Page<T> {
     pub rows: Vec<T>,
-    pub total: i64,
+    pub total: Total,
     pub has_previous: bool,
     pub has_next: bool,
 }
@@ -181,7 +225,7 @@ impl<T> Default for Page<T> {
     fn default() -> Self {
         Self {
             rows: Vec::new(),
-            total: 0,
+            total: Total::default(),
             has_previous: false,
             has_next: false,
         }
@@ -194,13 +238,8 @@ impl<T> Page<T> {
         N: async_graphql::OutputType,
         F: Fn(T) -> N,
     {
-        let mut connection = Connection::with_additional_fields(
-            self.has_previous,
-            self.has_next,
-            TotalCount {
-                total_count: self.total,
-            },
-        );
+        let mut connection =
+            Connection::with_additional_fields(self.has_previous, self.has_next, TotalCount(self.total));
         connection.edges = self
             .rows
             .into_iter()
@@ -232,7 +271,52 @@ impl<T: QueryableByName<Pg>> QueryableByName<Pg> for Ranked<T> {
     }
 }
 
-pub(crate) fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> String {
+impl PageArgs {
+    /// The usual page: the first N items, counted from the start.
+    pub(crate) fn is_first_page(&self) -> bool {
+        self.after.is_none() && self.before.is_none() && self.last.is_none() && self.first.is_some()
+    }
+}
+
+/// The first `$5` rows (and one more, which tells whether there is a next page) of each parent:
+/// one index scan per parent that stops early, no numbering and no count. Rows come back parent
+/// by parent, each parent's in the listing's order (a nested loop over the parents, in their
+/// order).
+pub(crate) fn first_page_sql<L: Listing>(filter: &L::Filter) -> String {
+    let (select, from, parent, id, condition, order) = (
+        L::SELECT,
+        L::FROM,
+        L::PARENT,
+        L::ID,
+        L::WHERE,
+        L::order_by(filter),
+    );
+    let readable = L::Table::readable_sql("t", 1);
+    format!(
+        "select page.*, parents.parent_key, 0::int8 as rn, 0::int8 as total, true as in_page
+         from unnest($2::uuid[]) with ordinality as parents(parent_key, position)
+         cross join lateral (
+           select {select} from {from}
+           where {readable} and {parent} = parents.parent_key {condition}
+           order by {order}, {id}
+           limit $5 + 1
+         ) page"
+    )
+}
+
+/// How many rows each parent has: `parent_key` and `total`, for parents with any.
+pub(crate) fn count_sql<L: Listing>() -> String {
+    let (from, parent, condition) = (L::FROM, L::PARENT, L::WHERE);
+    let readable = L::Table::readable_sql("t", 1);
+    format!(
+        "select {parent} as parent_key, count(*) as total from {from}
+         where {readable} and {parent} = any($2) {condition}
+         group by 1"
+    )
+}
+
+/// Any other page: rows numbered per parent, cut by the cursors, `first` and `last`.
+pub(crate) fn page_sql<L: Listing>(filter: &L::Filter) -> String {
     let (select, from, parent, id, condition, order) = (
         L::SELECT,
         L::FROM,
@@ -252,16 +336,6 @@ pub(crate) fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> Strin
            where {readable} and {parent} = any($2) {condition}
          )"
     );
-    if args.after.is_none() && args.before.is_none() && args.last.is_none() {
-        // The usual first page: the first `first` rows of each parent, and its first row even
-        // when `first` is 0 (flagged not in the page) so that its total is known. One window
-        // pass; the general form below costs PostgreSQL about twice as much.
-        return format!(
-            "{ranked}
-             select *, rn <= $5 as in_page from ranked where rn <= greatest($5, 1)
-             order by parent_key, rn"
-        );
-    }
     // `cursors` finds the numbers of the `after`/`before` items; `ranged` keeps what lies
     // between and numbers it from both ends so `first` and `last` can cut it. Each parent's
     // first row also comes back (flagged not in the page) so that its total is known even when
@@ -289,7 +363,7 @@ pub(crate) fn page_sql<L: Listing>(filter: &L::Filter, args: &PageArgs) -> Strin
 impl<T> Page<T> {
     /// Pages a list already in memory and in order, as the SQL pages do.
     pub fn of(items: Vec<T>, args: &PageArgs, id: impl Fn(&T) -> Uuid) -> Self {
-        let total = items.len() as i64;
+        let count = items.len() as i64;
         let position =
             |cursor: Option<Uuid>| cursor.and_then(|c| items.iter().position(|item| id(item) == c));
         let start = position(args.after).map_or(0, |i| i + 1);
@@ -303,8 +377,8 @@ impl<T> Page<T> {
         }
         Self {
             has_previous: from > 0,
-            has_next: (to as i64) < total,
-            total,
+            has_next: (to as i64) < count,
+            total: Total::Known(count),
             rows: items.into_iter().skip(from).take(to - from).collect(),
         }
     }

@@ -37,7 +37,9 @@ use uuid::Uuid;
 use crate::access::Principal;
 use crate::db::CacheStatement;
 use crate::db::DbPool;
-use crate::graphql::connection::{Listing, Page, PageArgs, PageKey, Ranked, page_sql};
+use crate::graphql::connection::{
+    Listing, Page, PageArgs, PageKey, Ranked, Total, count_sql, first_page_sql, page_sql,
+};
 use crate::graphql::errors::{AppError, AppResult};
 
 /// Rows for a batch of keys, fetched with one statement.
@@ -129,25 +131,89 @@ impl<L: Listing> Scoped for Paged<L> {
 }
 
 impl<L: Listing> Paged<L> {
-    async fn fetch(
+    /// Runs a listing statement: `$1` the principal, `$2` the parents, `$3`..`$6` the page
+    /// bounds, then the listing's own parameters.
+    async fn fetch<Row: diesel::QueryableByName<Pg> + Send + 'static>(
+        &self,
+        sql: String,
+        parents: &[Uuid],
+        args: &PageArgs,
+        filter: &L::Filter,
+    ) -> AppResult<Vec<Row>> {
+        fetch_listing::<L, Row>(&self.0, sql, parents, args, filter).await
+    }
+
+    /// First pages: each parent's rows up to `first`, and whether more follow. Their totals
+    /// are counted only if asked for (see [`Loaders::page`]).
+    async fn first_pages(
         &self,
         parents: &[Uuid],
         args: &PageArgs,
         filter: &L::Filter,
-    ) -> AppResult<Vec<Ranked<L::Row>>> {
-        let sql = page_sql::<L>(filter, args);
-        let query = diesel::sql_query(sql)
-            .into_boxed::<Pg>()
-            .bind::<diesel::sql_types::Uuid, _>(self.0.who.user_id)
-            .bind::<Array<diesel::sql_types::Uuid>, _>(parents.to_vec())
-            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.after)
-            .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.before)
-            .bind::<BigInt, _>(args.first.unwrap_or(i64::MAX))
-            .bind::<BigInt, _>(args.last.unwrap_or(i64::MAX));
-        let query = L::bind(query, filter);
-        use diesel_async::RunQueryDsl;
-        Ok(query.cached().load(&mut *self.0.conn().await?).await?)
+    ) -> AppResult<HashMap<Uuid, Page<L::Row>>> {
+        let first = usize::try_from(args.first.unwrap_or_default()).unwrap_or_default();
+        let rows: Vec<Ranked<L::Row>> = self
+            .fetch(first_page_sql::<L>(filter), parents, args, filter)
+            .await?;
+        let mut pages: HashMap<Uuid, Page<L::Row>> = HashMap::new();
+        for ranked in rows {
+            let page = pages.entry(ranked.parent_key).or_default();
+            if page.rows.len() < first {
+                page.rows.push(ranked.row);
+            } else {
+                page.has_next = true;
+            }
+        }
+        Ok(pages)
     }
+
+    /// Pages from cursors or from the end, numbered and counted in SQL.
+    async fn numbered_pages(
+        &self,
+        parents: &[Uuid],
+        args: &PageArgs,
+        filter: &L::Filter,
+    ) -> AppResult<HashMap<Uuid, Page<L::Row>>> {
+        let rows: Vec<Ranked<L::Row>> = self.fetch(page_sql::<L>(filter), parents, args, filter).await?;
+        let mut pages: HashMap<Uuid, Page<L::Row>> = HashMap::new();
+        for ranked in rows {
+            let page = pages.entry(ranked.parent_key).or_default();
+            page.total = Total::Known(ranked.total);
+            if ranked.in_page {
+                page.has_previous |= ranked.rn > 1 && page.rows.is_empty();
+                page.has_next = ranked.rn < ranked.total;
+                page.rows.push(ranked.row);
+            }
+        }
+        for page in pages.values_mut() {
+            if page.rows.is_empty() {
+                page.has_previous = args.after.is_some();
+                page.has_next = args.before.is_some();
+            }
+        }
+        Ok(pages)
+    }
+}
+
+/// See [`Paged::fetch`].
+async fn fetch_listing<L: Listing, Row: diesel::QueryableByName<Pg> + Send + 'static>(
+    scope: &Scope<L>,
+    sql: String,
+    parents: &[Uuid],
+    args: &PageArgs,
+    filter: &L::Filter,
+) -> AppResult<Vec<Row>> {
+    let query = diesel::sql_query(sql)
+        .into_boxed::<Pg>()
+        .bind::<diesel::sql_types::Uuid, _>(scope.who.user_id)
+        .bind::<Array<diesel::sql_types::Uuid>, _>(parents.to_vec())
+        .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.after)
+        .bind::<Nullable<diesel::sql_types::Uuid>, _>(args.before)
+        .bind::<BigInt, _>(args.first.unwrap_or(i64::MAX))
+        .bind::<BigInt, _>(args.last.unwrap_or(i64::MAX));
+    let query = L::bind(query, filter);
+    use diesel_async::RunQueryDsl;
+    Ok(query.cached().load(&mut *scope.conn().await?).await?)
 }
 
 impl<L: Listing> Loader<PageKey<L::Filter>> for Paged<L> {
@@ -168,33 +234,78 @@ impl<L: Listing> Loader<PageKey<L::Filter>> for Paged<L> {
         }
         let mut pages = HashMap::with_capacity(keys.len());
         for ((args, filter), parents) in groups {
-            let mut by_parent: HashMap<Uuid, Page<L::Row>> = HashMap::new();
-            for ranked in self.fetch(&parents, args, filter).await? {
-                let page = by_parent.entry(ranked.parent_key).or_default();
-                page.total = ranked.total;
-                if ranked.in_page {
-                    page.has_previous |= ranked.rn > 1 && page.rows.is_empty();
-                    page.has_next = ranked.rn < ranked.total;
-                    page.rows.push(ranked.row);
-                }
-            }
+            let mut found = if args.is_first_page() {
+                self.first_pages(&parents, args, filter).await?
+            } else {
+                self.numbered_pages(&parents, args, filter).await?
+            };
             for parent in parents {
-                let mut page = by_parent.remove(&parent).unwrap_or_default();
-                if page.rows.is_empty() && page.total > 0 {
-                    page.has_previous = args.after.is_some();
-                    page.has_next = args.before.is_some();
-                }
-                pages.insert(
-                    PageKey {
-                        parent,
-                        args: args.clone(),
-                        filter: filter.clone(),
-                    },
-                    page,
-                );
+                let key = PageKey {
+                    parent,
+                    args: args.clone(),
+                    filter: filter.clone(),
+                };
+                pages.insert(key, found.remove(&parent).unwrap_or_default());
             }
         }
         Ok(pages)
+    }
+}
+
+/// Each parent's number of rows in a [`Listing`], for `totalCount`: one statement per level.
+pub struct Counted<L>(Scope<L>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CountKey<F> {
+    pub parent: Uuid,
+    pub filter: F,
+}
+
+#[derive(diesel::QueryableByName)]
+struct ParentTotal {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    parent_key: Uuid,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+impl<L: Listing> Scoped for Counted<L> {
+    fn new(pool: &DbPool, who: Principal) -> Self {
+        Self(Scope::new(pool, who))
+    }
+}
+
+impl<L: Listing> Loader<CountKey<L::Filter>> for Counted<L> {
+    type Value = i64;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[CountKey<L::Filter>],
+    ) -> Result<HashMap<CountKey<L::Filter>, i64>, AppError> {
+        let mut groups: HashMap<&L::Filter, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups.entry(&key.filter).or_default().push(key.parent);
+        }
+        let mut totals = HashMap::with_capacity(keys.len());
+        for (filter, parents) in groups {
+            let counted: Vec<ParentTotal> =
+                fetch_listing::<L, _>(&self.0, count_sql::<L>(), &parents, &PageArgs::default(), filter)
+                    .await?;
+            let mut counted: HashMap<Uuid, i64> =
+                counted.into_iter().map(|c| (c.parent_key, c.total)).collect();
+            for parent in parents {
+                let total = counted.remove(&parent).unwrap_or(0);
+                totals.insert(
+                    CountKey {
+                        parent,
+                        filter: filter.clone(),
+                    },
+                    total,
+                );
+            }
+        }
+        Ok(totals)
     }
 }
 
@@ -368,9 +479,22 @@ impl Loaders {
         Ok(keys.iter().filter_map(|key| rows.remove(key)).collect())
     }
 
-    /// One parent's page of the listing `L`.
+    /// One parent's page of the listing `L`. A first page's total is counted only when a
+    /// client reads it (most never select `totalCount`), in a batch of its own.
     pub async fn page<L: Listing>(&self, key: PageKey<L::Filter>) -> AppResult<Page<L::Row>> {
-        Ok(self.get::<Paged<L>>().load_one(key).await?.unwrap_or_default())
+        let count = key.args.is_first_page().then(|| CountKey {
+            parent: key.parent,
+            filter: key.filter.clone(),
+        });
+        let mut page = self.get::<Paged<L>>().load_one(key).await?.unwrap_or_default();
+        if let Some(key) = count {
+            let counts = self.get::<Counted<L>>();
+            page.total = Total::Counted(Arc::new(move || {
+                let (counts, key) = (counts.clone(), key.clone());
+                Box::pin(async move { Ok(counts.load_one(key).await?.unwrap_or(0)) })
+            }));
+        }
+        Ok(page)
     }
 
     /// Every row of `R` for `key`.

@@ -446,7 +446,7 @@ impl SkillsQuery {
             }
         };
         let page = Page {
-            total,
+            total: total.into(),
             has_previous,
             has_next,
             rows: hits.into_iter().map(|hit| hit.skill).collect(),

@@ -873,6 +873,102 @@ async fn pagination_is_stable_and_bounded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn nested_first_pages_stop_at_first_and_count_only_when_asked() {
+    let app = TestApp::new().await;
+    let me = app.sign_up("nested-pages@example.com").await;
+    let three = experience(&app, &me, "Three", "FULL_TIME", "2019-01-01", None).await;
+    let one = experience(&app, &me, "One", "FULL_TIME", "2018-01-01", Some("2018-12-31")).await;
+    experience(&app, &me, "None", "FULL_TIME", "2017-01-01", Some("2017-12-31")).await;
+    for (parent, text) in [(&three, "a1"), (&three, "a2"), (&three, "a3"), (&one, "b1")] {
+        mutate(
+            &app,
+            &me,
+            "createBullet",
+            json!({ "experienceId": parent, "text": text }),
+            "bullet { id }",
+        )
+        .await;
+    }
+    let tree = |first: i64, counted: bool| {
+        format!(
+            "{{ viewer {{ profile {{ technicalReview {{ experiences(orderBy: START_DATE_DESC) {{ edges {{ node {{
+               bullets(first: {first}) {{ {} pageInfo {{ hasNextPage hasPreviousPage }} edges {{ node {{ text }} }} }}
+             }} }} }} }} }} }} }}",
+            if counted { "totalCount" } else { "" }
+        )
+    };
+    let bullets = |response: &Value| -> Vec<Value> {
+        connection(response)["edges"]
+            .as_array()
+            .map(|edges| edges.iter().map(|edge| edge["node"]["bullets"].clone()).collect())
+            .unwrap_or_default()
+    };
+    let texts = |page: &Value| -> Vec<String> {
+        page["edges"]
+            .as_array()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .map(|e| e["node"]["text"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    let counted = app.ok(&tree(2, true), json!({}), Some(&me.access_token)).await;
+    let pages = bullets(&counted);
+    assert_eq!(
+        pages.iter().map(texts).collect::<Vec<_>>(),
+        [vec!["a1", "a2"], vec!["b1"], vec![]]
+    );
+    assert_eq!(
+        pages.iter().map(|p| p["totalCount"].clone()).collect::<Vec<_>>(),
+        [json!(3), json!(1), json!(0)]
+    );
+    assert_eq!(
+        pages
+            .iter()
+            .map(|p| p["pageInfo"]["hasNextPage"].clone())
+            .collect::<Vec<_>>(),
+        [json!(true), json!(false), json!(false)]
+    );
+    assert!(
+        pages
+            .iter()
+            .all(|p| p["pageInfo"]["hasPreviousPage"] == json!(false))
+    );
+
+    // An empty first page still says whether items follow.
+    let empty = app.ok(&tree(0, true), json!({}), Some(&me.access_token)).await;
+    let pages = bullets(&empty);
+    assert!(pages.iter().all(|p| texts(p).is_empty()));
+    assert_eq!(
+        pages
+            .iter()
+            .map(|p| p["pageInfo"]["hasNextPage"].clone())
+            .collect::<Vec<_>>(),
+        [json!(true), json!(true), json!(false)]
+    );
+    assert_eq!(
+        pages.iter().map(|p| p["totalCount"].clone()).collect::<Vec<_>>(),
+        [json!(3), json!(1), json!(0)]
+    );
+
+    // The count is one more statement for the whole level, and only when selected.
+    let plain = app
+        .statements_for(&tree(2, false), json!({}), Some(&me.access_token))
+        .await;
+    let with_count = app
+        .statements_for(&tree(2, true), json!({}), Some(&me.access_token))
+        .await;
+    assert_eq!(
+        with_count,
+        plain + 1,
+        "{plain} statements without totalCount, {with_count} with"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn create_payloads_carry_the_new_edge_of_their_list() {
     let app = TestApp::new().await;
     let me = app.sign_up("edges@example.com").await;

@@ -487,7 +487,8 @@ async fn postings_with_matches_cost_the_same_for_few_and_many() {
         .statements_for(POSTINGS_TREE, json!({}), Some(&large.access_token))
         .await;
     assert_eq!(few, many, "the statement count grew with the data");
-    assert!(few <= 12, "{few} statements");
+    // 12, and the count behind the postings' `totalCount`.
+    assert!(few <= 13, "{few} statements");
     println!("postings tree: {few} statements for 2 postings x 3 experiences and for 20 x 30");
 }
 

@@ -66,6 +66,7 @@ diesel::table! {
         bullet_id -> Uuid,
         text -> Text,
         created_at -> Timestamptz,
+        strategy -> Nullable<Text>,
     }
 }
 
@@ -88,6 +89,9 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         visibility -> Text,
+        relevance_scores -> Jsonb,
+        lead_with -> Bool,
+        strategy -> Nullable<Text>,
     }
 }
 
@@ -110,6 +114,7 @@ diesel::table! {
         specializations -> Array<Nullable<Text>>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        ai_systems_builder -> Bool,
     }
 }
 
@@ -204,6 +209,9 @@ diesel::table! {
         visibility -> Text,
         details -> Nullable<Text>,
         company_id -> Nullable<Uuid>,
+        ai_systems_built -> Array<Nullable<Text>>,
+        governance_frameworks_created -> Array<Nullable<Text>>,
+        domain_relevance -> Nullable<Float8>,
     }
 }
 
@@ -318,6 +326,7 @@ diesel::table! {
         details -> Nullable<Text>,
         experience_type -> Nullable<Text>,
         tags -> Array<Nullable<Text>>,
+        domain_relevance -> Nullable<Float8>,
     }
 }
 

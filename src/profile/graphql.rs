@@ -110,6 +110,11 @@ impl CandidateProfile {
     async fn specializations(&self) -> Vec<String> {
         present(&self.0.specializations)
     }
+    /// Whether the candidate builds AI systems (ETPS `candidate_profile.ai_systems_builder`);
+    /// false until set.
+    async fn ai_systems_builder(&self) -> bool {
+        self.0.ai_systems_builder
+    }
     /// The candidate's experiences and the skill matrix computed from them.
     async fn technical_review(&self) -> TechnicalReview {
         TechnicalReview {
@@ -220,6 +225,8 @@ pub struct UpdateProfileInput {
     pub target_roles: MaybeUndefined<Vec<String>>,
     /// Up to 30 entries of up to 100 characters; duplicates are dropped. Null clears the list.
     pub specializations: MaybeUndefined<Vec<String>>,
+    /// Whether the candidate builds AI systems. Left out: unchanged.
+    pub ai_systems_builder: Option<bool>,
 }
 
 impl UpdateProfileInput {
@@ -240,6 +247,7 @@ impl UpdateProfileInput {
             nationality: field(self.nationality, text("nationality", 100))?,
             target_roles: list(self.target_roles, "targetRoles", 20)?,
             specializations: list(self.specializations, "specializations", 30)?,
+            ai_systems_builder: self.ai_systems_builder,
         })
     }
 }

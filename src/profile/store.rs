@@ -34,6 +34,7 @@ pub struct ProfileRow {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    pub ai_systems_builder: bool,
 }
 
 /// A partial update: `None` leaves a column alone, `Some(None)` clears it.
@@ -53,6 +54,7 @@ pub struct ProfileChanges {
     pub nationality: Option<Option<String>>,
     pub target_roles: Option<Vec<String>>,
     pub specializations: Option<Vec<String>>,
+    pub ai_systems_builder: Option<bool>,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]

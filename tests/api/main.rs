@@ -11,6 +11,7 @@ mod companies;
 mod contacts;
 mod contract;
 mod descriptions;
+mod etps_extras;
 mod events;
 mod exports;
 mod graphiql;

@@ -128,6 +128,7 @@ diesel::table! {
         is_featured -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        details -> Nullable<Text>,
     }
 }
 
@@ -441,6 +442,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         auto_extract -> Bool,
         owner_id -> Nullable<Uuid>,
+        description -> Nullable<Text>,
+        is_active -> Bool,
     }
 }
 

@@ -42,6 +42,7 @@ mod schema;
 mod seed;
 mod serve;
 mod sessions;
+mod skill_details;
 mod skills;
 mod subscriptions;
 mod support;

@@ -290,6 +290,12 @@ impl Experience {
     async fn governance_frameworks_created(&self) -> Vec<String> {
         present(&self.governance_frameworks_created)
     }
+    /// The tools and technologies used in the role as the candidate lists them (ETPS
+    /// `tools_and_technologies`), free text in their order; the catalog skills linked to the
+    /// role are `skills`. Empty when none.
+    async fn tools_and_technologies(&self) -> Vec<String> {
+        present(&self.tools_and_technologies)
+    }
     /// The employer in the company catalog, found (or added) by `companyName` in any letter
     /// case and spacing; null only for a name the catalog could not take.
     async fn company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {

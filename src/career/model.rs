@@ -56,6 +56,11 @@ pub struct Experience {
     /// (squarely in it) (ETPS `fs_domain_relevance`, generalised beyond financial services);
     /// null when not rated.
     pub domain_relevance: Option<f64>,
+    /// A brief summary of the role (ETPS `role_summary`; up to 2,000 characters), shorter than
+    /// `summary`; null when none.
+    pub role_summary: Option<String>,
+    #[graphql(skip)]
+    pub tools_and_technologies: Vec<Option<String>>,
 }
 
 /// A client engagement inside an independent-consulting experience.

@@ -333,6 +333,12 @@ pub struct CreateExperienceInput {
     pub governance_frameworks_created: Vec<String>,
     /// Relevance to the candidate's target domain, 0 to 1.
     pub domain_relevance: Option<f64>,
+    /// A brief summary of the role, up to 2,000 characters.
+    pub role_summary: Option<String>,
+    /// Tools and technologies used, as free text: up to 50 entries of up to 100 characters;
+    /// duplicates (ignoring case) are dropped.
+    #[graphql(default)]
+    pub tools_and_technologies: Vec<String>,
 }
 
 /// Leave a field out to keep it; send null to clear an optional one.
@@ -369,6 +375,10 @@ pub struct UpdateExperienceInput {
     pub governance_frameworks_created: MaybeUndefined<Vec<String>>,
     /// Relevance to the candidate's target domain, 0 to 1. Left out: unchanged; `null` clears it.
     pub domain_relevance: MaybeUndefined<f64>,
+    /// Up to 2,000 characters. Left out: unchanged; `null` clears it.
+    pub role_summary: MaybeUndefined<String>,
+    /// Up to 50 entries of up to 100 characters. Left out: unchanged; `null` clears the list.
+    pub tools_and_technologies: MaybeUndefined<Vec<String>>,
 }
 
 /// A typo fix in an experience's fixed facts (the truthfulness rule). Each field given may
@@ -843,6 +853,13 @@ impl CareerMutation {
                 input.governance_frameworks_created,
             )?,
             domain_relevance: input.domain_relevance.map(ratio("domainRelevance")).transpose()?,
+            role_summary: optional("roleSummary", input.role_summary, 2000)?,
+            tools_and_technologies: validate::labels(
+                "toolsAndTechnologies",
+                &input.tools_and_technologies,
+                50,
+                100,
+            )?,
         };
         ordered_dates(Some(new.start_date), new.end_date)?;
         let (who, mut conn) = begin(ctx).await?;
@@ -881,6 +898,8 @@ impl CareerMutation {
                 30,
             )?,
             domain_relevance: field(input.domain_relevance, ratio("domainRelevance"))?,
+            role_summary: field(input.role_summary, text("roleSummary", 2000))?,
+            tools_and_technologies: labels_field(input.tools_and_technologies, "toolsAndTechnologies", 50)?,
         };
         let (who, mut conn) = begin(ctx).await?;
         let id = decode_as(&input.id, NodeType::Experience, "id")?;

@@ -91,6 +91,8 @@ pub struct ExperienceChanges {
     pub ai_systems_built: Option<Vec<String>>,
     pub governance_frameworks_created: Option<Vec<String>>,
     pub domain_relevance: Option<Option<f64>>,
+    pub role_summary: Option<Option<String>>,
+    pub tools_and_technologies: Option<Vec<String>>,
 }
 
 /// The columns of a new experience that `NewExperience` (also built by the JSON Resume import)
@@ -101,6 +103,8 @@ pub struct ExperienceExtras {
     pub ai_systems_built: Vec<String>,
     pub governance_frameworks_created: Vec<String>,
     pub domain_relevance: Option<f64>,
+    pub role_summary: Option<String>,
+    pub tools_and_technologies: Vec<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -115,6 +115,10 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         ai_systems_builder -> Bool,
+        primary_identity -> Nullable<Text>,
+        linkedin_about -> Nullable<Text>,
+        linkedin_top_skills -> Array<Nullable<Text>>,
+        open_to_work_titles -> Array<Nullable<Text>>,
     }
 }
 
@@ -213,6 +217,8 @@ diesel::table! {
         ai_systems_built -> Array<Nullable<Text>>,
         governance_frameworks_created -> Array<Nullable<Text>>,
         domain_relevance -> Nullable<Float8>,
+        role_summary -> Nullable<Text>,
+        tools_and_technologies -> Array<Nullable<Text>>,
     }
 }
 
@@ -487,6 +493,9 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        terms_accepted_at -> Nullable<Timestamptz>,
+        terms_version -> Nullable<Text>,
+        username -> Nullable<Text>,
     }
 }
 
@@ -1168,6 +1177,19 @@ diesel::table! {
         is_encrypted -> Bool,
         encryption_method -> Nullable<Text>,
         suggested_skill_ids -> Array<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_settings (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        default_assessment_minutes -> Int4,
+        questionnaire_enabled -> Bool,
+        interview_enabled -> Bool,
+        email_notifications -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }

@@ -2,6 +2,7 @@
 //! would be linked separately, which costs minutes on two cores).
 
 mod access;
+mod account_extras;
 mod accounts;
 mod applications;
 mod assessments;

@@ -124,6 +124,7 @@ owned_by_user!(
     resume_snapshots,
     resumes,
     sessions,
+    user_settings,
 );
 
 /// The tables of a person's career record: the owner reads and changes them; a reader the

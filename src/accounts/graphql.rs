@@ -137,6 +137,29 @@ impl User {
         self.0.created_at
     }
 
+    /// The user's username (ETPS `username`), in the letter case they chose; unique in any
+    /// case. Null when they have none (`setUsername`).
+    async fn username(&self) -> Option<&str> {
+        self.0.username.as_deref()
+    }
+
+    /// When the user accepted the terms of service (at sign-up, or later with `acceptTerms`).
+    /// Null for an account from before terms were recorded that has not accepted them since.
+    async fn terms_accepted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.terms_accepted_at
+    }
+
+    /// The version of the terms the user accepted (`termsAcceptedAt`); null with it.
+    async fn terms_version(&self) -> Option<&str> {
+        self.0.terms_version.as_deref()
+    }
+
+    /// The user's settings (Assist-Ten AdminSettings); the defaults until changed with
+    /// `updateSettings`. Only the user sees them.
+    async fn settings(&self, ctx: &Context<'_>) -> AppResult<super::extras::UserSettings> {
+        super::extras::settings_of(ctx, self.0.id).await
+    }
+
     /// The candidate profile, created with the account.
     async fn profile(&self, ctx: &Context<'_>) -> AppResult<CandidateProfile> {
         crate::profile::graphql::profile_of(ctx, self.0.id).await
@@ -509,13 +532,33 @@ impl User {
     }
 }
 
-/// Email and password, for signing up or in.
+/// Email and password, for signing in.
 #[derive(InputObject)]
 pub struct CredentialsInput {
     /// Any case; stored in lower case.
     pub email: EmailAddress,
     /// 8 to 256 characters.
     pub password: String,
+}
+
+/// What signing up takes: the credentials, the acceptance of the terms, and optionally a
+/// username.
+#[derive(InputObject)]
+pub struct SignUpInput {
+    /// Any case; stored in lower case.
+    pub email: EmailAddress,
+    /// 8 to 256 characters.
+    pub password: String,
+    /// Must be true: the person accepts the terms of service (`BAD_USER_INPUT` naming this
+    /// field otherwise, and no account is made). Recorded as `User.termsAcceptedAt`.
+    #[graphql(default)]
+    pub accept_terms: bool,
+    /// The version of the terms the person was shown (1 to 50 characters); omitted, the
+    /// server's current one (`Query.termsVersion`). Recorded as `User.termsVersion`.
+    pub terms_version: Option<String>,
+    /// An optional username: 3 to 30 letters, digits, `.`, `_` or `-`, starting with a letter
+    /// or digit. `CONFLICT` when another account holds it in any letter case.
+    pub username: Option<String>,
 }
 
 /// A refresh token, as returned in an `AuthPayload`.
@@ -783,16 +826,19 @@ pub struct AccountsMutation;
 
 #[Object]
 impl AccountsMutation {
-    /// Creates an account (with an empty candidate profile) and signs it in.
-    /// `CONFLICT` if the email is taken in any letter case.
+    /// Creates an account (with an empty candidate profile) and signs it in. Requires
+    /// `acceptTerms: true` (`BAD_USER_INPUT` naming it otherwise). `CONFLICT` if the email is
+    /// taken in any letter case, or the username.
     async fn sign_up(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "The mutation's arguments: see `CredentialsInput`. Every field is checked before anything is written."
+            desc = "The mutation's arguments: see `SignUpInput`. Every field is checked before anything is written."
         )]
-        input: CredentialsInput,
+        input: SignUpInput,
     ) -> AppResult<AuthPayload> {
+        let extras =
+            super::extras::SignUpExtras::check(input.accept_terms, input.terms_version, input.username)?;
         let services = services(ctx);
         let session = super::sign_up(
             &services.pool,
@@ -800,6 +846,7 @@ impl AccountsMutation {
             &input.email,
             input.password,
             user_agent(ctx),
+            &extras,
         )
         .await?;
         Ok(signed_in(ctx, session))

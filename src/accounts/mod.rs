@@ -8,6 +8,8 @@
 //! refused at once on HTTP and on open WebSockets. The copy that made the change reads them
 //! itself right after the commit, so its own next request already sees the change.
 
+pub mod extras;
+pub mod extras_graphql;
 pub mod graphql;
 pub mod password;
 pub mod store;
@@ -61,6 +63,7 @@ pub async fn sign_up(
     email: &str,
     password: String,
     user_agent: Option<&str>,
+    sign_up_extras: &extras::SignUpExtras,
 ) -> AppResult<Session> {
     let email = validate::email("email", email)?.0;
     password::check_policy(&password)?;
@@ -71,6 +74,7 @@ pub async fn sign_up(
         let user = store::insert_user(conn, &email, &password_hash)
             .await?
             .ok_or_else(|| AppError::Conflict(format!("an account with the email {email} already exists")))?;
+        extras::record_sign_up(conn, user.id, sign_up_extras).await?;
         crate::profile::store::insert_profile(conn, user.id, &email).await?;
         let user = store::record_sign_in(conn, user.id)
             .await?

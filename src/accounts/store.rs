@@ -39,6 +39,9 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    pub terms_accepted_at: Option<DateTime<Utc>>,
+    pub terms_version: Option<String>,
+    pub username: Option<String>,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]

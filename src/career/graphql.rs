@@ -1,7 +1,7 @@
 //! GraphQL for the career record: relations of each type, the connections, and reads from
 //! the viewer. Mutations are in `mutations.rs`.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -244,11 +244,57 @@ impl Listing for BulletsOfEngagement {
     }
 }
 
+/// How relevant a bullet is to one tag (ETPS `relevance_scores`).
+#[derive(SimpleObject, Clone, Debug, PartialEq)]
+pub struct RelevanceScore {
+    /// The tag, e.g. "ai_governance".
+    pub tag: String,
+    /// From 0 (not relevant) to 1 (as relevant as can be).
+    pub score: f64,
+}
+
+/// The scores of a stored tag -> score object, highest first, then by tag. Anything that is not
+/// a number (never written by the API) is left out.
+fn scores_of(stored: &serde_json::Value) -> Vec<RelevanceScore> {
+    let mut scores: Vec<RelevanceScore> = stored
+        .as_object()
+        .map(|object| {
+            object
+                .iter()
+                .filter_map(|(tag, score)| {
+                    score.as_f64().map(|score| RelevanceScore {
+                        tag: tag.clone(),
+                        score,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    scores.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.tag.cmp(&b.tag)));
+    scores
+}
+
 #[ComplexObject]
 impl Experience {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         NodeType::Experience.id(self.id)
+    }
+    /// AI systems built in the role (ETPS `ai_systems_built`), in the candidate's order; empty
+    /// when none.
+    async fn ai_systems_built(&self) -> Vec<String> {
+        present(&self.ai_systems_built)
+    }
+    /// Governance frameworks created in the role (ETPS `governance_frameworks_created`), in the
+    /// candidate's order; empty when none.
+    async fn governance_frameworks_created(&self) -> Vec<String> {
+        present(&self.governance_frameworks_created)
+    }
+    /// The tools and technologies used in the role as the candidate lists them (ETPS
+    /// `tools_and_technologies`), free text in their order; the catalog skills linked to the
+    /// role are `skills`. Empty when none.
+    async fn tools_and_technologies(&self) -> Vec<String> {
+        present(&self.tools_and_technologies)
     }
     /// The employer in the company catalog, found (or added) by `companyName` in any letter
     /// case and spacing; null only for a name the catalog could not take.
@@ -514,6 +560,11 @@ impl Bullet {
     /// Skill and topic tags.
     async fn tags(&self) -> Vec<String> {
         present(&self.tags)
+    }
+    /// How relevant the bullet is to each tag, from 0 to 1 (ETPS `relevance_scores`), highest
+    /// first; empty when not scored.
+    async fn relevance_scores(&self) -> Vec<RelevanceScore> {
+        scores_of(&self.relevance_scores)
     }
     /// The engagement it is about, if any.
     async fn engagement_id(&self) -> Option<ID> {

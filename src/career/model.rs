@@ -48,6 +48,19 @@ pub struct Experience {
     /// Anything else about the role, free-form (Interview Assistant `employment.details`), up to
     /// 5,000 characters; null when none.
     pub details: Option<String>,
+    #[graphql(skip)]
+    pub ai_systems_built: Vec<Option<String>>,
+    #[graphql(skip)]
+    pub governance_frameworks_created: Vec<Option<String>>,
+    /// How relevant the role is to the candidate's target domain, from 0 (not at all) to 1
+    /// (squarely in it) (ETPS `fs_domain_relevance`, generalised beyond financial services);
+    /// null when not rated.
+    pub domain_relevance: Option<f64>,
+    /// A brief summary of the role (ETPS `role_summary`; up to 2,000 characters), shorter than
+    /// `summary`; null when none.
+    pub role_summary: Option<String>,
+    #[graphql(skip)]
+    pub tools_and_technologies: Vec<Option<String>>,
 }
 
 /// A client engagement inside an independent-consulting experience.
@@ -130,6 +143,10 @@ pub struct Project {
     pub experience_type: Option<String>,
     #[graphql(skip)]
     pub tags: Vec<Option<String>>,
+    /// How relevant the project is to the candidate's target domain, from 0 (not at all) to 1
+    /// (squarely in it) (ETPS `ai_portfolio[].fs_relevance`); null when not rated. Its impact
+    /// (ETPS `ai_portfolio[].impact`) is `impactMetric`.
+    pub domain_relevance: Option<f64>,
 }
 
 /// A Situation–Task–Action–Result story from an experience, for interviews.
@@ -203,6 +220,16 @@ pub struct Bullet {
     pub updated_at: DateTime<Utc>,
     /// SHARED (the default) or PRIVATE: a private record never leaves the candidate.
     pub visibility: Visibility,
+    #[graphql(skip)]
+    pub relevance_scores: serde_json::Value,
+    /// Prefer this bullet when tailoring (ETPS `ai_first_choice`, generalised beyond AI roles):
+    /// `tailorResume` always chooses it for its experience and puts it before the
+    /// experience's other bullets.
+    pub lead_with: bool,
+    /// How the current text was written, e.g. "manual" or "keywords" (ETPS
+    /// `version_history[].strategy`; 1 to 50 characters); null when not said. When the text
+    /// changes, the version keeping the old text keeps this too.
+    pub strategy: Option<String>,
 }
 
 /// An earlier text of a bullet.
@@ -218,6 +245,9 @@ pub struct BulletVersion {
     pub text: String,
     /// When it was replaced.
     pub created_at: DateTime<Utc>,
+    /// How that text had been written (the bullet's `strategy` while it was current, e.g.
+    /// "keywords"); null when not said.
+    pub strategy: Option<String>,
 }
 
 /// A degree, diploma or course of study.

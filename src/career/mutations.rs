@@ -62,6 +62,62 @@ fn tags(name: &'static str, values: Vec<String>) -> AppResult<Vec<String>> {
     validate::labels(name, &values, 30, 100)
 }
 
+/// A score from 0 to 1 (a relevance).
+fn ratio(name: &'static str) -> impl Fn(f64) -> AppResult<f64> {
+    move |value| {
+        if value.is_finite() && (0.0..=1.0).contains(&value) {
+            Ok(value)
+        } else {
+            Err(AppError::bad_input(
+                name,
+                format!("{name} must be between 0 and 1, got {value}"),
+            ))
+        }
+    }
+}
+
+/// How relevant a bullet is to one tag (ETPS `relevance_scores`).
+#[derive(InputObject)]
+pub struct RelevanceScoreInput {
+    /// The tag, e.g. "ai_governance" (1 to 100 characters; unique in the list, ignoring case).
+    pub tag: String,
+    /// From 0 (not relevant) to 1 (as relevant as can be).
+    pub score: f64,
+}
+
+/// A bullet's relevance scores as stored: a JSON object tag -> score. At most 30 tags, each
+/// once (ignoring case), each score 0 to 1.
+fn relevance_scores(values: Vec<RelevanceScoreInput>) -> AppResult<serde_json::Value> {
+    const FIELD: &str = "relevanceScores";
+    if values.len() > 30 {
+        return Err(AppError::bad_input(
+            FIELD,
+            format!("{FIELD} has {} entries; at most 30 are allowed", values.len()),
+        ));
+    }
+    let mut scores = serde_json::Map::with_capacity(values.len());
+    for value in values {
+        let tag = validate::text_of(FIELD, &value.tag, 100)?;
+        if scores
+            .keys()
+            .any(|seen| seen.to_lowercase() == tag.to_lowercase())
+        {
+            return Err(AppError::bad_input(
+                FIELD,
+                format!("the tag `{tag}` is given twice in {FIELD}"),
+            ));
+        }
+        let score = ratio(FIELD)(value.score)?;
+        scores.insert(tag, serde_json::Value::from(score));
+    }
+    Ok(serde_json::Value::Object(scores))
+}
+
+/// A strategy label: how a bullet's text was written.
+fn strategy(value: String) -> AppResult<String> {
+    validate::text_of("strategy", &value, 50)
+}
+
 async fn experience(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -267,6 +323,22 @@ pub struct CreateExperienceInput {
     pub visibility: Option<Visibility>,
     /// Anything else about the role, up to 5,000 characters.
     pub details: Option<String>,
+    /// AI systems built in the role (ETPS `ai_systems_built`): up to 30 entries of up to 100
+    /// characters; duplicates (ignoring case) are dropped.
+    #[graphql(default)]
+    pub ai_systems_built: Vec<String>,
+    /// Governance frameworks created in the role (ETPS `governance_frameworks_created`): up to
+    /// 30 entries of up to 100 characters; duplicates (ignoring case) are dropped.
+    #[graphql(default)]
+    pub governance_frameworks_created: Vec<String>,
+    /// Relevance to the candidate's target domain, 0 to 1.
+    pub domain_relevance: Option<f64>,
+    /// A brief summary of the role, up to 2,000 characters.
+    pub role_summary: Option<String>,
+    /// Tools and technologies used, as free text: up to 50 entries of up to 100 characters;
+    /// duplicates (ignoring case) are dropped.
+    #[graphql(default)]
+    pub tools_and_technologies: Vec<String>,
 }
 
 /// Leave a field out to keep it; send null to clear an optional one.
@@ -297,6 +369,16 @@ pub struct UpdateExperienceInput {
     pub visibility: Option<Visibility>,
     /// Up to 5,000 characters. Left out: unchanged; `null` clears it.
     pub details: MaybeUndefined<String>,
+    /// Up to 30 entries of up to 100 characters. Left out: unchanged; `null` clears the list.
+    pub ai_systems_built: MaybeUndefined<Vec<String>>,
+    /// Up to 30 entries of up to 100 characters. Left out: unchanged; `null` clears the list.
+    pub governance_frameworks_created: MaybeUndefined<Vec<String>>,
+    /// Relevance to the candidate's target domain, 0 to 1. Left out: unchanged; `null` clears it.
+    pub domain_relevance: MaybeUndefined<f64>,
+    /// Up to 2,000 characters. Left out: unchanged; `null` clears it.
+    pub role_summary: MaybeUndefined<String>,
+    /// Up to 50 entries of up to 100 characters. Left out: unchanged; `null` clears the list.
+    pub tools_and_technologies: MaybeUndefined<Vec<String>>,
 }
 
 /// A typo fix in an experience's fixed facts (the truthfulness rule). Each field given may
@@ -411,6 +493,8 @@ pub struct CreateProjectInput {
     /// Up to 30 tags of up to 100 characters.
     #[graphql(default)]
     pub tags: Vec<String>,
+    /// Relevance to the candidate's target domain, 0 to 1.
+    pub domain_relevance: Option<f64>,
 }
 
 /// Changes to a project: a field left out stays as it is, and `null` clears an optional one.
@@ -450,6 +534,8 @@ pub struct UpdateProjectInput {
     pub experience_type: MaybeUndefined<String>,
     /// Up to 30 tags of up to 100 characters. Left out: unchanged; `null` clears them.
     pub tags: MaybeUndefined<Vec<String>>,
+    /// Relevance to the candidate's target domain, 0 to 1. Left out: unchanged; `null` clears it.
+    pub domain_relevance: MaybeUndefined<f64>,
 }
 
 /// What the mutation answers: the project as it now is.
@@ -539,6 +625,16 @@ pub struct CreateBulletInput {
     /// SHARED (the default) or PRIVATE: a private record is never shown to an organisation,
     /// never put in a shared snapshot, and left out of tailoring.
     pub visibility: Option<Visibility>,
+    /// How relevant the bullet is to each tag: up to 30 tags, each once (ignoring case), each
+    /// scored 0 to 1.
+    #[graphql(default)]
+    pub relevance_scores: Vec<RelevanceScoreInput>,
+    /// Prefer it when tailoring (chosen, and put first among its experience's bullets); false
+    /// when omitted.
+    #[graphql(default)]
+    pub lead_with: bool,
+    /// How the text was written, e.g. "manual" or "keywords" (1 to 50 characters).
+    pub strategy: Option<String>,
 }
 
 /// A new `text` keeps the previous one in `versions`.
@@ -562,6 +658,15 @@ pub struct UpdateBulletInput {
     pub star_notes: MaybeUndefined<String>,
     /// SHARED or PRIVATE (a private record never leaves the candidate). Left out: unchanged.
     pub visibility: Option<Visibility>,
+    /// Replaces every relevance score: up to 30 tags, each once (ignoring case), each scored
+    /// 0 to 1. Left out: unchanged; `null` clears them.
+    pub relevance_scores: MaybeUndefined<Vec<RelevanceScoreInput>>,
+    /// Prefer it when tailoring (chosen, and put first among its experience's bullets). Left
+    /// out: unchanged.
+    pub lead_with: Option<bool>,
+    /// How the text was written (1 to 50 characters). With a new `text` it labels that text
+    /// (left out: not known, null); without one it relabels the current text. `null` clears it.
+    pub strategy: MaybeUndefined<String>,
 }
 
 /// What the mutation answers: the bullet as it now is.
@@ -741,14 +846,28 @@ impl CareerMutation {
             visibility: input.visibility,
             details: optional("details", input.details, 5000)?,
         };
+        let extras = ExperienceExtras {
+            ai_systems_built: tags("aiSystemsBuilt", input.ai_systems_built)?,
+            governance_frameworks_created: tags(
+                "governanceFrameworksCreated",
+                input.governance_frameworks_created,
+            )?,
+            domain_relevance: input.domain_relevance.map(ratio("domainRelevance")).transpose()?,
+            role_summary: optional("roleSummary", input.role_summary, 2000)?,
+            tools_and_technologies: validate::labels(
+                "toolsAndTechnologies",
+                &input.tools_and_technologies,
+                50,
+                100,
+            )?,
+        };
         ordered_dates(Some(new.start_date), new.end_date)?;
         let (who, mut conn) = begin(ctx).await?;
-        let experience =
-            store::insert_experience(&mut conn, who, &new)
-                .await?
-                .ok_or(AppError::Unauthenticated(
-                    "the account no longer exists or is deactivated",
-                ))?;
+        let experience = store::insert_experience_with(&mut conn, who, &new, &extras)
+            .await?
+            .ok_or(AppError::Unauthenticated(
+                "the account no longer exists or is deactivated",
+            ))?;
         Ok(ExperiencePayload { experience })
     }
 
@@ -772,6 +891,15 @@ impl CareerMutation {
             summary: field(input.summary, text("summary", 5000))?,
             visibility: input.visibility,
             details: field(input.details, text("details", 5000))?,
+            ai_systems_built: labels_field(input.ai_systems_built, "aiSystemsBuilt", 30)?,
+            governance_frameworks_created: labels_field(
+                input.governance_frameworks_created,
+                "governanceFrameworksCreated",
+                30,
+            )?,
+            domain_relevance: field(input.domain_relevance, ratio("domainRelevance"))?,
+            role_summary: field(input.role_summary, text("roleSummary", 2000))?,
+            tools_and_technologies: labels_field(input.tools_and_technologies, "toolsAndTechnologies", 50)?,
         };
         let (who, mut conn) = begin(ctx).await?;
         let id = decode_as(&input.id, NodeType::Experience, "id")?;
@@ -990,6 +1118,9 @@ impl CareerMutation {
             experience_type: optional("experienceType", input.experience_type, 100)?,
             tags: tags("tags", input.tags)?,
         };
+        let extras = ProjectExtras {
+            domain_relevance: input.domain_relevance.map(ratio("domainRelevance")).transpose()?,
+        };
         ordered_dates(new.start_date, new.end_date)?;
         one_parent(new.experience_id, new.education_id)?;
         let (who, mut conn) = begin(ctx).await?;
@@ -998,7 +1129,7 @@ impl CareerMutation {
                 .await?
                 .ok_or(AppError::NotFound("Education"))?;
         }
-        let project = store::insert_project(&mut conn, who, &new)
+        let project = store::insert_project_with(&mut conn, who, &new, &extras)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         Ok(ProjectPayload { project })
@@ -1030,6 +1161,7 @@ impl CareerMutation {
             details: field(input.details, text("details", 5000))?,
             experience_type: field(input.experience_type, text("experienceType", 100))?,
             tags: labels_field(input.tags, "tags", 30)?,
+            domain_relevance: field(input.domain_relevance, ratio("domainRelevance"))?,
         };
         let id = decode_as(&input.id, NodeType::Project, "id")?;
         let (who, mut conn) = begin(ctx).await?;
@@ -1182,6 +1314,11 @@ impl CareerMutation {
         let tag_values = tags("tags", input.tags)?;
         let seniority_level = optional("seniorityLevel", input.seniority_level, 50)?;
         let star_notes = optional("starNotes", input.star_notes, 5000)?;
+        let extras = BulletExtras {
+            relevance_scores: Some(relevance_scores(input.relevance_scores)?),
+            lead_with: Some(input.lead_with),
+            strategy: input.strategy.map(strategy).transpose()?,
+        };
         let (who, mut conn) = begin(ctx).await?;
         let parent = experience(&mut conn, who, &input.experience_id, "experienceId").await?;
         let engagement_id = match &input.engagement_id {
@@ -1199,7 +1336,7 @@ impl CareerMutation {
             star_notes,
             visibility: input.visibility,
         };
-        let bullet = store::insert_bullet(&mut conn, who, &new)
+        let bullet = store::insert_bullet_with(&mut conn, who, &new, &extras)
             .await?
             .ok_or(AppError::NotFound("Experience"))?;
         Ok(BulletPayload { bullet })
@@ -1224,6 +1361,10 @@ impl CareerMutation {
             star_notes: field(input.star_notes, text("starNotes", 5000))?,
             retired: None,
             visibility: input.visibility,
+            relevance_scores: field(input.relevance_scores, relevance_scores)?
+                .map(|scores| scores.unwrap_or_else(|| serde_json::Value::Object(Default::default()))),
+            lead_with: input.lead_with,
+            strategy: field(input.strategy, strategy)?,
         };
         let id = decode_as(&input.id, NodeType::Bullet, "id")?;
         let (who, mut conn) = begin(ctx).await?;

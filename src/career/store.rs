@@ -88,6 +88,23 @@ pub struct ExperienceChanges {
     pub summary: Option<Option<String>>,
     pub visibility: Option<Visibility>,
     pub details: Option<Option<String>>,
+    pub ai_systems_built: Option<Vec<String>>,
+    pub governance_frameworks_created: Option<Vec<String>>,
+    pub domain_relevance: Option<Option<f64>>,
+    pub role_summary: Option<Option<String>>,
+    pub tools_and_technologies: Option<Vec<String>>,
+}
+
+/// The columns of a new experience that `NewExperience` (also built by the JSON Resume import)
+/// leaves to their defaults.
+#[derive(Debug, Default, Insertable)]
+#[diesel(table_name = experiences)]
+pub struct ExperienceExtras {
+    pub ai_systems_built: Vec<String>,
+    pub governance_frameworks_created: Vec<String>,
+    pub domain_relevance: Option<f64>,
+    pub role_summary: Option<String>,
+    pub tools_and_technologies: Vec<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -153,6 +170,14 @@ pub struct ProjectChanges {
     pub details: Option<Option<String>>,
     pub experience_type: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
+    pub domain_relevance: Option<Option<f64>>,
+}
+
+/// The columns of a new project that `NewProject` leaves to their defaults.
+#[derive(Debug, Default, Insertable)]
+#[diesel(table_name = projects)]
+pub struct ProjectExtras {
+    pub domain_relevance: Option<f64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -206,6 +231,19 @@ pub struct BulletChanges {
     pub star_notes: Option<Option<String>>,
     pub retired: Option<bool>,
     pub visibility: Option<Visibility>,
+    pub relevance_scores: Option<serde_json::Value>,
+    pub lead_with: Option<bool>,
+    /// With a new text, None clears the strategy (the new text's is not known).
+    pub strategy: Option<Option<String>>,
+}
+
+/// The columns of a new bullet that `NewBullet` leaves to their defaults (None: the column's).
+#[derive(Debug, Default, Insertable)]
+#[diesel(table_name = bullets)]
+pub struct BulletExtras {
+    pub relevance_scores: Option<serde_json::Value>,
+    pub lead_with: Option<bool>,
+    pub strategy: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -333,6 +371,16 @@ pub async fn insert_experience(
     who: Principal,
     new: &NewExperience,
 ) -> QueryResult<Option<Experience>> {
+    insert_experience_with(conn, who, new, &ExperienceExtras::default()).await
+}
+
+/// [`insert_experience`] with the columns `NewExperience` leaves out.
+pub async fn insert_experience_with(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    new: &NewExperience,
+    extras: &ExperienceExtras,
+) -> QueryResult<Option<Experience>> {
     conn.transaction(async |conn| {
         let Some(position) = next_position::<experiences::table>(conn, who, Parent::User).await? else {
             return Ok(None);
@@ -343,6 +391,7 @@ pub async fn insert_experience(
                 experiences::user_id.eq(who.user_id),
                 experiences::sort_order.eq(position),
                 new,
+                extras,
             ))
             .returning(Experience::as_returning())
             .get_result(conn)
@@ -386,6 +435,16 @@ pub async fn insert_project(
     who: Principal,
     new: &NewProject,
 ) -> QueryResult<Option<Project>> {
+    insert_project_with(conn, who, new, &ProjectExtras::default()).await
+}
+
+/// [`insert_project`] with the columns `NewProject` leaves out.
+pub async fn insert_project_with(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    new: &NewProject,
+    extras: &ProjectExtras,
+) -> QueryResult<Option<Project>> {
     conn.transaction(async |conn| {
         let position = match new.experience_id {
             Some(id) => match next_position::<projects::table>(conn, who, Parent::Experience(id)).await? {
@@ -400,6 +459,7 @@ pub async fn insert_project(
                 projects::user_id.eq(who.user_id),
                 projects::sort_order.eq(position),
                 new,
+                extras,
             ))
             .returning(Project::as_returning())
             .get_result(conn)
@@ -431,6 +491,16 @@ pub async fn insert_bullet(
     who: Principal,
     new: &NewBullet,
 ) -> QueryResult<Option<Bullet>> {
+    insert_bullet_with(conn, who, new, &BulletExtras::default()).await
+}
+
+/// [`insert_bullet`] with the columns `NewBullet` leaves out.
+pub async fn insert_bullet_with(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    new: &NewBullet,
+    extras: &BulletExtras,
+) -> QueryResult<Option<Bullet>> {
     conn.transaction(async |conn| {
         let parent = Parent::Experience(new.experience_id);
         let Some(position) = next_position::<bullets::table>(conn, who, parent).await? else {
@@ -442,6 +512,7 @@ pub async fn insert_bullet(
                 bullets::user_id.eq(who.user_id),
                 bullets::sort_order.eq(position),
                 new,
+                extras,
             ))
             .returning(Bullet::as_returning())
             .get_result(conn)
@@ -483,7 +554,8 @@ pub async fn insert_strength(
         .await
 }
 
-/// Changes a bullet; a new text keeps the old one as a version. Call inside a transaction.
+/// Changes a bullet; a new text keeps the old one as a version, with the strategy that wrote
+/// it, and takes `changes.strategy` (null when not given). Call inside a transaction.
 pub async fn update_bullet(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -509,11 +581,13 @@ pub async fn update_bullet(
                 bullet_versions::user_id.eq(who.user_id),
                 bullet_versions::bullet_id.eq(id),
                 bullet_versions::text.eq(&current.text),
+                bullet_versions::strategy.eq(&current.strategy),
             ))
             .execute(conn)
             .await?;
+        let strategy = changes.strategy.clone().flatten();
         diesel::update(bullets::table.find(id).filter(bullets::table::writable(who)))
-            .set(bullets::text.eq(text))
+            .set((bullets::text.eq(text), bullets::strategy.eq(strategy)))
             .execute(conn)
             .await?;
     }

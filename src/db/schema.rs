@@ -66,6 +66,7 @@ diesel::table! {
         bullet_id -> Uuid,
         text -> Text,
         created_at -> Timestamptz,
+        strategy -> Nullable<Text>,
     }
 }
 
@@ -88,6 +89,9 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         visibility -> Text,
+        relevance_scores -> Jsonb,
+        lead_with -> Bool,
+        strategy -> Nullable<Text>,
     }
 }
 
@@ -110,6 +114,11 @@ diesel::table! {
         specializations -> Array<Nullable<Text>>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        ai_systems_builder -> Bool,
+        primary_identity -> Nullable<Text>,
+        linkedin_about -> Nullable<Text>,
+        linkedin_top_skills -> Array<Nullable<Text>>,
+        open_to_work_titles -> Array<Nullable<Text>>,
     }
 }
 
@@ -123,6 +132,7 @@ diesel::table! {
         is_featured -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        details -> Nullable<Text>,
     }
 }
 
@@ -204,6 +214,11 @@ diesel::table! {
         visibility -> Text,
         details -> Nullable<Text>,
         company_id -> Nullable<Uuid>,
+        ai_systems_built -> Array<Nullable<Text>>,
+        governance_frameworks_created -> Array<Nullable<Text>>,
+        domain_relevance -> Nullable<Float8>,
+        role_summary -> Nullable<Text>,
+        tools_and_technologies -> Array<Nullable<Text>>,
     }
 }
 
@@ -318,6 +333,7 @@ diesel::table! {
         details -> Nullable<Text>,
         experience_type -> Nullable<Text>,
         tags -> Array<Nullable<Text>>,
+        domain_relevance -> Nullable<Float8>,
     }
 }
 
@@ -432,6 +448,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         auto_extract -> Bool,
         owner_id -> Nullable<Uuid>,
+        description -> Nullable<Text>,
+        is_active -> Bool,
     }
 }
 
@@ -475,6 +493,9 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        terms_accepted_at -> Nullable<Timestamptz>,
+        terms_version -> Nullable<Text>,
+        username -> Nullable<Text>,
     }
 }
 
@@ -1156,6 +1177,19 @@ diesel::table! {
         is_encrypted -> Bool,
         encryption_method -> Nullable<Text>,
         suggested_skill_ids -> Array<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_settings (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        default_assessment_minutes -> Int4,
+        questionnaire_enabled -> Bool,
+        interview_enabled -> Bool,
+        email_notifications -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }

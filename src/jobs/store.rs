@@ -208,13 +208,14 @@ pub async fn delete_posting(conn: &mut AsyncPgConnection, who: Principal, id: Uu
 
 /// The catalog terms extraction looks for: the name and aliases of every extractable skill
 /// `who` may see (the shared catalog and their private skills); without `who`, of the shared
-/// catalog alone.
+/// catalog alone. Retired skills (`retireSkill`) are never extracted.
 pub async fn extraction_catalog(
     conn: &mut AsyncPgConnection,
     who: Option<Principal>,
 ) -> QueryResult<Vec<CatalogSkill>> {
     let extractable = skills::table
         .filter(skills::auto_extract)
+        .filter(skills::is_active)
         .select((skills::id, skills::normalized_name, skills::aliases))
         .into_boxed();
     let visible = match who {

@@ -110,6 +110,26 @@ impl CandidateProfile {
     async fn specializations(&self) -> Vec<String> {
         present(&self.0.specializations)
     }
+    /// How the candidate presents themselves in a few words, e.g. "AI Strategy Leader" (ETPS
+    /// `candidate_profile.primary_identity`; up to 200 characters); null when not set.
+    async fn primary_identity(&self) -> Option<&str> {
+        self.0.primary_identity.as_deref()
+    }
+    /// What the candidate's LinkedIn profile says (ETPS `candidate_profile.linkedin_meta`), kept
+    /// to write and check it against the record.
+    async fn linkedin_meta(&self) -> LinkedInMeta {
+        LinkedInMeta {
+            headline: self.0.headline.clone(),
+            about: self.0.linkedin_about.clone(),
+            top_skills: present(&self.0.linkedin_top_skills),
+            open_to_work_titles: present(&self.0.open_to_work_titles),
+        }
+    }
+    /// Whether the candidate builds AI systems (ETPS `candidate_profile.ai_systems_builder`);
+    /// false until set.
+    async fn ai_systems_builder(&self) -> bool {
+        self.0.ai_systems_builder
+    }
     /// The candidate's experiences and the skill matrix computed from them.
     async fn technical_review(&self) -> TechnicalReview {
         TechnicalReview {
@@ -148,6 +168,20 @@ impl CandidateProfile {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+}
+
+/// A LinkedIn profile's text, as the candidate keeps it (ETPS `linkedin_meta`).
+#[derive(SimpleObject)]
+pub struct LinkedInMeta {
+    /// The headline: the profile's `headline` (one field, not two that could disagree).
+    pub headline: Option<String>,
+    /// The "About" section (up to 5,000 characters); null when not kept.
+    pub about: Option<String>,
+    /// The top skills shown on the profile, in its order (up to 10); empty when none.
+    pub top_skills: Vec<String>,
+    /// The job titles of the profile's "open to work" preferences, in its order (up to 10);
+    /// empty when none.
+    pub open_to_work_titles: Vec<String>,
 }
 
 pub struct MbtiProfile(pub MbtiRow);
@@ -220,6 +254,18 @@ pub struct UpdateProfileInput {
     pub target_roles: MaybeUndefined<Vec<String>>,
     /// Up to 30 entries of up to 100 characters; duplicates are dropped. Null clears the list.
     pub specializations: MaybeUndefined<Vec<String>>,
+    /// Whether the candidate builds AI systems. Left out: unchanged.
+    pub ai_systems_builder: Option<bool>,
+    /// Up to 200 characters, e.g. "AI Strategy Leader". Left out: unchanged; `null` clears it.
+    pub primary_identity: MaybeUndefined<String>,
+    /// LinkedIn's "About" section, up to 5,000 characters. Left out: unchanged; `null` clears it.
+    pub linkedin_about: MaybeUndefined<String>,
+    /// LinkedIn's top skills: up to 10 entries of up to 100 characters; duplicates are dropped.
+    /// Left out: unchanged; `null` clears the list.
+    pub linkedin_top_skills: MaybeUndefined<Vec<String>>,
+    /// LinkedIn's "open to work" job titles: up to 10 entries of up to 100 characters;
+    /// duplicates are dropped. Left out: unchanged; `null` clears the list.
+    pub open_to_work_titles: MaybeUndefined<Vec<String>>,
 }
 
 impl UpdateProfileInput {
@@ -240,6 +286,11 @@ impl UpdateProfileInput {
             nationality: field(self.nationality, text("nationality", 100))?,
             target_roles: list(self.target_roles, "targetRoles", 20)?,
             specializations: list(self.specializations, "specializations", 30)?,
+            ai_systems_builder: self.ai_systems_builder,
+            primary_identity: field(self.primary_identity, text("primaryIdentity", 200))?,
+            linkedin_about: field(self.linkedin_about, text("linkedinAbout", 5000))?,
+            linkedin_top_skills: list(self.linkedin_top_skills, "linkedinTopSkills", 10)?,
+            open_to_work_titles: list(self.open_to_work_titles, "openToWorkTitles", 10)?,
         })
     }
 }

@@ -34,6 +34,11 @@ pub struct ProfileRow {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    pub ai_systems_builder: bool,
+    pub primary_identity: Option<String>,
+    pub linkedin_about: Option<String>,
+    pub linkedin_top_skills: Vec<Option<String>>,
+    pub open_to_work_titles: Vec<Option<String>>,
 }
 
 /// A partial update: `None` leaves a column alone, `Some(None)` clears it.
@@ -53,6 +58,11 @@ pub struct ProfileChanges {
     pub nationality: Option<Option<String>>,
     pub target_roles: Option<Vec<String>>,
     pub specializations: Option<Vec<String>>,
+    pub ai_systems_builder: Option<bool>,
+    pub primary_identity: Option<Option<String>>,
+    pub linkedin_about: Option<Option<String>>,
+    pub linkedin_top_skills: Option<Vec<String>>,
+    pub open_to_work_titles: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]

@@ -9,7 +9,9 @@
 //!   tag) or that are rated HIGH importance; ordered by the importance weight of the skills they
 //!   mention (must-have 1.0, nice-to-have 0.5), then their own importance (HIGH, MEDIUM, LOW,
 //!   unrated), then their place in the experience. An experience none of whose bullets qualifies
-//!   keeps its first bullet in that order, so that it is not bare.
+//!   keeps its first bullet in that order, so that it is not bare. A bullet marked `leadWith`
+//!   (ETPS `ai_first_choice`) is always chosen and goes before the experience's other bullets
+//!   (several keep the order above among themselves); its reason says so.
 //! - **Skills**: the claimed skills the posting asks for lead (must-haves first, then by
 //!   proficiency, then name), then the others (featured first, then by proficiency, then name).
 //! - **Private records** (`Visibility::PRIVATE`: an experience, with its bullets, or a bullet)
@@ -259,16 +261,22 @@ fn plan_shared(inputs: &Inputs) -> Plan {
                 })
                 .collect();
             candidates.sort_by(|a, b| {
-                b.2.total_cmp(&a.2)
+                b.0.lead_with
+                    .cmp(&a.0.lead_with)
+                    .then(b.2.total_cmp(&a.2))
                     .then(bullet_rank(a.0.importance).cmp(&bullet_rank(b.0.importance)))
                     .then(a.0.sort_order.cmp(&b.0.sort_order))
                     .then(a.0.id.cmp(&b.0.id))
             });
             let mut bullets: Vec<Choice> = candidates
                 .iter()
-                .filter(|(b, found, _)| !found.is_empty() || b.importance == Some(Importance::High))
+                .filter(|(b, found, _)| {
+                    b.lead_with || !found.is_empty() || b.importance == Some(Importance::High)
+                })
                 .map(|(b, found, weight)| {
-                    let reason = if found.is_empty() {
+                    let reason = if found.is_empty() && b.lead_with {
+                        "Marked lead-with: chosen and put first among the experience's bullets, though it mentions none of the posting's skills.".to_owned()
+                    } else if found.is_empty() {
                         "Mentions none of the posting's skills; kept because it is rated HIGH importance.".to_owned()
                     } else {
                         let listed = found
@@ -284,7 +292,12 @@ fn plan_shared(inputs: &Inputs) -> Plan {
                         } else {
                             ""
                         };
-                        format!("Mentions {listed}: weight {weight:.1}.{high}")
+                        let lead = if b.lead_with {
+                            "Marked lead-with: chosen and put first among the experience's bullets. "
+                        } else {
+                            ""
+                        };
+                        format!("{lead}Mentions {listed}: weight {weight:.1}.{high}")
                     };
                     Choice { id: b.id, reason }
                 })

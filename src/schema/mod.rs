@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
+use crate::accounts::extras_graphql::{AccountExtrasMutation, AccountExtrasQuery};
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery, CREDENTIAL_FIELDS};
 use crate::accounts::throttle::SignInThrottle;
 use crate::applications::events::EventHub;
@@ -58,6 +59,7 @@ pub struct Query(
     AssessmentsQuery,
     CompaniesQuery,
     UploadsQuery,
+    AccountExtrasQuery,
 );
 
 /// What can be changed. Every mutation takes one `input` and returns a payload with what
@@ -82,6 +84,7 @@ pub struct Mutation(
     AssessmentsMutation,
     CompaniesMutation,
     UploadsMutation,
+    AccountExtrasMutation,
 );
 
 /// Live events over the WebSocket endpoint (`/graphql/ws`, graphql-transport-ws), each for the

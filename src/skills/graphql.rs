@@ -2,7 +2,7 @@
 //! platform admin promotes them), the skills linked to experiences, projects and the
 //! candidate, and the skill matrix.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 use diesel::pg::Pg;
@@ -62,6 +62,17 @@ impl Skill {
     /// everyone sees and every posting is read against.
     async fn is_private(&self) -> bool {
         self.0.owner_id.is_some()
+    }
+    /// What the skill is (up to 2,000 characters; Interview Assistant and Assist-Ten
+    /// `skill.description`); null when not described.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// False once a platform admin retired the skill (`retireSkill`): it is then no longer
+    /// extracted from job postings or CVs nor offered by the `skills` search, while every
+    /// record already linked to it keeps the link. True otherwise.
+    async fn is_active(&self) -> bool {
+        self.0.is_active
     }
 }
 
@@ -167,6 +178,9 @@ pub struct CandidateSkill {
     pub years_experience: Option<i32>,
     /// Shown first on the candidate's materials.
     pub is_featured: bool,
+    /// The candidate's own notes on the skill: where and how they use it (up to 2,000
+    /// characters; Interview Assistant `skill.details`); null when none.
+    pub details: Option<String>,
 }
 
 impl From<CandidateSkillRow> for CandidateSkill {
@@ -175,6 +189,7 @@ impl From<CandidateSkillRow> for CandidateSkill {
             proficiency: row.proficiency,
             years_experience: row.years_experience,
             is_featured: row.is_featured,
+            details: row.details.clone(),
             row,
         }
     }
@@ -397,7 +412,7 @@ pub struct SkillsQuery;
 #[Object]
 impl SkillsQuery {
     /// The skill catalog, by name: the shared skills and the viewer's private ones (never
-    /// another user's). `search` matches the start of a name or of an alias, ignoring case
+    /// another user's); retired skills only with `includeRetired`. `search` matches the start of a name or of an alias, ignoring case
     /// ("post" finds PostgreSQL, "k8" finds Kubernetes).
     #[allow(clippy::too_many_arguments)]
     async fn skills(
@@ -408,6 +423,11 @@ impl SkillsQuery {
         )]
         search: Option<String>,
         #[graphql(desc = "Only skills of this category; omitted, all.")] category: Option<SkillCategory>,
+        #[graphql(
+            desc = "Also list retired skills (`isActive` false); omitted or false, only active ones.",
+            default
+        )]
+        include_retired: bool,
         #[graphql(
             desc = "Return the first N items (0 to 100), after `after` if given. Without `first` and `last`, the first 50."
         )]
@@ -429,7 +449,15 @@ impl SkillsQuery {
         }
         let args = PageArgs::new(first, after, last, before)?;
         let mut conn = services(ctx).pool.get().await?;
-        let mut hits = store::search(&mut conn, who, search.as_deref(), category, &args).await?;
+        let mut hits = store::search(
+            &mut conn,
+            who,
+            search.as_deref(),
+            category,
+            include_retired,
+            &args,
+        )
+        .await?;
         let total = hits.first().map_or(0, |hit| hit.total);
         let (has_previous, has_next) = match args.last {
             Some(last) => {
@@ -508,6 +536,8 @@ pub struct AddSkillInput {
     /// Other names for it; at most 10.
     #[graphql(default)]
     pub aliases: Vec<String>,
+    /// What the skill is, up to 2,000 characters; kept only when the skill is new.
+    pub description: Option<String>,
 }
 
 /// What `addSkill` answers: the skill, new or the existing one of that name.
@@ -535,6 +565,29 @@ pub struct PromoteSkillInput {
 pub struct PromoteSkillPayload {
     /// The skill, now shared. When the shared catalog already had a skill of that name, it is
     /// that one, and the promoted skill was merged into it.
+    pub skill: Skill,
+}
+
+/// A catalog skill, by id.
+#[derive(InputObject)]
+pub struct CatalogSkillInput {
+    /// The skill (shared, or private to whichever user added it).
+    pub skill_id: ID,
+}
+
+/// Changes to a catalog skill.
+#[derive(InputObject)]
+pub struct UpdateSkillInput {
+    /// The skill (shared, or private to whichever user added it).
+    pub skill_id: ID,
+    /// What the skill is, up to 2,000 characters. Left out: unchanged; `null` clears it.
+    pub description: MaybeUndefined<String>,
+}
+
+/// What a change to a catalog skill answers.
+#[derive(SimpleObject)]
+pub struct SkillPayload {
+    /// The skill as it now is.
     pub skill: Skill,
 }
 
@@ -591,6 +644,9 @@ pub struct SetCandidateSkillInput {
     /// Show it among the candidate's headline skills; false when omitted.
     #[graphql(default)]
     pub is_featured: bool,
+    /// The candidate's notes on the skill, up to 2,000 characters; omitted or null: none
+    /// (claiming again replaces them, like the other fields).
+    pub details: Option<String>,
 }
 
 /// What `setCandidateSkill` answers: the claim as it now is.
@@ -630,10 +686,22 @@ impl SkillsMutation {
         let who = viewer(ctx)?.principal();
         let name = validate::text_of("name", &input.name, 100)?;
         let aliases = validate::labels("aliases", &input.aliases, 10, 100)?;
+        let description = input
+            .description
+            .map(|d| validate::text_of("description", &d, 2000))
+            .transpose()?;
         let mut conn = services(ctx).pool.get().await?;
         let (row, created) = conn
             .transaction::<_, AppError, _>(async |conn| {
-                Ok(store::add_skill(conn, who, &name, input.category, &aliases).await?)
+                Ok(store::add_described_skill(
+                    conn,
+                    who,
+                    &name,
+                    input.category,
+                    &aliases,
+                    description.as_deref(),
+                )
+                .await?)
             })
             .await?;
         Ok(AddSkillPayload {
@@ -666,6 +734,64 @@ impl SkillsMutation {
             .await?
             .ok_or(AppError::NotFound("Skill"))?;
         Ok(PromoteSkillPayload { skill: Skill(row) })
+    }
+
+    /// Retires a catalog skill: from then on it is neither extracted from job postings or CVs
+    /// nor offered by the `skills` search; records already linked to it keep the link, and it
+    /// still resolves by id. Retiring a retired skill changes nothing. Platform admins only:
+    /// `FORBIDDEN` for anyone else (whatever the id); `NOT_FOUND` when no skill has the id.
+    async fn retire_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CatalogSkillInput`. Every field is checked before anything is written."
+        )]
+        input: CatalogSkillInput,
+    ) -> AppResult<SkillPayload> {
+        set_active(ctx, &input.skill_id, false).await
+    }
+
+    /// Brings a retired skill back: extracted and offered again. Platform admins only:
+    /// `FORBIDDEN` for anyone else (whatever the id); `NOT_FOUND` when no skill has the id.
+    async fn reactivate_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `CatalogSkillInput`. Every field is checked before anything is written."
+        )]
+        input: CatalogSkillInput,
+    ) -> AppResult<SkillPayload> {
+        set_active(ctx, &input.skill_id, true).await
+    }
+
+    /// Describes a catalog skill. Platform admins only: `FORBIDDEN` for anyone else (whatever
+    /// the id); `NOT_FOUND` when no skill has the id; `BAD_USER_INPUT` for a description that is
+    /// blank or longer than 2,000 characters.
+    async fn update_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The mutation's arguments: see `UpdateSkillInput`. Every field is checked before anything is written."
+        )]
+        input: UpdateSkillInput,
+    ) -> AppResult<SkillPayload> {
+        let who = viewer(ctx)?.principal();
+        let mut conn = services(ctx).pool.get().await?;
+        if !access::is_platform_admin(&mut conn, who).await? {
+            return Err(AppError::Forbidden("only platform admins change catalog skills"));
+        }
+        let id = decode_as(&input.skill_id, NodeType::Skill, "skillId")?;
+        let description = validate::field(input.description, validate::text("description", 2000))?;
+        let row = match description {
+            None => store::visible_skills(&mut conn, who, &[id])
+                .await?
+                .into_iter()
+                .next(),
+            Some(description) => store::describe_skill(&mut conn, id, description.as_deref()).await?,
+        };
+        Ok(SkillPayload {
+            skill: Skill(row.ok_or(AppError::NotFound("Skill"))?),
+        })
     }
 
     /// Links a skill to an experience with its prominence; linking it again updates the link.
@@ -739,6 +865,10 @@ impl SkillsMutation {
             .years_experience
             .map(|years| validate::int_in("yearsExperience", years, 0..=80))
             .transpose()?;
+        let details = input
+            .details
+            .map(|d| validate::text_of("details", &d, 2000))
+            .transpose()?;
         let mut conn = services(ctx).pool.get().await?;
         let values = CandidateSkillValues {
             proficiency: input.proficiency.unwrap_or(Proficiency::Intermediate),
@@ -748,7 +878,14 @@ impl SkillsMutation {
         let row = conn
             .transaction::<_, AppError, _>(async |conn| {
                 let skill = resolve_skill(conn, who, &input.skill).await?;
-                Ok(store::upsert_candidate_skill(conn, who, skill.id, &values).await?)
+                Ok(store::upsert_candidate_skill_with_details(
+                    conn,
+                    who,
+                    skill.id,
+                    &values,
+                    details.as_deref(),
+                )
+                .await?)
             })
             .await?;
         Ok(SetCandidateSkillPayload {
@@ -775,4 +912,20 @@ impl SkillsMutation {
             removed_skill_id: input.skill_id,
         })
     }
+}
+
+/// Retires or reactivates a skill for `retireSkill` / `reactivateSkill`.
+async fn set_active(ctx: &Context<'_>, id: &ID, active: bool) -> AppResult<SkillPayload> {
+    let who = viewer(ctx)?.principal();
+    let mut conn = services(ctx).pool.get().await?;
+    if !access::is_platform_admin(&mut conn, who).await? {
+        return Err(AppError::Forbidden(
+            "only platform admins retire and reactivate skills",
+        ));
+    }
+    let id = decode_as(id, NodeType::Skill, "skillId")?;
+    let row = store::set_skill_active(&mut conn, id, active)
+        .await?
+        .ok_or(AppError::NotFound("Skill"))?;
+    Ok(SkillPayload { skill: Skill(row) })
 }

@@ -26,6 +26,10 @@ pub struct SkillRow {
     pub owner_id: Option<Uuid>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// What the skill is; set by platform admins (`updateSkill`) or when added.
+    pub description: Option<String>,
+    /// False once a platform admin retired it (`retireSkill`).
+    pub is_active: bool,
 }
 
 /// How skill names and aliases are compared: trimmed, runs of white space folded to one
@@ -100,6 +104,18 @@ pub async fn add_skill(
     category: SkillCategory,
     aliases: &[String],
 ) -> QueryResult<(SkillRow, bool)> {
+    add_described_skill(conn, who, name, category, aliases, None).await
+}
+
+/// [`add_skill`] with a description for the skill if it is new (an existing one keeps its own).
+pub async fn add_described_skill(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    name: &str,
+    category: SkillCategory,
+    aliases: &[String],
+    description: Option<&str>,
+) -> QueryResult<(SkillRow, bool)> {
     if let Some(existing) = skill_named(conn, who, name).await? {
         return Ok((existing, false));
     }
@@ -118,6 +134,7 @@ pub async fn add_skill(
             skills::aliases.eq(aliases.iter().map(|a| normalize(a)).collect::<Vec<_>>()),
             skills::created_by.eq(who.user_id),
             skills::owner_id.eq(who.user_id),
+            skills::description.eq(description),
         ))
         .returning(SkillRow::as_returning())
         .get_result(conn)
@@ -219,11 +236,13 @@ pub struct SkillHit {
 
 /// The skills `who` may see whose name or an alias starts with `prefix`, by name, after the
 /// `after` skill; at most `limit`, each carrying the number of matches before the cursor cut.
+/// Retired skills only with `include_retired`.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     who: Principal,
     prefix: Option<&str>,
     category: Option<SkillCategory>,
+    include_retired: bool,
     window: &PageArgs,
 ) -> QueryResult<Vec<SkillHit>> {
     let pattern = prefix.map(|p| {
@@ -248,6 +267,7 @@ pub async fn search(
              and ($1::text is null or s.normalized_name like $1
                   or exists (select 1 from unnest(s.aliases) a where a like $1))
              and ($2::text is null or s.category = $2)
+             and (s.is_active or $7)
          ) matches
          where ($3::uuid is null
                 or (normalized_name, id) > (select c.normalized_name, c.id from skills c
@@ -266,9 +286,40 @@ pub async fn search(
     .bind::<Nullable<SqlUuid>, _>(window.before)
     .bind::<BigInt, _>(limit)
     .bind::<SqlUuid, _>(who.user_id)
+    .bind::<diesel::sql_types::Bool, _>(include_retired)
     .cached()
     .load(conn)
     .await
+}
+
+/// Retires (`active` false) or reactivates a catalog skill; None when no skill has the id.
+/// Links to it are left as they are. Platform admins only: the caller checks.
+pub async fn set_skill_active(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    active: bool,
+) -> QueryResult<Option<SkillRow>> {
+    diesel::update(skills::table.find(id))
+        .set(skills::is_active.eq(active))
+        .returning(SkillRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Sets (or, with None, clears) a skill's description; None when no skill has the id.
+/// Platform admins only: the caller checks.
+pub async fn describe_skill(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    description: Option<&str>,
+) -> QueryResult<Option<SkillRow>> {
+    diesel::update(skills::table.find(id))
+        .set(skills::description.eq(description))
+        .returning(SkillRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
 }
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
@@ -384,6 +435,8 @@ pub struct CandidateSkillRow {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// The candidate's own notes on the skill (Interview Assistant `skill.details`).
+    pub details: Option<String>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -394,6 +447,7 @@ pub struct CandidateSkillValues {
     pub is_featured: bool,
 }
 
+/// Claims a skill, or updates the claim; its details stay as they are.
 pub async fn upsert_candidate_skill(
     conn: &mut AsyncPgConnection,
     who: Principal,
@@ -410,6 +464,30 @@ pub async fn upsert_candidate_skill(
         .on_conflict((candidate_skills::user_id, candidate_skills::skill_id))
         .do_update()
         .set(values)
+        .returning(CandidateSkillRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// [`upsert_candidate_skill`] that also sets the claim's details (None clears them).
+pub async fn upsert_candidate_skill_with_details(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    skill_id: Uuid,
+    values: &CandidateSkillValues,
+    details: Option<&str>,
+) -> QueryResult<CandidateSkillRow> {
+    diesel::insert_into(candidate_skills::table)
+        .values((
+            candidate_skills::id.eq(Uuid::now_v7()),
+            candidate_skills::user_id.eq(who.user_id),
+            candidate_skills::skill_id.eq(skill_id),
+            values,
+            candidate_skills::details.eq(details),
+        ))
+        .on_conflict((candidate_skills::user_id, candidate_skills::skill_id))
+        .do_update()
+        .set((values, candidate_skills::details.eq(details)))
         .returning(CandidateSkillRow::as_returning())
         .get_result(conn)
         .await

@@ -4,7 +4,7 @@ use crate::support::{JWT_SECRET, PASSWORD, TestApp, codes, only_error};
 
 const SIGN_IN: &str = "mutation($input: CredentialsInput!) { signIn(input: $input) { accessToken refreshToken user { email loginCount } } }";
 const SIGN_UP: &str =
-    "mutation($input: CredentialsInput!) { signUp(input: $input) { accessToken user { email } } }";
+    "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { email } } }";
 const REFRESH: &str = "mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken refreshToken user { email } } }";
 const SIGN_OUT: &str = "mutation($t: String!) { signOut(input: { refreshToken: $t }) { signedOut } }";
 const VIEWER: &str = "{ viewer { id email role loginCount profile { email } } }";
@@ -13,14 +13,19 @@ fn credentials(email: &str, password: &str) -> Value {
     json!({ "input": { "email": email, "password": password } })
 }
 
+/// Sign-up's input: the credentials and the acceptance of the terms.
+fn sign_up_input(email: &str, password: &str) -> Value {
+    json!({ "input": { "email": email, "password": password, "acceptTerms": true } })
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_up_creates_a_user_with_a_profile_and_a_working_session() {
     let app = TestApp::new().await;
     // The payload of signUp resolves as the new user, profile included.
     let data = app
         .ok(
-            "mutation($input: CredentialsInput!) { signUp(input: $input) { user { email profile { email fullName } } } }",
-            credentials("  Ada@Example.COM ", PASSWORD),
+            "mutation($input: SignUpInput!) { signUp(input: $input) { user { email profile { email fullName } } } }",
+            sign_up_input("  Ada@Example.COM ", PASSWORD),
             None,
         )
         .await;
@@ -81,7 +86,7 @@ async fn an_email_is_taken_in_any_letter_case() {
     let app = TestApp::new().await;
     app.sign_up("dup@example.com").await;
     let again = app
-        .gql(SIGN_UP, credentials("DUP@Example.com", PASSWORD), None)
+        .gql(SIGN_UP, sign_up_input("DUP@Example.com", PASSWORD), None)
         .await;
     assert_eq!(only_error(&again).0, "CONFLICT");
     // The first account is untouched: its password still works.
@@ -98,7 +103,7 @@ async fn sign_up_validates_email_and_password() {
         ("ok@example.com", "short", "password"),
         ("ok@example.com", &"x".repeat(257), "password"),
     ] {
-        let response = app.gql(SIGN_UP, credentials(email, password), None).await;
+        let response = app.gql(SIGN_UP, sign_up_input(email, password), None).await;
         assert_eq!(
             only_error(&response),
             ("BAD_USER_INPUT".to_owned(), Some(field.to_owned())),

@@ -151,8 +151,8 @@ async fn each_mutation_writes_entries_with_its_actor_and_request_id() {
     let signed_up = with_request_id(
         &app,
         "req-signUp",
-        "mutation($input: CredentialsInput!) { signUp(input: $input) { accessToken user { id } } }",
-        json!({ "input": { "email": "audited@example.com", "password": PASSWORD } }),
+        "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { id } } }",
+        json!({ "input": { "email": "audited@example.com", "password": PASSWORD, "acceptTerms": true } }),
         None,
     )
     .await;

@@ -138,7 +138,7 @@ async fn a_parse_error_quotes_an_excerpt_not_the_document() {
 async fn only_json_posts_run_so_a_cross_site_form_cannot() {
     let app = TestApp::new().await;
     let sign_up = json!({
-        "query": "mutation { signUp(input: { email: \"csrf@example.com\", password: \"correct horse battery\" }) { accessToken } }",
+        "query": "mutation { signUp(input: { email: \"csrf@example.com\", password: \"correct horse battery\", acceptTerms: true }) { accessToken } }",
     })
     .to_string();
     // Multipart is the file upload spec's, run only with a header a plain form cannot send.

@@ -82,8 +82,8 @@ async fn the_most_verbose_log_holds_no_personal_data() {
     let free_text = "Kept my sabbatical in Reykjavik quiet";
     let signed_up = graphql(
         &address,
-        "mutation($i: CredentialsInput!) { signUp(input: $i) { accessToken refreshToken } }",
-        json!({ "i": { "email": email, "password": PASSWORD } }),
+        "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken refreshToken } }",
+        json!({ "i": { "email": email, "password": PASSWORD, "acceptTerms": true } }),
         None,
     )
     .await;

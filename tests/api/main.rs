@@ -2,6 +2,7 @@
 //! would be linked separately, which costs minutes on two cores).
 
 mod access;
+mod account_extras;
 mod accounts;
 mod applications;
 mod assessments;
@@ -11,6 +12,7 @@ mod companies;
 mod contacts;
 mod contract;
 mod descriptions;
+mod etps_extras;
 mod events;
 mod exports;
 mod graphiql;
@@ -41,6 +43,7 @@ mod schema;
 mod seed;
 mod serve;
 mod sessions;
+mod skill_details;
 mod skills;
 mod subscriptions;
 mod support;

@@ -86,8 +86,8 @@ async fn serve_runs_the_embedded_database_keeps_data_and_stops_it_on_sigterm() {
     let mut server = start(&data_dir, &address);
     wait_ready(&address, &mut server).await;
     let sign_up = json!({
-        "query": "mutation($i: CredentialsInput!) { signUp(input: $i) { user { email } } }",
-        "variables": { "i": { "email": "persist@example.com", "password": PASSWORD } }
+        "query": "mutation($i: SignUpInput!) { signUp(input: $i) { user { email } } }",
+        "variables": { "i": { "email": "persist@example.com", "password": PASSWORD, "acceptTerms": true } }
     });
     let (status, body) = http(&address, "POST", "/graphql", Some(&sign_up))
         .await

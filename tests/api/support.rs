@@ -235,8 +235,8 @@ impl TestApp {
     pub async fn sign_up(&self, email: &str) -> Account {
         let data = self
             .ok(
-                "mutation($input: CredentialsInput!) { signUp(input: $input) { accessToken refreshToken user { id email } } }",
-                json!({ "input": { "email": email, "password": PASSWORD } }),
+                "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken user { id email } } }",
+                json!({ "input": { "email": email, "password": PASSWORD, "acceptTerms": true } }),
                 None,
             )
             .await;

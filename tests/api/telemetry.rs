@@ -80,8 +80,8 @@ async fn requests_and_statements_are_traced_without_personal_data() {
 
     let email = "traced-person@example.com";
     let body = json!({
-        "query": "mutation($input: CredentialsInput!) { signUp(input: $input) { accessToken } }",
-        "variables": { "input": { "email": email, "password": PASSWORD } },
+        "query": "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }",
+        "variables": { "input": { "email": email, "password": PASSWORD, "acceptTerms": true } },
     })
     .to_string();
     let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connects");

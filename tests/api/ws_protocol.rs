@@ -102,8 +102,8 @@ fn per_ip_server() -> &'static str {
 /// Signs up over HTTP (a shared server's pool lives on the server's runtime); the token.
 async fn sign_up_at(address: &str, email: &str) -> String {
     let body = json!({
-        "query": "mutation($i: CredentialsInput!) { signUp(input: $i) { accessToken } }",
-        "variables": { "i": { "email": email, "password": PASSWORD } }
+        "query": "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
+        "variables": { "i": { "email": email, "password": PASSWORD, "acceptTerms": true } }
     });
     let (status, body) = http(address, "POST", "/graphql", Some(&body))
         .await

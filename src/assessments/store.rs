@@ -723,6 +723,25 @@ pub async fn score_session(
             ))
             .execute(conn)
             .await?;
+        // A signed-in taker's quiz streak (#17 item 7) counts the day the session ended (UTC);
+        // a session observed late never moves the streak back.
+        diesel::sql_query(
+            "update users u
+             set quiz_streak = case when u.last_quiz_date >= d.day then u.quiz_streak
+                                    when u.last_quiz_date = d.day - 1 then u.quiz_streak + 1 else 1 end,
+                 quiz_streak_max = greatest(u.quiz_streak_max,
+                                            case when u.last_quiz_date >= d.day then u.quiz_streak
+                                                 when u.last_quiz_date = d.day - 1 then u.quiz_streak + 1
+                                                 else 1 end),
+                 last_quiz_date = greatest(u.last_quiz_date, d.day)
+             from (select a.user_id, (s.completed_at at time zone 'utc')::date as day
+                   from test_sessions s join assessment_applications a on a.id = s.application_id
+                   where s.id = $1) d
+             where u.id = d.user_id",
+        )
+        .bind::<SqlUuid, _>(session.id)
+        .execute(conn)
+        .await?;
     }
     Ok(scored)
 }

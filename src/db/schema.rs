@@ -475,6 +475,12 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        login_streak -> Int4,
+        login_streak_max -> Int4,
+        last_login_date -> Nullable<Date>,
+        quiz_streak -> Int4,
+        quiz_streak_max -> Int4,
+        last_quiz_date -> Nullable<Date>,
     }
 }
 

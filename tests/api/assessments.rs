@@ -694,3 +694,122 @@ async fn every_role_reads_and_changes_only_what_its_role_allows() {
         .await;
     assert_eq!(seen["organizationAssessments"]["totalCount"], 0);
 }
+
+const STREAKS: &str =
+    "{ viewer { loginStreak { current longest lastDate } quizStreak { current longest lastDate } } }";
+
+async fn sign_in(app: &TestApp, email: &str) -> Account {
+    let data = app
+        .ok(
+            "mutation($input: CredentialsInput!) { signIn(input: $input) { accessToken refreshToken user { id } } }",
+            json!({ "input": { "email": email, "password": crate::support::PASSWORD } }),
+            None,
+        )
+        .await;
+    Account {
+        access_token: data["signIn"]["accessToken"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        refresh_token: data["signIn"]["refreshToken"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        user_id: data["signIn"]["user"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+async fn streaks(app: &TestApp, who: &Account) -> Value {
+    app.ok(STREAKS, json!({}), Some(&who.access_token)).await["viewer"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn streaks_count_consecutive_days_of_sign_in_and_of_completed_tests() {
+    let app = TestApp::new().await;
+    let cast = cast(&app, "strk").await;
+    let email = "candidate-strk@example.com";
+    let today = chrono::Utc::now().date_naive().to_string();
+    let seen = streaks(&app, &cast.candidate).await;
+    assert_eq!(
+        seen["loginStreak"],
+        json!({ "current": 1, "longest": 1, "lastDate": today })
+    );
+    assert_eq!(
+        seen["quizStreak"],
+        json!({ "current": 0, "longest": 0, "lastDate": null })
+    );
+
+    // The same day counts once; the day after the last one adds a day; a gap starts again.
+    let me = sign_in(&app, email).await;
+    assert_eq!(streaks(&app, &me).await["loginStreak"]["current"], 1);
+    let day = |offset: i32| format!("((now() at time zone 'utc')::date - {offset})");
+    exec(&app, &format!("update users set last_login_date = {}, login_streak = 4, login_streak_max = 4 where email = '{email}'", day(1))).await;
+    let me = sign_in(&app, email).await;
+    assert_eq!(
+        streaks(&app, &me).await["loginStreak"],
+        json!({ "current": 5, "longest": 5, "lastDate": today })
+    );
+    exec(
+        &app,
+        &format!(
+            "update users set last_login_date = {} where email = '{email}'",
+            day(3)
+        ),
+    )
+    .await;
+    // Not signed in since: the run is broken.
+    assert_eq!(streaks(&app, &me).await["loginStreak"]["current"], 0);
+    let me = sign_in(&app, email).await;
+    assert_eq!(
+        streaks(&app, &me).await["loginStreak"],
+        json!({ "current": 1, "longest": 5, "lastDate": today })
+    );
+
+    // A test session completed while signed in counts a quiz day; an anonymous one counts for nobody.
+    let (first, _) = assessment(&app, &cast, 30).await;
+    let token = invite(&app, &cast.recruiter, &first, email).await;
+    let started = start(&app, Some(&me), &token).await;
+    let secret = id(&started["data"]["startAssessment"]["sessionSecret"]);
+    let complete = |secret: String| {
+        let app = &app;
+        async move {
+            call(
+                app,
+                None,
+                "completeTestSession",
+                "TestSessionSecretInput",
+                json!({ "sessionSecret": secret }),
+                "session { status }",
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        complete(secret.clone()).await["data"]["completeTestSession"]["session"]["status"],
+        "COMPLETED"
+    );
+    assert_eq!(
+        streaks(&app, &me).await["quizStreak"],
+        json!({ "current": 1, "longest": 1, "lastDate": today })
+    );
+    // Completing it again changes nothing.
+    complete(secret).await;
+    assert_eq!(streaks(&app, &me).await["quizStreak"]["current"], 1);
+    exec(&app, &format!("update users set last_quiz_date = {}, quiz_streak = 2, quiz_streak_max = 2 where email = '{email}'", day(1))).await;
+    let (second, _) = assessment(&app, &cast, 30).await;
+    let token = invite(&app, &cast.recruiter, &second, email).await;
+    let started = start(&app, Some(&me), &token).await;
+    let secret = id(&started["data"]["startAssessment"]["sessionSecret"]);
+    complete(secret).await;
+    assert_eq!(
+        streaks(&app, &me).await["quizStreak"],
+        json!({ "current": 3, "longest": 3, "lastDate": today })
+    );
+    let token = invite(&app, &cast.recruiter, &second, "someone-else-strk@example.com").await;
+    let started = start(&app, None, &token).await;
+    complete(id(&started["data"]["startAssessment"]["sessionSecret"])).await;
+    assert_eq!(streaks(&app, &me).await["quizStreak"]["current"], 3);
+}

@@ -1166,3 +1166,26 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+// Proctoring events (#17 item 5).
+
+diesel::table! {
+    proctoring_events (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        session_id -> Uuid,
+        event_type -> Text,
+        severity -> Text,
+        detected_at -> Timestamptz,
+        duration_seconds -> Nullable<Int4>,
+        question_id -> Nullable<Uuid>,
+        snapshot_url -> Nullable<Text>,
+        metadata -> Jsonb,
+        reviewed -> Bool,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        reviewer_notes -> Nullable<Text>,
+        flagged -> Bool,
+        created_at -> Timestamptz,
+    }
+}

@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 use crate::hiring::{Cast, call, cast, done, id, node_code};
 use crate::support::{Account, TestApp, codes, only_error};
 
-async fn db(app: &TestApp) -> AsyncPgConnection {
+pub async fn db(app: &TestApp) -> AsyncPgConnection {
     AsyncPgConnection::establish(&app.database_url)
         .await
         .expect("connect")
 }
 
-async fn exec(app: &TestApp, sql: &str) {
+pub async fn exec(app: &TestApp, sql: &str) {
     diesel::sql_query(sql)
         .execute(&mut db(app).await)
         .await
@@ -27,7 +27,7 @@ struct Count {
     n: i64,
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
     diesel::sql_query(sql)
         .get_result::<Count>(&mut db(app).await)
         .await
@@ -69,7 +69,7 @@ async fn import(app: &TestApp, who: &Account, organization: &str, document: &str
 }
 
 /// An assessment of `minutes` on a freshly imported question set; (assessment id, question set).
-async fn assessment(app: &TestApp, cast: &Cast, minutes: i32) -> (String, Value) {
+pub async fn assessment(app: &TestApp, cast: &Cast, minutes: i32) -> (String, Value) {
     let imported = import(app, &cast.recruiter, &cast.organization, &document()).await;
     assert!(imported.get("errors").is_none(), "{imported}");
     let set = imported["data"]["importQuestionSet"]["questionSet"].clone();
@@ -100,7 +100,7 @@ async fn assessment(app: &TestApp, cast: &Cast, minutes: i32) -> (String, Value)
     (id(&created["assessment"]["id"]), set)
 }
 
-async fn invite(app: &TestApp, who: &Account, assessment: &str, email: &str) -> String {
+pub async fn invite(app: &TestApp, who: &Account, assessment: &str, email: &str) -> String {
     let invited = done(
         app,
         who,
@@ -121,7 +121,7 @@ const TAKER: &str = "assessmentTitle assessmentDescription durationMinutes statu
     result { totalQuestions correctAnswers scorePercentage releasedAt \
              answers { questionId selectedOption correctOption isCorrect } }";
 
-async fn start(app: &TestApp, who: Option<&Account>, token: &str) -> Value {
+pub async fn start(app: &TestApp, who: Option<&Account>, token: &str) -> Value {
     call(
         app,
         who,
@@ -166,7 +166,7 @@ const SESSION_OF: &str = "query($id: ID!) { node(id: $id) { ... on Assessment { 
     testSession { id isScored totalQuestions correctAnswers scorePercentage scoreReleasedAt completedAt \
     answers { id selectedOption isCorrect timeTakenSeconds question { id correctOption } } } } } } }";
 
-async fn applications(app: &TestApp, who: &Account, assessment: &str) -> Value {
+pub async fn applications(app: &TestApp, who: &Account, assessment: &str) -> Value {
     app.ok(SESSION_OF, json!({ "id": assessment }), Some(&who.access_token))
         .await["node"]["applications"]
         .clone()

@@ -623,6 +623,12 @@ hiring_rules! {
         read: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
         write: |_t| "false",
     }
+    // Posted by the taker through the session's secret (a system statement); reviewed by the
+    // admins and recruiters, like the session they belong to.
+    proctoring_events {
+        read: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+        write: |t| member(&format!("{t}.organization_id"), HIRING_TEAM),
+    }
 }
 
 // The company catalog (#15 item 1): shared, so read by everyone, signed in or not; changed by

@@ -132,6 +132,21 @@ impl User {
         self.0.last_login_at
     }
 
+    /// Consecutive days (UTC) on which the user signed in (sign-up counts as the first).
+    async fn login_streak(&self) -> Streak {
+        Streak::new(
+            self.0.login_streak,
+            self.0.login_streak_max,
+            self.0.last_login_date,
+        )
+    }
+
+    /// Consecutive days (UTC) on which the user completed an assessment's test session while
+    /// signed in (when it was started).
+    async fn quiz_streak(&self) -> Streak {
+        Streak::new(self.0.quiz_streak, self.0.quiz_streak_max, self.0.last_quiz_date)
+    }
+
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -529,6 +544,33 @@ impl User {
             order_by.unwrap_or_default(),
         )
         .await
+    }
+}
+
+/// A run of consecutive days (UTC) with some activity (Assist-Ten's streaks).
+#[derive(SimpleObject)]
+pub struct Streak {
+    /// Days in the run that is still alive: its last day is today or yesterday; 0 once a day
+    /// was missed (until the next activity starts a new run at 1).
+    pub current: i32,
+    /// The longest run there has been, in days.
+    pub longest: i32,
+    /// The last day counted; null before any.
+    pub last_date: Option<crate::graphql::scalars::Date>,
+}
+
+impl Streak {
+    fn new(stored: i32, longest: i32, last: Option<chrono::NaiveDate>) -> Self {
+        let yesterday = Utc::now().date_naive() - chrono::Duration::days(1);
+        Self {
+            current: if last.is_some_and(|day| day >= yesterday) {
+                stored
+            } else {
+                0
+            },
+            longest,
+            last_date: last.map(crate::graphql::scalars::Date),
+        }
     }
 }
 

@@ -39,9 +39,27 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    pub login_streak: i32,
+    pub login_streak_max: i32,
+    pub last_login_date: Option<chrono::NaiveDate>,
+    pub quiz_streak: i32,
+    pub quiz_streak_max: i32,
+    pub last_quiz_date: Option<chrono::NaiveDate>,
     pub terms_accepted_at: Option<DateTime<Utc>>,
     pub terms_version: Option<String>,
     pub username: Option<String>,
+}
+
+/// Today's date in UTC, the day streaks count in.
+const TODAY: &str = "(now() at time zone 'utc')::date";
+
+/// The login streak after a sign-in today: the same day counts once, the day after the last
+/// one adds a day, a gap starts again at 1.
+fn login_streak_today() -> String {
+    format!(
+        "case when last_login_date >= {TODAY} then login_streak \
+              when last_login_date = {TODAY} - 1 then login_streak + 1 else 1 end"
+    )
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -111,14 +129,24 @@ pub async fn insert_user(
         .optional()
 }
 
-/// Counts a sign-in of an active account; `None` if the account was deactivated (or deleted)
+/// Counts a sign-in of an active account (and a day of its login streak); `None` if the account was deactivated (or deleted)
 /// meanwhile. The row stays locked until the transaction ends, so a deactivation running at
 /// the same time waits and then revokes the session this sign-in starts.
 pub async fn record_sign_in(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Option<UserRow>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Date, Int4, Nullable};
     diesel::update(users::table.find(user_id).filter(users::is_active))
         .set((
             users::login_count.eq(users::login_count + 1),
             users::last_login_at.eq(diesel::dsl::now),
+            users::login_streak.eq(sql::<Int4>(&login_streak_today())),
+            users::login_streak_max.eq(sql::<Int4>(&format!(
+                "greatest(login_streak_max, {})",
+                login_streak_today()
+            ))),
+            users::last_login_date.eq(sql::<Nullable<Date>>(&format!(
+                "greatest(last_login_date, {TODAY})"
+            ))),
         ))
         .returning(UserRow::as_returning())
         .get_result(conn)

@@ -4,29 +4,34 @@
 //! by the session's secret and built so that no correct option and no score reaches the taker
 //! before `releaseScore`.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::enums::{AssessmentApplicationStatus, QuestionDifficulty};
-use super::import;
+use super::enums::{
+    AssessmentApplicationStatus, ProctoringEventType, ProctoringSeverity, QuestionDifficulty,
+};
 use super::store::{
     self, AnswersOfSession, ApplicationsOfAssessment, AssessmentApplicationById, AssessmentApplicationRow,
     AssessmentById, AssessmentInvitationById, AssessmentInvitationRow, AssessmentRow, AssessmentValues,
-    InvitationsOfAssessment, JobDescriptionById, JobDescriptionRow, NewApplication, NewAssessmentInvitation,
-    NewJobDescription, NewQuestion, QuestionById, QuestionParent, QuestionRow, QuestionSetById,
-    QuestionSetRow, QuestionsOfJobDescription, QuestionsOfSet, SessionOfApplication, TestAnswerById,
-    TestAnswerRow, TestSessionById, TestSessionRow,
+    EventsOfSession, InvitationsOfAssessment, JobDescriptionById, JobDescriptionRow, NewApplication,
+    NewAssessmentInvitation, NewJobDescription, NewProctoringEvent, NewQuestion, ProctoringCountsOfSession,
+    ProctoringEventById, ProctoringEventRow, QuestionById, QuestionParent, QuestionRow, QuestionSetById,
+    QuestionSetRow, QuestionsOfJobDescription, QuestionsOfSet, ReviewerOfProctoringEvent,
+    SessionOfApplication, TestAnswerById, TestAnswerRow, TestSessionById, TestSessionRow,
 };
-use crate::db::schema::{assessments, job_descriptions, question_sets, test_sessions};
+use super::{import, notices};
+use crate::db::schema::{assessments, job_descriptions, proctoring_events, question_sets, test_sessions};
 use crate::graphql::connection::{Conn, Listing, PageArgs, PageKey};
 use crate::graphql::context::{reader, services, viewer};
 use crate::graphql::errors::{AppError, AppResult};
 use crate::graphql::ids::{NodeType, decode_as};
-use crate::graphql::scalars::EmailAddress;
+use crate::graphql::scalars::{EmailAddress, Url};
 use crate::hiring::enums::SkillLevel;
-use crate::hiring::graphql::{CatalogRole, Organization, authorize, load_organization, require_hiring_team};
+use crate::hiring::graphql::{
+    CatalogRole, Organization, OrganizationMember, authorize, load_organization, require_hiring_team,
+};
 use crate::hiring::store::{CatalogRoleById, user_with_email};
 use crate::notifications::enums::NotificationType;
 use crate::notifications::{Notice, notify};
@@ -37,6 +42,10 @@ use crate::validate::{self, text};
 
 /// How long an invitation to take an assessment stays valid.
 const INVITATION_DAYS: i64 = 7;
+/// How many proctoring events one session takes: a client stuck in a loop cannot flood it.
+const MAX_PROCTORING_EVENTS: i64 = 1_000;
+/// How far a client's clock may run ahead of the server's when it dates an event.
+const CLOCK_SKEW_SECONDS: i64 = 60;
 
 #[derive(Clone, Debug)]
 pub struct JobDescription(pub JobDescriptionRow);
@@ -472,6 +481,133 @@ impl TestSession {
             .await?
             .map(AssessmentApplication))
     }
+    /// What its proctoring noticed, in the order detected.
+    async fn proctoring_events(&self, ctx: &Context<'_>) -> AppResult<Vec<ProctoringEvent>> {
+        let rows = reader(ctx)?.loaders.many::<EventsOfSession>(self.0.id).await?;
+        Ok(rows.into_iter().map(ProctoringEvent).collect())
+    }
+    /// Its proctoring events in numbers, by severity and review.
+    async fn proctoring_summary(&self, ctx: &Context<'_>) -> AppResult<ProctoringSummary> {
+        let counts = reader(ctx)?
+            .loaders
+            .one::<ProctoringCountsOfSession>(self.0.id)
+            .await?;
+        let n = |value: i64| i32::try_from(value).unwrap_or(i32::MAX);
+        Ok(
+            counts.map_or_else(ProctoringSummary::default, |c| ProctoringSummary {
+                total: n(c.total),
+                low: n(c.low),
+                medium: n(c.medium),
+                high: n(c.high),
+                critical: n(c.critical),
+                flagged: n(c.flagged),
+                unreviewed: n(c.unreviewed),
+            }),
+        )
+    }
+}
+
+/// A test session's proctoring events in numbers.
+#[derive(SimpleObject, Clone, Debug, Default)]
+pub struct ProctoringSummary {
+    /// Every event.
+    pub total: i32,
+    /// Events of severity LOW.
+    pub low: i32,
+    /// Events of severity MEDIUM.
+    pub medium: i32,
+    /// Events of severity HIGH.
+    pub high: i32,
+    /// Events of severity CRITICAL.
+    pub critical: i32,
+    /// Events a reviewer flagged.
+    pub flagged: i32,
+    /// Events nobody has reviewed yet.
+    pub unreviewed: i32,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProctoringEvent(pub ProctoringEventRow);
+
+/// Something the test client's proctoring noticed during an open test session (Assist-Ten
+/// ProctoringEvent), with the hiring team's review of it. Read and reviewed by the
+/// organisation's admins and recruiters.
+#[Object]
+impl ProctoringEvent {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        NodeType::ProctoringEvent.id(self.0.id)
+    }
+    /// What was noticed.
+    async fn event_type(&self) -> ProctoringEventType {
+        self.0.event_type
+    }
+    /// How serious it is.
+    async fn severity(&self) -> ProctoringSeverity {
+        self.0.severity
+    }
+    /// When the client noticed it.
+    async fn detected_at(&self) -> DateTime<Utc> {
+        self.0.detected_at
+    }
+    /// How long it lasted, in seconds (0 to 86,400); null when the client did not say.
+    async fn duration_seconds(&self) -> Option<i32> {
+        self.0.duration_seconds
+    }
+    /// The question on screen at the time; null when the client did not say.
+    async fn question(&self, ctx: &Context<'_>) -> AppResult<Option<Question>> {
+        let Some(id) = self.0.question_id else {
+            return Ok(None);
+        };
+        Ok(reader(ctx)?.loaders.one::<QuestionById>(id).await?.map(Question))
+    }
+    /// Where the client stored a camera snapshot of it; null when none.
+    async fn snapshot_url(&self) -> Option<&Url> {
+        self.0.snapshot_url.as_ref()
+    }
+    /// What else the client reported, as a JSON object (`{}` when nothing).
+    async fn metadata(&self) -> Json<serde_json::Value> {
+        Json(self.0.metadata.clone())
+    }
+    /// Whether someone of the hiring team reviewed it.
+    async fn reviewed(&self) -> bool {
+        self.0.reviewed
+    }
+    /// Who reviewed it last; null before a review, or when they left the organisation.
+    async fn reviewed_by(&self, ctx: &Context<'_>) -> AppResult<Option<OrganizationMember>> {
+        if self.0.reviewed_by.is_none() {
+            return Ok(None);
+        }
+        let found = reader(ctx)?
+            .loaders
+            .one::<ReviewerOfProctoringEvent>(self.0.id)
+            .await?;
+        Ok(found.map(|found| OrganizationMember(found.member)))
+    }
+    /// When it was last reviewed; null before a review.
+    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.reviewed_at
+    }
+    /// The reviewer's notes; null when none.
+    async fn reviewer_notes(&self) -> Option<&str> {
+        self.0.reviewer_notes.as_deref()
+    }
+    /// Whether a reviewer flagged it as misconduct.
+    async fn flagged(&self) -> bool {
+        self.0.flagged
+    }
+    /// When the server recorded it.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The test session it happened in.
+    async fn test_session(&self, ctx: &Context<'_>) -> AppResult<Option<TestSession>> {
+        Ok(reader(ctx)?
+            .loaders
+            .one::<TestSessionById>(self.0.session_id)
+            .await?
+            .map(TestSession))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -567,6 +703,14 @@ pub async fn test_session_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option
         .one::<TestSessionById>(id)
         .await?
         .map(TestSession))
+}
+
+pub async fn proctoring_event_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<ProctoringEvent>> {
+    Ok(reader(ctx)?
+        .loaders
+        .one::<ProctoringEventById>(id)
+        .await?
+        .map(ProctoringEvent))
 }
 
 pub async fn test_answer_by_id(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<TestAnswer>> {
@@ -756,6 +900,14 @@ async fn settle(conn: &mut AsyncPgConnection, secret: &str) -> AppResult<TestSes
         return Ok(store::score_session(conn, session.id).await?.unwrap_or(session));
     }
     Ok(session)
+}
+
+/// The answer to a taker's call on a session that no longer takes anything.
+fn ended() -> AppError {
+    AppError::bad_input(
+        "sessionSecret",
+        "the test session has ended: its time ran out or it was completed",
+    )
 }
 
 /// A session secret as sent: at most 200 characters.
@@ -1063,6 +1215,84 @@ pub struct ReleaseScoreInput {
 pub struct TestSessionPayload {
     /// The session as it now is.
     pub test_session: TestSession,
+}
+
+/// What the test client noticed, posted during an open session.
+#[derive(InputObject)]
+pub struct RecordProctoringEventInput {
+    /// The session's secret.
+    pub session_secret: String,
+    /// What was noticed.
+    pub event_type: ProctoringEventType,
+    /// How serious it is; HIGH and CRITICAL notify the assessment's creator.
+    pub severity: ProctoringSeverity,
+    /// When it was noticed: from the session's start to now (a minute of clock skew is
+    /// allowed); default now.
+    pub detected_at: Option<DateTime<Utc>>,
+    /// How long it lasted, in seconds (0 to 86,400).
+    pub duration_seconds: Option<i32>,
+    /// The question on screen (a `TakerQuestion.questionId` of this session).
+    pub question_id: Option<ID>,
+    /// Where the client stored a camera snapshot (http or https).
+    pub snapshot_url: Option<Url>,
+    /// Anything else, as a JSON object of at most 10,000 characters.
+    pub metadata: Option<Json<serde_json::Value>>,
+}
+
+/// An event as its reporter sees it once recorded: no review.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct TakerProctoringEvent {
+    /// What was noticed.
+    pub event_type: ProctoringEventType,
+    /// How serious it is.
+    pub severity: ProctoringSeverity,
+    /// When it was noticed.
+    pub detected_at: DateTime<Utc>,
+    /// How long it lasted, in seconds.
+    pub duration_seconds: Option<i32>,
+}
+
+/// What `recordProctoringEvent` answers.
+#[derive(SimpleObject)]
+pub struct RecordProctoringEventPayload {
+    /// The event as recorded.
+    pub event: TakerProctoringEvent,
+}
+
+/// A review of a proctoring event: absent fields stay, null clears the notes.
+#[derive(InputObject)]
+pub struct ReviewProctoringEventInput {
+    /// The proctoring event.
+    pub id: ID,
+    /// What the reviewer concluded, up to 5,000 characters.
+    pub reviewer_notes: MaybeUndefined<String>,
+    /// Whether the event is misconduct.
+    pub flagged: Option<bool>,
+}
+
+/// What `reviewProctoringEvent` answers.
+#[derive(SimpleObject)]
+pub struct ProctoringEventPayload {
+    /// The event as it now is.
+    pub proctoring_event: ProctoringEvent,
+}
+
+/// The event's metadata, checked: a JSON object of at most 10,000 characters.
+fn metadata_of(value: Option<Json<serde_json::Value>>) -> AppResult<serde_json::Value> {
+    let Some(Json(value)) = value else {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
+    };
+    if !value.is_object() {
+        return Err(AppError::bad_input("metadata", "metadata must be a JSON object"));
+    }
+    let length = value.to_string().chars().count();
+    if length > 10_000 {
+        return Err(AppError::bad_input(
+            "metadata",
+            format!("metadata is {length} characters long as JSON; at most 10000 are allowed"),
+        ));
+    }
+    Ok(value)
 }
 
 fn skills_of(field: &str, values: &[String]) -> AppResult<Vec<String>> {
@@ -1687,6 +1917,137 @@ impl AssessmentsMutation {
             })
             .await?;
         Ok(TakerSessionPayload { session: view })
+    }
+
+    /// Records what the test client's proctoring noticed (the taker's client, with the
+    /// session's secret; no account needed). Only during an open session: after the deadline
+    /// or once completed, `BAD_USER_INPUT` on `sessionSecret`. A question the session does not
+    /// serve is `NOT_FOUND`; a time outside the session, a bad URL or metadata is
+    /// `BAD_USER_INPUT` naming the field; more than 1,000 events in a session is
+    /// `BAD_USER_INPUT` on `sessionSecret`. A HIGH or CRITICAL event notifies the assessment's
+    /// creator.
+    async fn record_proctoring_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session and what was noticed.")] input: RecordProctoringEventInput,
+    ) -> AppResult<RecordProctoringEventPayload> {
+        let secret = secret_of(&input.session_secret)?.to_owned();
+        let question_id = input
+            .question_id
+            .as_ref()
+            .map(|id| decode_as(id, NodeType::Question, "questionId"))
+            .transpose()?;
+        let duration_seconds = input
+            .duration_seconds
+            .map(|value| validate::int_in("durationSeconds", value, 0..=86_400))
+            .transpose()?;
+        let snapshot_url = input
+            .snapshot_url
+            .map(validate::url("snapshotUrl", &[]))
+            .transpose()?;
+        let metadata = metadata_of(input.metadata)?;
+        let mut conn = services(ctx).pool.get().await?;
+        // As in `answerQuestion`: a session past its deadline is scored, and that is kept,
+        // even though the event is refused.
+        let session = conn
+            .transaction::<_, AppError, _>(async |conn| settle(conn, &secret).await)
+            .await?;
+        if !session.is_open(Utc::now()) {
+            return Err(ended());
+        }
+        let event = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let session = settle(conn, &secret).await?;
+                let now = Utc::now();
+                if !session.is_open(now) {
+                    return Err(ended());
+                }
+                let detected_at = input.detected_at.unwrap_or(now);
+                if detected_at < session.started_at
+                    || detected_at > now + Duration::seconds(CLOCK_SKEW_SECONDS)
+                {
+                    return Err(AppError::bad_input(
+                        "detectedAt",
+                        "detectedAt must fall between the session's start and now",
+                    ));
+                }
+                let application = store::application_for_taker(conn, session.application_id).await?;
+                let assessment = store::assessment_for_taker(conn, application.assessment_id).await?;
+                if let Some(question_id) = question_id {
+                    store::questions_for_taker(conn, &assessment)
+                        .await?
+                        .iter()
+                        .find(|q| q.id == question_id)
+                        .ok_or(AppError::NotFound("Question"))?;
+                }
+                if store::proctoring_events_of(conn, session.id).await? >= MAX_PROCTORING_EVENTS {
+                    return Err(AppError::bad_input(
+                        "sessionSecret",
+                        format!("the test session already holds {MAX_PROCTORING_EVENTS} proctoring events"),
+                    ));
+                }
+                let new = NewProctoringEvent {
+                    event_type: input.event_type,
+                    severity: input.severity,
+                    detected_at,
+                    duration_seconds,
+                    question_id,
+                    snapshot_url: snapshot_url.as_ref(),
+                    metadata: &metadata,
+                };
+                let event = store::insert_proctoring_event(conn, &session, &new).await?;
+                notices::proctoring_event(conn, &assessment, &event).await?;
+                Ok(event)
+            })
+            .await?;
+        Ok(RecordProctoringEventPayload {
+            event: TakerProctoringEvent {
+                event_type: event.event_type,
+                severity: event.severity,
+                detected_at: event.detected_at,
+                duration_seconds: event.duration_seconds,
+            },
+        })
+    }
+
+    /// Reviews a proctoring event (the organisation's admins and recruiters): marks it
+    /// reviewed by the viewer now, with notes and a flag. `NOT_FOUND` for those who cannot see
+    /// it; notes over 5,000 characters are `BAD_USER_INPUT`.
+    async fn review_proctoring_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The event and the review.")] input: ReviewProctoringEventInput,
+    ) -> AppResult<ProctoringEventPayload> {
+        let who = viewer(ctx)?.principal();
+        let id = decode_as(&input.id, NodeType::ProctoringEvent, "id")?;
+        let notes = validate::field(input.reviewer_notes, text("reviewerNotes", 5_000))?;
+        let mut conn = services(ctx).pool.get().await?;
+        let reviewed = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                authorize::<proctoring_events::table>(
+                    conn,
+                    who,
+                    id,
+                    "ProctoringEvent",
+                    "only admins and recruiters review proctoring events",
+                )
+                .await?;
+                let current = store::lock_proctoring_event(conn, who, id)
+                    .await?
+                    .ok_or(AppError::NotFound("ProctoringEvent"))?;
+                let notes = match notes {
+                    None => current.reviewer_notes,
+                    Some(notes) => notes,
+                };
+                let flagged = input.flagged.unwrap_or(current.flagged);
+                store::review_proctoring_event(conn, who, id, notes.as_deref(), flagged)
+                    .await?
+                    .ok_or(AppError::NotFound("ProctoringEvent"))
+            })
+            .await?;
+        Ok(ProctoringEventPayload {
+            proctoring_event: ProctoringEvent(reviewed),
+        })
     }
 
     /// Releases a scored session's score to its taker (the organisation's admins and

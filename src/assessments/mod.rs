@@ -9,4 +9,5 @@
 pub mod enums;
 pub mod graphql;
 pub mod import;
+pub mod notices;
 pub mod store;

@@ -5,19 +5,23 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Int4, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, Int4, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::enums::{AssessmentApplicationStatus, QuestionDifficulty};
+use super::enums::{
+    AssessmentApplicationStatus, ProctoringEventType, ProctoringSeverity, QuestionDifficulty,
+};
 use crate::access::{Guarded, Principal};
 use crate::db::schema::{
-    assessment_applications, assessment_invitations, assessments, job_descriptions, question_sets, questions,
-    test_answers, test_sessions,
+    assessment_applications, assessment_invitations, assessments, job_descriptions, organization_members,
+    proctoring_events, question_sets, questions, test_answers, test_sessions,
 };
 use crate::graphql::loaders::Relation;
+use crate::graphql::scalars::Url;
 use crate::guarded_relation;
-use crate::hiring::enums::SkillLevel;
+use crate::hiring::enums::{MemberRole, SkillLevel};
+use crate::hiring::store::MemberRow;
 
 #[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = job_descriptions)]
@@ -207,6 +211,27 @@ pub struct TestAnswerRow {
     pub answered_at: DateTime<Utc>,
 }
 
+#[derive(Clone, Debug, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = proctoring_events)]
+pub struct ProctoringEventRow {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub session_id: Uuid,
+    pub event_type: ProctoringEventType,
+    pub severity: ProctoringSeverity,
+    pub detected_at: DateTime<Utc>,
+    pub duration_seconds: Option<i32>,
+    pub question_id: Option<Uuid>,
+    pub snapshot_url: Option<Url>,
+    pub metadata: serde_json::Value,
+    pub reviewed: bool,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub reviewer_notes: Option<String>,
+    pub flagged: bool,
+    pub created_at: DateTime<Utc>,
+}
+
 guarded_relation!(JobDescriptionById: job_descriptions.id => JobDescriptionRow);
 guarded_relation!(QuestionSetById: question_sets.id => QuestionSetRow);
 guarded_relation!(QuestionById: questions.id => QuestionRow);
@@ -233,6 +258,129 @@ guarded_relation!(
     /// Each session's answers, in the order given.
     AnswersOfSession: test_answers.session_id => TestAnswerRow,
     order by (test_answers::answered_at, test_answers::id)
+);
+
+guarded_relation!(ProctoringEventById: proctoring_events.id => ProctoringEventRow);
+guarded_relation!(
+    /// Each session's proctoring events, in the order they were detected.
+    EventsOfSession: proctoring_events.session_id => ProctoringEventRow,
+    order by (proctoring_events::detected_at, proctoring_events::id)
+);
+
+/// A session's proctoring events in numbers, over the events the principal may see.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct ProctoringCounts {
+    #[diesel(sql_type = SqlUuid)]
+    pub session_id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+    #[diesel(sql_type = BigInt)]
+    pub low: i64,
+    #[diesel(sql_type = BigInt)]
+    pub medium: i64,
+    #[diesel(sql_type = BigInt)]
+    pub high: i64,
+    #[diesel(sql_type = BigInt)]
+    pub critical: i64,
+    #[diesel(sql_type = BigInt)]
+    pub flagged: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unreviewed: i64,
+}
+
+/// [`ProctoringCounts`] by session id: one statement for a whole list of sessions.
+pub struct ProctoringCountsOfSession;
+
+impl Relation for ProctoringCountsOfSession {
+    type Row = ProctoringCounts;
+
+    async fn fetch(
+        conn: &mut AsyncPgConnection,
+        who: Principal,
+        keys: &[Uuid],
+    ) -> QueryResult<Vec<ProctoringCounts>> {
+        diesel::sql_query(format!(
+            "select t.session_id, count(*) as total,
+                    count(*) filter (where t.severity = 'low') as low,
+                    count(*) filter (where t.severity = 'medium') as medium,
+                    count(*) filter (where t.severity = 'high') as high,
+                    count(*) filter (where t.severity = 'critical') as critical,
+                    count(*) filter (where t.flagged) as flagged,
+                    count(*) filter (where not t.reviewed) as unreviewed
+             from proctoring_events t
+             where t.session_id = any($2) and {rule}
+             group by t.session_id",
+            rule = proctoring_events::table::readable_sql("t", 1),
+        ))
+        .bind::<SqlUuid, _>(who.user_id)
+        .bind::<Array<SqlUuid>, _>(keys)
+        .load(conn)
+        .await
+    }
+
+    fn key(row: &ProctoringCounts) -> Uuid {
+        row.session_id
+    }
+}
+
+/// The organisation member a row names by user id (its creator, sender or reviewer), keyed by
+/// the row's id, for principals who may see the organisation's members.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct NamedMember {
+    #[diesel(sql_type = SqlUuid)]
+    pub row_id: Uuid,
+    #[diesel(embed)]
+    pub member: MemberRow,
+}
+
+/// The members that `column` (a user id) of `table`'s rows `keys` names, in the row's
+/// organisation; a user who left it names no one.
+async fn named_members(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    keys: &[Uuid],
+    table: &str,
+    column: &str,
+) -> QueryResult<Vec<NamedMember>> {
+    diesel::sql_query(format!(
+        "select r.id as row_id, t.*
+         from {table} r
+         join organization_members t on t.organization_id = r.organization_id and t.user_id = r.{column}
+         where r.id = any($2) and {rule}",
+        rule = organization_members::table::readable_sql("t", 1),
+    ))
+    .bind::<SqlUuid, _>(who.user_id)
+    .bind::<Array<SqlUuid>, _>(keys)
+    .load(conn)
+    .await
+}
+
+macro_rules! member_relation {
+    ($(#[$meta:meta])* $name:ident: $table:ident.$column:ident) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        impl Relation for $name {
+            type Row = NamedMember;
+
+            async fn fetch(
+                conn: &mut AsyncPgConnection,
+                who: Principal,
+                keys: &[Uuid],
+            ) -> QueryResult<Vec<NamedMember>> {
+                named_members(conn, who, keys, stringify!($table), stringify!($column)).await
+            }
+
+            fn key(row: &NamedMember) -> Uuid {
+                row.row_id
+            }
+        }
+    };
+}
+
+member_relation!(
+    /// Each proctoring event's reviewer, as a member.
+    ReviewerOfProctoringEvent: proctoring_events.reviewed_by
 );
 
 /// Each question set's questions, in order.
@@ -723,6 +871,25 @@ pub async fn score_session(
             ))
             .execute(conn)
             .await?;
+        // A signed-in taker's quiz streak (#17 item 7) counts the day the session ended (UTC);
+        // a session observed late never moves the streak back.
+        diesel::sql_query(
+            "update users u
+             set quiz_streak = case when u.last_quiz_date >= d.day then u.quiz_streak
+                                    when u.last_quiz_date = d.day - 1 then u.quiz_streak + 1 else 1 end,
+                 quiz_streak_max = greatest(u.quiz_streak_max,
+                                            case when u.last_quiz_date >= d.day then u.quiz_streak
+                                                 when u.last_quiz_date = d.day - 1 then u.quiz_streak + 1
+                                                 else 1 end),
+                 last_quiz_date = greatest(u.last_quiz_date, d.day)
+             from (select a.user_id, (s.completed_at at time zone 'utc')::date as day
+                   from test_sessions s join assessment_applications a on a.id = s.application_id
+                   where s.id = $1) d
+             where u.id = d.user_id",
+        )
+        .bind::<SqlUuid, _>(session.id)
+        .execute(conn)
+        .await?;
     }
     Ok(scored)
 }
@@ -768,4 +935,108 @@ pub async fn catalog_roles_found(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> 
         .count()
         .get_result(conn)
         .await
+}
+
+/// A proctoring event as the test client reports it, checked.
+pub struct NewProctoringEvent<'a> {
+    pub event_type: ProctoringEventType,
+    pub severity: ProctoringSeverity,
+    pub detected_at: DateTime<Utc>,
+    pub duration_seconds: Option<i32>,
+    pub question_id: Option<Uuid>,
+    pub snapshot_url: Option<&'a Url>,
+    pub metadata: &'a serde_json::Value,
+}
+
+/// How many proctoring events a session holds (a system read for its taker).
+pub async fn proctoring_events_of(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<i64> {
+    proctoring_events::table
+        .filter(proctoring_events::session_id.eq(session_id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Records an event in the taker's session (a system statement: the session's secret is the
+/// taker's authority).
+pub async fn insert_proctoring_event(
+    conn: &mut AsyncPgConnection,
+    session: &TestSessionRow,
+    new: &NewProctoringEvent<'_>,
+) -> QueryResult<ProctoringEventRow> {
+    diesel::insert_into(proctoring_events::table)
+        .values((
+            proctoring_events::id.eq(Uuid::now_v7()),
+            proctoring_events::organization_id.eq(session.organization_id),
+            proctoring_events::session_id.eq(session.id),
+            proctoring_events::event_type.eq(new.event_type),
+            proctoring_events::severity.eq(new.severity),
+            proctoring_events::detected_at.eq(new.detected_at),
+            proctoring_events::duration_seconds.eq(new.duration_seconds),
+            proctoring_events::question_id.eq(new.question_id),
+            proctoring_events::snapshot_url.eq(new.snapshot_url),
+            proctoring_events::metadata.eq(new.metadata),
+        ))
+        .returning(ProctoringEventRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The event by id, locked, if `who` may change it.
+pub async fn lock_proctoring_event(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+) -> QueryResult<Option<ProctoringEventRow>> {
+    proctoring_events::table
+        .filter(proctoring_events::id.eq(id))
+        .filter(proctoring_events::table::writable(who))
+        .select(ProctoringEventRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Marks a (locked) event reviewed by `who` now, with the notes and flag given.
+pub async fn review_proctoring_event(
+    conn: &mut AsyncPgConnection,
+    who: Principal,
+    id: Uuid,
+    notes: Option<&str>,
+    flagged: bool,
+) -> QueryResult<Option<ProctoringEventRow>> {
+    diesel::update(proctoring_events::table)
+        .filter(proctoring_events::id.eq(id))
+        .filter(proctoring_events::table::writable(who))
+        .set((
+            proctoring_events::reviewed.eq(true),
+            proctoring_events::reviewed_by.eq(who.user_id),
+            proctoring_events::reviewed_at.eq(diesel::dsl::now),
+            proctoring_events::reviewer_notes.eq(notes),
+            proctoring_events::flagged.eq(flagged),
+        ))
+        .returning(ProctoringEventRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// The assessment's creator while still one of its organisation's admins or recruiters (a
+/// system read: who hears of its proctoring events).
+pub async fn creator_on_the_team(
+    conn: &mut AsyncPgConnection,
+    assessment: &AssessmentRow,
+) -> QueryResult<Option<Uuid>> {
+    let Some(creator) = assessment.created_by else {
+        return Ok(None);
+    };
+    organization_members::table
+        .filter(organization_members::organization_id.eq(assessment.organization_id))
+        .filter(organization_members::user_id.eq(creator))
+        .filter(organization_members::role.eq_any([MemberRole::Admin, MemberRole::Recruiter]))
+        .select(organization_members::user_id)
+        .first(conn)
+        .await
+        .optional()
 }

@@ -493,6 +493,12 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        login_streak -> Int4,
+        login_streak_max -> Int4,
+        last_login_date -> Nullable<Date>,
+        quiz_streak -> Int4,
+        quiz_streak_max -> Int4,
+        last_quiz_date -> Nullable<Date>,
         terms_accepted_at -> Nullable<Timestamptz>,
         terms_version -> Nullable<Text>,
         username -> Nullable<Text>,
@@ -1192,5 +1198,28 @@ diesel::table! {
         email_notifications -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+// Proctoring events (#17 item 5).
+
+diesel::table! {
+    proctoring_events (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        session_id -> Uuid,
+        event_type -> Text,
+        severity -> Text,
+        detected_at -> Timestamptz,
+        duration_seconds -> Nullable<Int4>,
+        question_id -> Nullable<Uuid>,
+        snapshot_url -> Nullable<Text>,
+        metadata -> Jsonb,
+        reviewed -> Bool,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        reviewer_notes -> Nullable<Text>,
+        flagged -> Bool,
+        created_at -> Timestamptz,
     }
 }

@@ -65,6 +65,7 @@ pub enum NodeType {
     TestSession,
     TestAnswer,
     UploadedDocument,
+    ProctoringEvent,
 }
 
 impl NodeType {
@@ -123,6 +124,7 @@ impl NodeType {
         Self::TestSession,
         Self::TestAnswer,
         Self::UploadedDocument,
+        Self::ProctoringEvent,
     ];
 
     /// The GraphQL type name.
@@ -182,6 +184,7 @@ impl NodeType {
             Self::TestSession => "TestSession",
             Self::TestAnswer => "TestAnswer",
             Self::UploadedDocument => "UploadedDocument",
+            Self::ProctoringEvent => "ProctoringEvent",
         }
     }
 

@@ -7,13 +7,13 @@ text_enum! {
     pub enum NotificationType {
         /// The platform itself: invitations to organisations, announcements.
         System = "system",
-        /// Assessments and tests (reserved: nothing sends these yet).
+        /// Assessments and tests: invitations to take one.
         Assessment = "assessment",
         /// Interviews: booked, called off, feedback submitted.
         Interview = "interview",
         /// Applications and candidacies: stage moves, withdrawals.
         Application = "application",
-        /// Proctoring of tests (reserved: nothing sends these yet).
+        /// Proctoring of tests: a HIGH or CRITICAL event in a test session.
         Proctoring = "proctoring",
     }
 }

@@ -8,9 +8,10 @@ use crate::applications::graphql::{
     artifact_by_id, status_event_by_id,
 };
 use crate::assessments::graphql::{
-    Assessment, AssessmentApplication, AssessmentInvitation, JobDescription, Question, QuestionSet,
-    TestAnswer, TestSession, assessment_application_by_id, assessment_by_id, assessment_invitation_by_id,
-    job_description_by_id, question_by_id, question_set_by_id, test_answer_by_id, test_session_by_id,
+    Assessment, AssessmentApplication, AssessmentInvitation, JobDescription, ProctoringEvent, Question,
+    QuestionSet, TestAnswer, TestSession, assessment_application_by_id, assessment_by_id,
+    assessment_invitation_by_id, job_description_by_id, proctoring_event_by_id, question_by_id,
+    question_set_by_id, test_answer_by_id, test_session_by_id,
 };
 use crate::audit::graphql::{AuditEntry, audit_entry_by_id};
 use crate::career::model::{
@@ -111,6 +112,7 @@ pub enum Node {
     TestSession(TestSession),
     TestAnswer(TestAnswer),
     UploadedDocument(UploadedDocument),
+    ProctoringEvent(ProctoringEvent),
 }
 
 /// The object with this id if the access policy lets the viewer read it (their own objects and
@@ -212,6 +214,9 @@ async fn find(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         NodeType::UploadedDocument => uploaded_document_by_id(ctx, uuid)
             .await?
             .map(Node::UploadedDocument),
+        NodeType::ProctoringEvent => proctoring_event_by_id(ctx, uuid)
+            .await?
+            .map(Node::ProctoringEvent),
     })
 }
 

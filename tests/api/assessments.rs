@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 use crate::hiring::{Cast, call, cast, done, id, node_code};
 use crate::support::{Account, TestApp, codes, only_error};
 
-async fn db(app: &TestApp) -> AsyncPgConnection {
+pub async fn db(app: &TestApp) -> AsyncPgConnection {
     AsyncPgConnection::establish(&app.database_url)
         .await
         .expect("connect")
 }
 
-async fn exec(app: &TestApp, sql: &str) {
+pub async fn exec(app: &TestApp, sql: &str) {
     diesel::sql_query(sql)
         .execute(&mut db(app).await)
         .await
@@ -27,7 +27,7 @@ struct Count {
     n: i64,
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
     diesel::sql_query(sql)
         .get_result::<Count>(&mut db(app).await)
         .await
@@ -69,7 +69,7 @@ async fn import(app: &TestApp, who: &Account, organization: &str, document: &str
 }
 
 /// An assessment of `minutes` on a freshly imported question set; (assessment id, question set).
-async fn assessment(app: &TestApp, cast: &Cast, minutes: i32) -> (String, Value) {
+pub async fn assessment(app: &TestApp, cast: &Cast, minutes: i32) -> (String, Value) {
     let imported = import(app, &cast.recruiter, &cast.organization, &document()).await;
     assert!(imported.get("errors").is_none(), "{imported}");
     let set = imported["data"]["importQuestionSet"]["questionSet"].clone();
@@ -100,7 +100,7 @@ async fn assessment(app: &TestApp, cast: &Cast, minutes: i32) -> (String, Value)
     (id(&created["assessment"]["id"]), set)
 }
 
-async fn invite(app: &TestApp, who: &Account, assessment: &str, email: &str) -> String {
+pub async fn invite(app: &TestApp, who: &Account, assessment: &str, email: &str) -> String {
     let invited = done(
         app,
         who,
@@ -121,7 +121,7 @@ const TAKER: &str = "assessmentTitle assessmentDescription durationMinutes statu
     result { totalQuestions correctAnswers scorePercentage releasedAt \
              answers { questionId selectedOption correctOption isCorrect } }";
 
-async fn start(app: &TestApp, who: Option<&Account>, token: &str) -> Value {
+pub async fn start(app: &TestApp, who: Option<&Account>, token: &str) -> Value {
     call(
         app,
         who,
@@ -166,7 +166,7 @@ const SESSION_OF: &str = "query($id: ID!) { node(id: $id) { ... on Assessment { 
     testSession { id isScored totalQuestions correctAnswers scorePercentage scoreReleasedAt completedAt \
     answers { id selectedOption isCorrect timeTakenSeconds question { id correctOption } } } } } } }";
 
-async fn applications(app: &TestApp, who: &Account, assessment: &str) -> Value {
+pub async fn applications(app: &TestApp, who: &Account, assessment: &str) -> Value {
     app.ok(SESSION_OF, json!({ "id": assessment }), Some(&who.access_token))
         .await["node"]["applications"]
         .clone()
@@ -693,4 +693,123 @@ async fn every_role_reads_and_changes_only_what_its_role_allows() {
         )
         .await;
     assert_eq!(seen["organizationAssessments"]["totalCount"], 0);
+}
+
+const STREAKS: &str =
+    "{ viewer { loginStreak { current longest lastDate } quizStreak { current longest lastDate } } }";
+
+async fn sign_in(app: &TestApp, email: &str) -> Account {
+    let data = app
+        .ok(
+            "mutation($input: CredentialsInput!) { signIn(input: $input) { accessToken refreshToken user { id } } }",
+            json!({ "input": { "email": email, "password": crate::support::PASSWORD } }),
+            None,
+        )
+        .await;
+    Account {
+        access_token: data["signIn"]["accessToken"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        refresh_token: data["signIn"]["refreshToken"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        user_id: data["signIn"]["user"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+async fn streaks(app: &TestApp, who: &Account) -> Value {
+    app.ok(STREAKS, json!({}), Some(&who.access_token)).await["viewer"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn streaks_count_consecutive_days_of_sign_in_and_of_completed_tests() {
+    let app = TestApp::new().await;
+    let cast = cast(&app, "strk").await;
+    let email = "candidate-strk@example.com";
+    let today = chrono::Utc::now().date_naive().to_string();
+    let seen = streaks(&app, &cast.candidate).await;
+    assert_eq!(
+        seen["loginStreak"],
+        json!({ "current": 1, "longest": 1, "lastDate": today })
+    );
+    assert_eq!(
+        seen["quizStreak"],
+        json!({ "current": 0, "longest": 0, "lastDate": null })
+    );
+
+    // The same day counts once; the day after the last one adds a day; a gap starts again.
+    let me = sign_in(&app, email).await;
+    assert_eq!(streaks(&app, &me).await["loginStreak"]["current"], 1);
+    let day = |offset: i32| format!("((now() at time zone 'utc')::date - {offset})");
+    exec(&app, &format!("update users set last_login_date = {}, login_streak = 4, login_streak_max = 4 where email = '{email}'", day(1))).await;
+    let me = sign_in(&app, email).await;
+    assert_eq!(
+        streaks(&app, &me).await["loginStreak"],
+        json!({ "current": 5, "longest": 5, "lastDate": today })
+    );
+    exec(
+        &app,
+        &format!(
+            "update users set last_login_date = {} where email = '{email}'",
+            day(3)
+        ),
+    )
+    .await;
+    // Not signed in since: the run is broken.
+    assert_eq!(streaks(&app, &me).await["loginStreak"]["current"], 0);
+    let me = sign_in(&app, email).await;
+    assert_eq!(
+        streaks(&app, &me).await["loginStreak"],
+        json!({ "current": 1, "longest": 5, "lastDate": today })
+    );
+
+    // A test session completed while signed in counts a quiz day; an anonymous one counts for nobody.
+    let (first, _) = assessment(&app, &cast, 30).await;
+    let token = invite(&app, &cast.recruiter, &first, email).await;
+    let started = start(&app, Some(&me), &token).await;
+    let secret = id(&started["data"]["startAssessment"]["sessionSecret"]);
+    let complete = |secret: String| {
+        let app = &app;
+        async move {
+            call(
+                app,
+                None,
+                "completeTestSession",
+                "TestSessionSecretInput",
+                json!({ "sessionSecret": secret }),
+                "session { status }",
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        complete(secret.clone()).await["data"]["completeTestSession"]["session"]["status"],
+        "COMPLETED"
+    );
+    assert_eq!(
+        streaks(&app, &me).await["quizStreak"],
+        json!({ "current": 1, "longest": 1, "lastDate": today })
+    );
+    // Completing it again changes nothing.
+    complete(secret).await;
+    assert_eq!(streaks(&app, &me).await["quizStreak"]["current"], 1);
+    exec(&app, &format!("update users set last_quiz_date = {}, quiz_streak = 2, quiz_streak_max = 2 where email = '{email}'", day(1))).await;
+    let (second, _) = assessment(&app, &cast, 30).await;
+    let token = invite(&app, &cast.recruiter, &second, email).await;
+    let started = start(&app, Some(&me), &token).await;
+    let secret = id(&started["data"]["startAssessment"]["sessionSecret"]);
+    complete(secret).await;
+    assert_eq!(
+        streaks(&app, &me).await["quizStreak"],
+        json!({ "current": 3, "longest": 3, "lastDate": today })
+    );
+    let token = invite(&app, &cast.recruiter, &second, "someone-else-strk@example.com").await;
+    let started = start(&app, None, &token).await;
+    complete(id(&started["data"]["startAssessment"]["sessionSecret"])).await;
+    assert_eq!(streaks(&app, &me).await["quizStreak"]["current"], 3);
 }

@@ -35,6 +35,7 @@ mod pdf;
 mod persisted;
 mod pipeline;
 mod privacy_rights;
+mod proctoring;
 mod profile;
 mod record;
 mod record_details;

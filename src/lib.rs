@@ -2,6 +2,9 @@
 //!
 //! `app(state)` is the whole HTTP application; `main.rs` serves it, and the tests drive it
 //! through the same router.
+// The schema's merged Query and Mutation are nested generic types one level per area; their
+// resolver futures outgrow rustc's default layout depth of 128 (async-graphql's docs advise this).
+#![recursion_limit = "256"]
 
 pub mod access;
 pub mod accounts;

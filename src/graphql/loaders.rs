@@ -131,18 +131,6 @@ impl<L: Listing> Scoped for Paged<L> {
 }
 
 impl<L: Listing> Paged<L> {
-    /// Runs a listing statement: `$1` the principal, `$2` the parents, `$3`..`$6` the page
-    /// bounds, then the listing's own parameters.
-    async fn fetch<Row: diesel::QueryableByName<Pg> + Send + 'static>(
-        &self,
-        sql: String,
-        parents: &[Uuid],
-        args: &PageArgs,
-        filter: &L::Filter,
-    ) -> AppResult<Vec<Row>> {
-        fetch_listing::<L, Row>(&self.0, sql, parents, args, filter).await
-    }
-
     /// First pages: each parent's rows up to `first`, and whether more follow. Their totals
     /// are counted only if asked for (see [`Loaders::page`]).
     async fn first_pages(
@@ -152,9 +140,8 @@ impl<L: Listing> Paged<L> {
         filter: &L::Filter,
     ) -> AppResult<HashMap<Uuid, Page<L::Row>>> {
         let first = usize::try_from(args.first.unwrap_or_default()).unwrap_or_default();
-        let rows: Vec<Ranked<L::Row>> = self
-            .fetch(first_page_sql::<L>(filter), parents, args, filter)
-            .await?;
+        let rows: Vec<Ranked<L::Row>> =
+            fetch_listing::<L, _>(&self.0, first_page_sql::<L>(filter), parents, args, filter).await?;
         let mut pages: HashMap<Uuid, Page<L::Row>> = HashMap::new();
         for ranked in rows {
             let page = pages.entry(ranked.parent_key).or_default();
@@ -174,7 +161,8 @@ impl<L: Listing> Paged<L> {
         args: &PageArgs,
         filter: &L::Filter,
     ) -> AppResult<HashMap<Uuid, Page<L::Row>>> {
-        let rows: Vec<Ranked<L::Row>> = self.fetch(page_sql::<L>(filter), parents, args, filter).await?;
+        let rows: Vec<Ranked<L::Row>> =
+            fetch_listing::<L, _>(&self.0, page_sql::<L>(filter), parents, args, filter).await?;
         let mut pages: HashMap<Uuid, Page<L::Row>> = HashMap::new();
         for ranked in rows {
             let page = pages.entry(ranked.parent_key).or_default();
@@ -195,7 +183,8 @@ impl<L: Listing> Paged<L> {
     }
 }
 
-/// See [`Paged::fetch`].
+/// Runs a listing statement: `$1` the principal, `$2` the parents, `$3`..`$6` the page bounds,
+/// then the listing's own parameters.
 async fn fetch_listing<L: Listing, Row: diesel::QueryableByName<Pg> + Send + 'static>(
     scope: &Scope<L>,
     sql: String,
